@@ -1,0 +1,85 @@
+package org.lipreg.experiments.cli;
+
+import org.lipreg.experiments.config.ConfigException;
+import org.lipreg.experiments.run.RunSetupException;
+import org.lipreg.training.runner.NonFiniteLossException;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code lipreg} command line. */
+@Command(
+        name = "lipreg",
+        mixinStandardHelpOptions = true,
+        versionProvider = LipregCli.Version.class,
+        description = "Train networks with a controlled Lipschitz constant and certify them.",
+        subcommands = {QuickstartCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+public final class LipregCli implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Runs the CLI and exits with its code.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    /**
+     * Runs the CLI and returns its exit code (used by tests).
+     *
+     * @param args the arguments
+     * @return the exit code
+     */
+    public static int execute(String... args) {
+        // The engine never downloads anything; only a dataset the user asks for may (DjlDatasets).
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        System.setProperty("java.awt.headless", "true");
+        CommandLine cli = new CommandLine(new LipregCli());
+        cli.setExecutionExceptionHandler(LipregCli::handle);
+        return cli.execute(args);
+    }
+
+    private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if (e instanceof ConfigException c) {
+            cmd.getErr().println("lipreg: invalid config:");
+            for (String problem : c.problems()) {
+                cmd.getErr().println("  " + problem);
+            }
+            return ExitCodes.BAD_INPUT;
+        }
+        if (e instanceof RunSetupException) {
+            cmd.getErr().println("lipreg: " + e.getMessage());
+            return ExitCodes.BAD_INPUT;
+        }
+        if (e instanceof NonFiniteLossException) {
+            cmd.getErr().println("lipreg: " + e.getMessage());
+            return ExitCodes.DIVERGED;
+        }
+        cmd.getErr().println("lipreg: " + e);
+        if (System.getenv("LIPREG_DEBUG") != null) {
+            e.printStackTrace(cmd.getErr());
+        } else {
+            cmd.getErr().println("(set LIPREG_DEBUG=1 for the stack trace)");
+        }
+        return ExitCodes.FAILURE;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reads the version from the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = LipregCli.class.getPackage().getImplementationVersion();
+            return new String[] {"lipreg " + (v == null ? "(development build)" : v)};
+        }
+    }
+}

@@ -1,0 +1,40 @@
+package org.lipreg.experiments.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** The dataset and how it is batched. */
+@JsonPropertyOrder({"type", "path", "trainSize", "testSize", "batchSize", "noise"})
+public final class DataConfig {
+
+    /** The allowed values of {@link #type}. */
+    public static final java.util.List<String> TYPES =
+            java.util.List.of("synthetic", "idx", "mnist", "fashion-mnist", "cifar10");
+
+    /**
+     * {@code synthetic} (generated shapes, offline), {@code idx} (MNIST-format files in {@link
+     * #path}), or a DJL dataset that is downloaded on first use: {@code mnist}, {@code
+     * fashion-mnist}, {@code cifar10}.
+     */
+    public String type = "synthetic";
+
+    /** For {@code idx}: the directory holding the IDX files. */
+    public String path;
+
+    /**
+     * Number of training examples. Synthetic: how many to generate (default 8000). IDX with a
+     * single file pair: the first {@code trainSize} examples (default 80 %). Otherwise: a cap.
+     */
+    public Integer trainSize;
+
+    /**
+     * Number of test examples. Synthetic: how many to generate (default 2000). IDX with a single
+     * file pair: the last {@code testSize} examples (default the rest). Otherwise: a cap.
+     */
+    public Integer testSize;
+
+    /** Examples per training step. */
+    public int batchSize = 64;
+
+    /** For {@code synthetic}: standard deviation of the pixel noise. */
+    public double noise = 0.1;
+}

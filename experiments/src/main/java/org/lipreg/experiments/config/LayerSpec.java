@@ -1,0 +1,76 @@
+package org.lipreg.experiments.config;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * One layer of a {@code custom} model, selected by its {@code type} key, e.g. {@code {type:
+ * conv, channels: 16, kernel: 3, padding: 1}}.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = LayerSpec.Conv.class, name = "conv"),
+    @JsonSubTypes.Type(value = LayerSpec.Linear.class, name = "linear"),
+    @JsonSubTypes.Type(value = LayerSpec.Relu.class, name = "relu"),
+    @JsonSubTypes.Type(value = LayerSpec.MaxPool.class, name = "maxpool"),
+    @JsonSubTypes.Type(value = LayerSpec.AvgPool.class, name = "avgpool"),
+    @JsonSubTypes.Type(value = LayerSpec.Flatten.class, name = "flatten"),
+    @JsonSubTypes.Type(value = LayerSpec.BatchNorm.class, name = "batchnorm"),
+    @JsonSubTypes.Type(value = LayerSpec.Dropout.class, name = "dropout")
+})
+public abstract class LayerSpec {
+
+    /** The allowed {@code type} values. */
+    public static final java.util.List<String> TYPES =
+            java.util.List.of(
+                    "conv", "linear", "relu", "maxpool", "avgpool", "flatten", "batchnorm", "dropout");
+
+    /** A 2-d convolution. */
+    public static final class Conv extends LayerSpec {
+        /** Output channels. */
+        public int channels;
+        /** Square kernel size. */
+        public int kernel = 3;
+        /** Stride. */
+        public int stride = 1;
+        /** Zero padding on each side. */
+        public int padding = 0;
+    }
+
+    /** A fully connected layer on the last axis; put a flatten before it after convolutions. */
+    public static final class Linear extends LayerSpec {
+        /** Output units. */
+        public int units;
+    }
+
+    /** ReLU. */
+    public static final class Relu extends LayerSpec {}
+
+    /** Max pooling. */
+    public static final class MaxPool extends LayerSpec {
+        /** Square window size. */
+        public int kernel = 2;
+        /** Stride (0: equal to the kernel). */
+        public int stride = 0;
+    }
+
+    /** Average pooling. */
+    public static final class AvgPool extends LayerSpec {
+        /** Square window size. */
+        public int kernel = 2;
+        /** Stride (0: equal to the kernel). */
+        public int stride = 0;
+    }
+
+    /** Flattens all but the batch axis. */
+    public static final class Flatten extends LayerSpec {}
+
+    /** DJL batch normalization over channels. */
+    public static final class BatchNorm extends LayerSpec {}
+
+    /** Dropout. */
+    public static final class Dropout extends LayerSpec {
+        /** Probability of dropping a unit, in [0, 1). */
+        public double rate = 0.5;
+    }
+}

@@ -1,0 +1,32 @@
+package org.lipreg.experiments.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * A training run, as read from JSON or YAML. Every field has a default, so a config only names
+ * what it changes; the resolved config (defaults filled in) is written to the run directory.
+ */
+@JsonPropertyOrder({"name", "seed", "epochs", "data", "model", "optimizer", "schedule"})
+public final class RunConfig {
+
+    /** A short name for the run; used in default output directory names. */
+    public String name = "run";
+
+    /** Seed for initialization, data order and synthetic data. */
+    public long seed = 42;
+
+    /** Number of epochs. */
+    public int epochs = 3;
+
+    /** Where the examples come from. */
+    public DataConfig data = new DataConfig();
+
+    /** The network. */
+    public ModelConfig model = new ModelConfig();
+
+    /** The optimizer. */
+    public OptimizerConfig optimizer = new OptimizerConfig();
+
+    /** The learning-rate schedule. */
+    public ScheduleConfig schedule = new ScheduleConfig();
+}

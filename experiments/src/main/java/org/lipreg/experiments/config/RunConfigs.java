@@ -1,0 +1,178 @@
+package org.lipreg.experiments.config;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Loads and validates {@link RunConfig}s. */
+public final class RunConfigs {
+
+    private RunConfigs() {}
+
+    /**
+     * Reads a run config file, applies overrides, binds and validates it.
+     *
+     * @param file the JSON or YAML file, or {@code null} for the defaults
+     * @param overrides {@code key.path=value} assignments, applied in order
+     * @return the validated config
+     * @throws ConfigException naming every problem found
+     */
+    public static RunConfig load(Path file, List<String> overrides) throws ConfigException {
+        ObjectNode tree = file == null ? ConfigLoader.toTree(new RunConfig()) : ConfigLoader.readTree(file);
+        for (String assignment : overrides) {
+            ConfigLoader.applyOverride(tree, assignment);
+        }
+        RunConfig config = ConfigLoader.bind(tree, RunConfig.class);
+        validate(config);
+        return config;
+    }
+
+    /**
+     * Checks every value's range and every choice against its allowed values.
+     *
+     * @param c the config
+     * @throws ConfigException listing all problems, each with its key path
+     */
+    public static void validate(RunConfig c) throws ConfigException {
+        List<String> p = new ArrayList<>();
+        if (c.name == null || !c.name.matches("[A-Za-z0-9._-]+")) {
+            p.add("name: must be letters, digits, '.', '_' or '-' (got " + quote(c.name) + ")");
+        }
+        atLeast(p, "epochs", c.epochs, 1);
+        if (c.data == null) {
+            p.add("data: must be a mapping");
+        } else {
+            oneOf(p, "data.type", c.data.type, DataConfig.TYPES);
+            atLeast(p, "data.batchSize", c.data.batchSize, 1);
+            if (c.data.trainSize != null) {
+                atLeast(p, "data.trainSize", c.data.trainSize, 1);
+            }
+            if (c.data.testSize != null) {
+                atLeast(p, "data.testSize", c.data.testSize, 1);
+            }
+            if (!(c.data.noise >= 0 && c.data.noise <= 1)) {
+                p.add("data.noise: must be in [0, 1] (got " + c.data.noise + ")");
+            }
+            if ("idx".equals(c.data.type) && (c.data.path == null || c.data.path.isBlank())) {
+                p.add("data.path: required when data.type is idx (a directory of IDX files)");
+            }
+        }
+        if (c.model == null) {
+            p.add("model: must be a mapping");
+        } else {
+            oneOf(p, "model.preset", c.model.preset, ModelConfig.PRESETS);
+            oneOf(p, "model.norm", c.model.norm, ModelConfig.NORMS);
+            positiveList(p, "model.channels", c.model.channels);
+            positiveList(p, "model.hidden", c.model.hidden);
+            if ("custom".equals(c.model.preset)) {
+                if (c.model.layers == null || c.model.layers.isEmpty()) {
+                    p.add("model.layers: required (non-empty) when model.preset is custom");
+                } else {
+                    validateLayers(p, c.model.layers);
+                }
+            } else if (c.model.layers != null) {
+                p.add("model.layers: only used with model.preset custom (preset is " + c.model.preset + ")");
+            }
+        }
+        if (c.optimizer == null) {
+            p.add("optimizer: must be a mapping");
+        } else {
+            oneOf(p, "optimizer.name", c.optimizer.name, OptimizerConfig.NAMES);
+            if (!(c.optimizer.learningRate > 0) || !Double.isFinite(c.optimizer.learningRate)) {
+                p.add("optimizer.learningRate: must be a positive number (got " + c.optimizer.learningRate + ")");
+            }
+            if (!(c.optimizer.momentum >= 0 && c.optimizer.momentum < 1)) {
+                p.add("optimizer.momentum: must be in [0, 1) (got " + c.optimizer.momentum + ")");
+            }
+            if (!(c.optimizer.weightDecay >= 0) || !Double.isFinite(c.optimizer.weightDecay)) {
+                p.add("optimizer.weightDecay: must be at least 0 (got " + c.optimizer.weightDecay + ")");
+            }
+        }
+        if (c.schedule == null) {
+            p.add("schedule: must be a mapping");
+        } else {
+            oneOf(p, "schedule.type", c.schedule.type, ScheduleConfig.TYPES);
+            atLeast(p, "schedule.warmupSteps", c.schedule.warmupSteps, 0);
+            if (!(c.schedule.finalFraction >= 0 && c.schedule.finalFraction <= 1)) {
+                p.add("schedule.finalFraction: must be in [0, 1] (got " + c.schedule.finalFraction + ")");
+            }
+            if (!(c.schedule.factor > 0 && c.schedule.factor <= 1)) {
+                p.add("schedule.factor: must be in (0, 1] (got " + c.schedule.factor + ")");
+            }
+            if (c.schedule.milestones == null) {
+                p.add("schedule.milestones: must be a list (may be empty)");
+            } else {
+                int previous = 0;
+                for (int i = 0; i < c.schedule.milestones.size(); i++) {
+                    Integer m = c.schedule.milestones.get(i);
+                    if (m == null || m <= previous) {
+                        p.add("schedule.milestones[" + i + "]: epochs must increase and be at least 1 (got " + m + ")");
+                        break;
+                    }
+                    previous = m;
+                }
+            }
+        }
+        if (!p.isEmpty()) {
+            throw new ConfigException(p);
+        }
+    }
+
+    private static void validateLayers(List<String> p, List<LayerSpec> layers) {
+        for (int i = 0; i < layers.size(); i++) {
+            String at = "model.layers[" + i + "]";
+            LayerSpec layer = layers.get(i);
+            if (layer instanceof LayerSpec.Conv conv) {
+                atLeast(p, at + ".channels", conv.channels, 1);
+                atLeast(p, at + ".kernel", conv.kernel, 1);
+                atLeast(p, at + ".stride", conv.stride, 1);
+                atLeast(p, at + ".padding", conv.padding, 0);
+            } else if (layer instanceof LayerSpec.Linear linear) {
+                atLeast(p, at + ".units", linear.units, 1);
+            } else if (layer instanceof LayerSpec.MaxPool pool) {
+                atLeast(p, at + ".kernel", pool.kernel, 1);
+                atLeast(p, at + ".stride", pool.stride, 0);
+            } else if (layer instanceof LayerSpec.AvgPool pool) {
+                atLeast(p, at + ".kernel", pool.kernel, 1);
+                atLeast(p, at + ".stride", pool.stride, 0);
+            } else if (layer instanceof LayerSpec.Dropout dropout) {
+                if (!(dropout.rate >= 0 && dropout.rate < 1)) {
+                    p.add(at + ".rate: must be in [0, 1) (got " + dropout.rate + ")");
+                }
+            } else if (layer == null) {
+                p.add(at + ": must be a mapping with a type");
+            }
+        }
+    }
+
+    private static void atLeast(List<String> p, String key, long value, long min) {
+        if (value < min) {
+            p.add(key + ": must be at least " + min + " (got " + value + ")");
+        }
+    }
+
+    private static void oneOf(List<String> p, String key, String value, List<String> allowed) {
+        if (value == null || !allowed.contains(value)) {
+            p.add(key + ": " + quote(value) + " is not one of " + allowed);
+        }
+    }
+
+    private static void positiveList(List<String> p, String key, List<Integer> values) {
+        if (values == null) {
+            p.add(key + ": must be a list of positive integers");
+            return;
+        }
+        for (int i = 0; i < values.size(); i++) {
+            Integer v = values.get(i);
+            if (v == null || v < 1) {
+                p.add(key + "[" + i + "]: must be a positive integer (got " + v + ")");
+            }
+        }
+    }
+
+    private static String quote(String s) {
+        return s == null ? "nothing" : "'" + s + "'";
+    }
+}

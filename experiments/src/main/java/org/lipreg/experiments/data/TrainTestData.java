@@ -1,0 +1,28 @@
+package org.lipreg.experiments.data;
+
+/**
+ * A training set and a test set with the same example shape and classes.
+ *
+ * @param train the training examples
+ * @param test the held-out examples
+ * @param description where they came from, for logs and summaries
+ */
+public record TrainTestData(ImageData train, ImageData test, String description) {
+
+    /** Checks that the two sets are compatible. */
+    public TrainTestData {
+        if (!train.exampleShape().equals(test.exampleShape())) {
+            throw new IllegalArgumentException(
+                    "train examples are " + train.exampleShape() + ", test examples " + test.exampleShape());
+        }
+    }
+
+    /**
+     * Returns the number of classes (the larger of the two sets' counts).
+     *
+     * @return the number of classes
+     */
+    public int numClasses() {
+        return Math.max(train.numClasses(), test.numClasses());
+    }
+}

@@ -1,0 +1,138 @@
+package org.lipreg.experiments.model;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.Block;
+import ai.djl.nn.Blocks;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.nn.pooling.Pool;
+
+import org.lipreg.experiments.config.ConfigException;
+import org.lipreg.experiments.config.LayerSpec;
+import org.lipreg.experiments.config.ModelConfig;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds a DJL block from a {@link ModelConfig}: presets expand to a layer list first. */
+public final class ModelFactory {
+
+    private ModelFactory() {}
+
+    /**
+     * Expands a config into its layer list (the custom list as is, or a preset's layers).
+     *
+     * @param config the model config
+     * @param numClasses the number of outputs of the last layer
+     * @return the layers, in order
+     */
+    public static List<LayerSpec> layers(ModelConfig config, int numClasses) {
+        if ("custom".equals(config.preset)) {
+            return config.layers;
+        }
+        List<LayerSpec> layers = new ArrayList<>();
+        if ("cnn".equals(config.preset)) {
+            for (int channels : config.channels) {
+                LayerSpec.Conv conv = new LayerSpec.Conv();
+                conv.channels = channels;
+                conv.kernel = 3;
+                conv.padding = 1;
+                layers.add(conv);
+                if ("bn".equals(config.norm)) {
+                    layers.add(new LayerSpec.BatchNorm());
+                }
+                layers.add(new LayerSpec.Relu());
+                layers.add(new LayerSpec.MaxPool());
+            }
+        }
+        layers.add(new LayerSpec.Flatten());
+        for (int units : config.hidden) {
+            layers.add(linear(units));
+            layers.add(new LayerSpec.Relu());
+        }
+        layers.add(linear(numClasses));
+        return layers;
+    }
+
+    /**
+     * Builds the block and checks that it maps one example to one score per class.
+     *
+     * @param config the model config
+     * @param exampleShape the shape of one example, e.g. (1, 28, 28)
+     * @param numClasses the number of classes
+     * @return an uninitialized block
+     * @throws ConfigException naming {@code model.layers} if the output shape is wrong
+     */
+    public static Block build(ModelConfig config, Shape exampleShape, int numClasses) throws ConfigException {
+        SequentialBlock block = new SequentialBlock();
+        for (LayerSpec layer : layers(config, numClasses)) {
+            block.add(toBlock(layer));
+        }
+        Shape input = new Shape(1).addAll(exampleShape);
+        Shape output;
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // A throwaway copy: shape inference needs initialization, the real block stays fresh.
+            SequentialBlock probe = new SequentialBlock();
+            for (LayerSpec layer : layers(config, numClasses)) {
+                probe.add(toBlock(layer));
+            }
+            probe.initialize(manager, DataType.FLOAT32, input);
+            output = probe.getOutputShapes(new Shape[] {input})[0];
+        } catch (IllegalArgumentException | IllegalStateException | ai.djl.engine.EngineException e) {
+            throw new ConfigException("model: the layers do not fit an input of shape " + input + ": " + e.getMessage());
+        }
+        if (!output.equals(new Shape(1, numClasses))) {
+            throw new ConfigException("model.layers: the model maps an input " + input + " to " + output
+                    + "; it must give (1, " + numClasses + "), one score per class "
+                    + "(end with flatten and a linear layer of " + numClasses + " units)");
+        }
+        return block;
+    }
+
+    private static LayerSpec.Linear linear(int units) {
+        LayerSpec.Linear linear = new LayerSpec.Linear();
+        linear.units = units;
+        return linear;
+    }
+
+    private static Block toBlock(LayerSpec layer) {
+        if (layer instanceof LayerSpec.Conv c) {
+            return Conv2d.builder()
+                    .setFilters(c.channels)
+                    .setKernelShape(new Shape(c.kernel, c.kernel))
+                    .optStride(new Shape(c.stride, c.stride))
+                    .optPadding(new Shape(c.padding, c.padding))
+                    .build();
+        }
+        if (layer instanceof LayerSpec.Linear l) {
+            return Linear.builder().setUnits(l.units).build();
+        }
+        if (layer instanceof LayerSpec.Relu) {
+            return Activation.reluBlock();
+        }
+        if (layer instanceof LayerSpec.MaxPool p) {
+            int stride = p.stride == 0 ? p.kernel : p.stride;
+            return Pool.maxPool2dBlock(new Shape(p.kernel, p.kernel), new Shape(stride, stride));
+        }
+        if (layer instanceof LayerSpec.AvgPool p) {
+            int stride = p.stride == 0 ? p.kernel : p.stride;
+            return Pool.avgPool2dBlock(new Shape(p.kernel, p.kernel), new Shape(stride, stride));
+        }
+        if (layer instanceof LayerSpec.Flatten) {
+            return Blocks.batchFlattenBlock();
+        }
+        if (layer instanceof LayerSpec.BatchNorm) {
+            return BatchNorm.builder().build();
+        }
+        if (layer instanceof LayerSpec.Dropout d) {
+            return Dropout.builder().optRate((float) d.rate).build();
+        }
+        throw new IllegalArgumentException("no block for layer " + layer);
+    }
+}

@@ -1,0 +1,264 @@
+package org.lipreg.experiments.run;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.loss.Loss;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.lipreg.experiments.config.ConfigException;
+import org.lipreg.experiments.config.ConfigLoader;
+import org.lipreg.experiments.config.RunConfig;
+import org.lipreg.experiments.data.Datasets;
+import org.lipreg.experiments.data.TrainTestData;
+import org.lipreg.experiments.model.ModelFactory;
+import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.runner.EpochMetrics;
+import org.lipreg.training.runner.NonFiniteLossException;
+import org.lipreg.training.runner.TrainingProgress;
+import org.lipreg.training.runner.TrainingResult;
+import org.lipreg.training.runner.TrainingRunner;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * Runs one training config into a run directory:
+ *
+ * <pre>
+ * config.json      the resolved config (every default filled in)
+ * metrics.csv      one row per epoch
+ * checkpoints/     the newest checkpoints, for --resume
+ * model/           the final parameters in DJL's format (model-NNNN.params)
+ * summary.json     status, final and best metrics, time
+ * loss.png, accuracy.png
+ * </pre>
+ *
+ * Everything that can be wrong with the user's input (config, data files, an occupied directory)
+ * is found before the first byte is written.
+ */
+public final class RunExecutor {
+
+    /** Name of the resolved config file in a run directory. */
+    public static final String CONFIG_FILE = "config.json";
+
+    /** Name of the summary file in a run directory. */
+    public static final String SUMMARY_FILE = "summary.json";
+
+    /** Directory (inside the run directory) of the final model. */
+    public static final String MODEL_DIR = "model";
+
+    /** Name of the model inside {@link #MODEL_DIR}. */
+    public static final String MODEL_NAME = "model";
+
+    private final TrainingProgress progress;
+    private final Path baseDir;
+
+    /**
+     * Creates an executor.
+     *
+     * @param progress where training progress goes
+     * @param baseDir the directory relative data paths are resolved against
+     */
+    public RunExecutor(TrainingProgress progress, Path baseDir) {
+        this.progress = progress;
+        this.baseDir = baseDir;
+    }
+
+    /**
+     * Trains.
+     *
+     * @param config a validated config
+     * @param runDir the run directory
+     * @param resume continue the run in {@code runDir} from its newest checkpoint
+     * @return the result
+     * @throws ConfigException if the model does not fit the data
+     * @throws RunSetupException if the directory or the data cannot be used
+     * @throws IOException if writing the run fails
+     * @throws NonFiniteLossException if training diverges (summary.json says so)
+     */
+    public RunResult run(RunConfig config, Path runDir, boolean resume)
+            throws ConfigException, RunSetupException, IOException {
+        ObjectNode resolved = ConfigLoader.toTree(config);
+        checkDirectory(runDir, resolved, resume);
+        TrainTestData data;
+        try {
+            data = Datasets.load(config.data, config.seed, baseDir);
+        } catch (IOException e) {
+            throw new RunSetupException(e.getMessage(), e);
+        }
+        Shape example = data.train().exampleShape();
+        Block block = ModelFactory.build(config.model, example, data.numClasses());
+
+        AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), ConfigLoader.json().writeValueAsString(resolved));
+        int batch = config.data.batchSize;
+        int stepsPerEpoch = (data.train().size() + batch - 1) / batch;
+        try (Model model = Model.newInstance(MODEL_NAME);
+                NDManager dataManager = NDManager.newBaseManager()) {
+            model.setBlock(block);
+            TrainingRunner runner = TrainingRunner.builder()
+                    .setModel(model)
+                    .setData(data.train().toDataset(dataManager, batch), data.test().toDataset(dataManager, batch))
+                    .setLoss(Loss.softmaxCrossEntropyLoss())
+                    .addEvaluator(new Accuracy())
+                    .setOptimizer(OptimizerFactory.build(config.optimizer, config.schedule, stepsPerEpoch, config.epochs))
+                    .setEpochs(config.epochs)
+                    .setBatchSize(batch)
+                    .optSeed(config.seed)
+                    .setInputShape(new Shape(batch).addAll(example))
+                    .setRunDirectory(runDir)
+                    .optProgress(progress)
+                    .build();
+            TrainingResult result;
+            try {
+                result = runner.fit(resume);
+            } catch (NonFiniteLossException e) {
+                writeSummary(runDir, config, data, null, "diverged", e.getMessage());
+                throw e;
+            }
+            saveModel(model, runDir, config.epochs);
+            writeSummary(runDir, config, data, result, "finished", null);
+            writePlots(runDir, result.history());
+            return new RunResult(runDir, result, data);
+        }
+    }
+
+    private static void checkDirectory(Path runDir, ObjectNode resolved, boolean resume) throws RunSetupException {
+        Path configFile = runDir.resolve(CONFIG_FILE);
+        if (Files.exists(runDir) && !Files.isDirectory(runDir)) {
+            throw new RunSetupException(runDir + ": exists and is not a directory", null);
+        }
+        if (!Files.exists(configFile)) {
+            if (resume && Files.isDirectory(runDir.resolve("checkpoints"))) {
+                throw new RunSetupException(runDir + ": has checkpoints but no " + CONFIG_FILE + "; cannot resume", null);
+            }
+            return;
+        }
+        if (!resume) {
+            throw new RunSetupException(runDir + ": already holds a run; pass --resume to continue it, "
+                    + "or choose another --out", null);
+        }
+        try {
+            JsonNode stored = ConfigLoader.json().readTree(Files.readString(configFile));
+            String difference = firstDifference("", stored, resolved);
+            if (difference != null) {
+                throw new RunSetupException("--resume: the config differs from " + configFile + " at '"
+                        + difference + "'; a resumed run must use the same config", null);
+            }
+        } catch (IOException e) {
+            throw new RunSetupException(configFile + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** Returns the first key path where two trees differ, or null if they are equal. */
+    static String firstDifference(String path, JsonNode a, JsonNode b) {
+        if (a.isObject() && b.isObject()) {
+            java.util.TreeSet<String> keys = new java.util.TreeSet<>();
+            a.fieldNames().forEachRemaining(keys::add);
+            b.fieldNames().forEachRemaining(keys::add);
+            for (String key : keys) {
+                JsonNode x = a.get(key);
+                JsonNode y = b.get(key);
+                String p = path.isEmpty() ? key : path + "." + key;
+                if (x == null || y == null) {
+                    return p;
+                }
+                String d = firstDifference(p, x, y);
+                if (d != null) {
+                    return d;
+                }
+            }
+            return null;
+        }
+        if (a.isArray() && b.isArray()) {
+            if (a.size() != b.size()) {
+                return path;
+            }
+            Iterator<JsonNode> i = a.elements();
+            Iterator<JsonNode> j = b.elements();
+            int k = 0;
+            while (i.hasNext()) {
+                String d = firstDifference(path + "[" + k++ + "]", i.next(), j.next());
+                if (d != null) {
+                    return d;
+                }
+            }
+            return null;
+        }
+        if (a.isNumber() && b.isNumber()) {
+            return a.asDouble() == b.asDouble() ? null : path;
+        }
+        return a.equals(b) ? null : path;
+    }
+
+    private static void saveModel(Model model, Path runDir, int epochs) throws IOException {
+        Path target = runDir.resolve(MODEL_DIR);
+        Path temp = Files.createTempDirectory(runDir, "." + MODEL_DIR + ".");
+        try {
+            model.setProperty("Epoch", String.valueOf(epochs));
+            model.save(temp, MODEL_NAME);
+            deleteTree(target);
+            Files.move(temp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            deleteTree(temp);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+
+    private static void writeSummary(
+            Path runDir, RunConfig config, TrainTestData data, TrainingResult result, String status, String error)
+            throws IOException {
+        ObjectNode summary = ConfigLoader.json().createObjectNode();
+        summary.put("name", config.name);
+        summary.put("status", status);
+        if (error != null) {
+            summary.put("error", error);
+        }
+        summary.put("data", data.description());
+        summary.put("trainExamples", data.train().size());
+        summary.put("testExamples", data.test().size());
+        summary.put("epochs", config.epochs);
+        if (result != null) {
+            List<EpochMetrics> history = result.history();
+            summary.put("seconds", history.stream().mapToDouble(m -> m.get("seconds")).sum());
+            ObjectNode last = summary.putObject("final");
+            for (Map.Entry<String, Double> e : result.last().values().entrySet()) {
+                last.put(e.getKey(), e.getValue());
+            }
+            EpochMetrics best = history.stream()
+                    .max(Comparator.comparingDouble(m -> m.get("test_accuracy")))
+                    .orElseThrow();
+            ObjectNode bestNode = summary.putObject("best");
+            bestNode.put("epoch", best.epoch());
+            bestNode.put("test_accuracy", best.get("test_accuracy"));
+            bestNode.put("test_loss", history.stream().mapToDouble(m -> m.get("test_loss")).min().orElseThrow());
+        }
+        AtomicFiles.writeString(runDir.resolve(SUMMARY_FILE), ConfigLoader.json().writeValueAsString(summary));
+    }
+
+    private static void writePlots(Path runDir, List<EpochMetrics> history) throws IOException {
+        Plots.curves(history, "Loss", "cross-entropy", List.of("train_loss", "test_loss"), runDir.resolve("loss.png"));
+        Plots.curves(history, "Accuracy", "accuracy", List.of("train_accuracy", "test_accuracy"),
+                runDir.resolve("accuracy.png"));
+    }
+}

@@ -1,0 +1,15 @@
+package org.lipreg.experiments.run;
+
+import org.lipreg.experiments.data.TrainTestData;
+import org.lipreg.training.runner.TrainingResult;
+
+import java.nio.file.Path;
+
+/**
+ * A finished training run.
+ *
+ * @param directory the run directory
+ * @param training the runner's result (metrics of all epochs)
+ * @param data the data it trained and was tested on
+ */
+public record RunResult(Path directory, TrainingResult training, TrainTestData data) {}

@@ -1,0 +1,125 @@
+package org.lipreg.training.optimizer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+
+/**
+ * Adam (Kingma &amp; Ba) and AdamW (decoupled weight decay), checkpointable.
+ *
+ * <p>Update at step t: {@code m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²;
+ * w ← w − η·√(1−β2ᵗ)/(1−β1ᵗ) · m/(√v + ε)}. Weight decay is added to g (Adam) or applied as
+ * {@code w ← w − η·wd·w} (AdamW).
+ */
+public final class AdamOptimizer extends CheckpointableOptimizer {
+
+    private final float beta1;
+    private final float beta2;
+    private final float epsilon;
+    private final boolean decoupledWeightDecay;
+
+    private AdamOptimizer(Builder builder) {
+        super(builder);
+        this.beta1 = builder.beta1;
+        this.beta2 = builder.beta2;
+        this.epsilon = builder.epsilon;
+        this.decoupledWeightDecay = builder.decoupledWeightDecay;
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    @Override
+    protected int stateCount() {
+        return 2;
+    }
+
+    @Override
+    protected void apply(NDArray weight, NDArray grad, NDArray[] state, int t, float lr) {
+        double biasCorrection = Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
+        weight.getNDArrayInternal()
+                .adamUpdate(
+                        new NDList(weight, grad, state[0], state[1]),
+                        new NDList(weight),
+                        lr,
+                        (float) (lr * biasCorrection),
+                        getWeightDecay(),
+                        rescaleGrad,
+                        clipGrad,
+                        beta1,
+                        beta2,
+                        epsilon,
+                        true,
+                        decoupledWeightDecay);
+    }
+
+    /** Builds an {@link AdamOptimizer}. */
+    public static final class Builder extends CheckpointableOptimizer.Builder<Builder> {
+
+        private float beta1 = 0.9f;
+        private float beta2 = 0.999f;
+        private float epsilon = 1e-8f;
+        private boolean decoupledWeightDecay;
+
+        Builder() {}
+
+        /**
+         * Sets β1 and β2 (defaults 0.9 and 0.999).
+         *
+         * @param beta1 first-moment decay, in [0, 1)
+         * @param beta2 second-moment decay, in [0, 1)
+         * @return this builder
+         */
+        public Builder optBetas(float beta1, float beta2) {
+            if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+                throw new IllegalArgumentException(
+                        "betas must be in [0, 1), got " + beta1 + ", " + beta2);
+            }
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+            return this;
+        }
+
+        /**
+         * Sets ε (default 1e-8).
+         *
+         * @param epsilon a small positive number
+         * @return this builder
+         */
+        public Builder optEpsilon(float epsilon) {
+            this.epsilon = epsilon;
+            return this;
+        }
+
+        /**
+         * Decouples weight decay from the gradient (AdamW) instead of adding it to g (Adam).
+         *
+         * @param decoupled true for AdamW
+         * @return this builder
+         */
+        public Builder optDecoupledWeightDecay(boolean decoupled) {
+            this.decoupledWeightDecay = decoupled;
+            return this;
+        }
+
+        @Override
+        protected Builder self() {
+            return this;
+        }
+
+        /**
+         * Builds the optimizer.
+         *
+         * @return the optimizer
+         */
+        public AdamOptimizer build() {
+            validate();
+            return new AdamOptimizer(this);
+        }
+    }
+}

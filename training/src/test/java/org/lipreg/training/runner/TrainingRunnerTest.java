@@ -1,0 +1,237 @@
+package org.lipreg.training.runner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.SequentialBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.dataset.ArrayDataset;
+import ai.djl.training.evaluator.Accuracy;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.tracker.Tracker;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lipreg.normalization.hook.StepContext;
+import org.lipreg.normalization.hook.StepHook;
+import org.lipreg.training.optimizer.AdamOptimizer;
+import org.lipreg.training.optimizer.CheckpointableOptimizer;
+import org.lipreg.training.optimizer.SgdOptimizer;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+class TrainingRunnerTest {
+
+    private static final int FEATURES = 8;
+    private static final int CLASSES = 4;
+    private static final int BATCH = 16;
+
+    private static NDManager manager;
+    private static ArrayDataset train;
+    private static ArrayDataset test;
+
+    @TempDir Path dir;
+
+    @BeforeAll
+    static void data() {
+        manager = NDManager.newBaseManager();
+        train = blobs(400, 1);
+        test = blobs(100, 2);
+    }
+
+    @AfterAll
+    static void close() {
+        manager.close();
+    }
+
+    /** Four Gaussian blobs in 8 dimensions, one class each. */
+    private static ArrayDataset blobs(int n, long seed) {
+        Random random = new Random(seed);
+        float[] x = new float[n * FEATURES];
+        float[] y = new float[n];
+        for (int i = 0; i < n; i++) {
+            int label = i % CLASSES;
+            y[i] = label;
+            for (int f = 0; f < FEATURES; f++) {
+                x[i * FEATURES + f] = (float) (random.nextGaussian() + (f % CLASSES == label ? 2.0 : 0.0));
+            }
+        }
+        return new ArrayDataset.Builder()
+                .setData(manager.create(x, new Shape(n, FEATURES)))
+                .optLabels(manager.create(y, new Shape(n)))
+                .setSampling(BATCH, false)
+                .build();
+    }
+
+    private static Model mlp() {
+        SequentialBlock block = new SequentialBlock()
+                .add(Linear.builder().setUnits(32).build())
+                .add(Activation.reluBlock())
+                .add(Dropout.builder().optRate(0.2f).build())
+                .add(Linear.builder().setUnits(CLASSES).build());
+        Model model = Model.newInstance("mlp");
+        model.setBlock(block);
+        return model;
+    }
+
+    private TrainingRunner runner(Model model, Path runDir, int epochs, CheckpointableOptimizer optimizer,
+            StepHook hook) {
+        TrainingRunner.Builder b = TrainingRunner.builder()
+                .setModel(model)
+                .setData(train, test)
+                .setLoss(Loss.softmaxCrossEntropyLoss())
+                .addEvaluator(new Accuracy())
+                .setOptimizer(optimizer)
+                .setEpochs(epochs)
+                .setBatchSize(BATCH)
+                .optSeed(11)
+                .setInputShape(new Shape(BATCH, FEATURES))
+                .setRunDirectory(runDir);
+        if (hook != null) {
+            b.addHook(hook);
+        }
+        return b.build();
+    }
+
+    private static AdamOptimizer adam() {
+        return AdamOptimizer.builder().setLearningRateTracker(Tracker.fixed(0.01f)).build();
+    }
+
+    /** A hook with state that is not a parameter: it counts the steps it has seen. */
+    static final class CountingHook implements StepHook {
+        long steps;
+        final List<String> events = new ArrayList<>();
+
+        @Override
+        public void beforeForward(StepContext step) {
+            assertEquals(steps, step.globalStep(), "global step seen by hooks");
+            events.add("before");
+        }
+
+        @Override
+        public NDArray auxiliaryLoss(StepContext step) {
+            events.add("aux");
+            return null;
+        }
+
+        @Override
+        public void afterBackward(StepContext step) {
+            events.add("after");
+            steps++;
+        }
+
+        @Override
+        public void saveState(DataOutputStream out) throws IOException {
+            out.writeLong(steps);
+        }
+
+        @Override
+        public void loadState(DataInputStream in) throws IOException {
+            steps = in.readLong();
+        }
+    }
+
+    @Test
+    void trainsAndWritesMetrics() throws IOException {
+        try (Model model = mlp()) {
+            TrainingResult result = runner(model, dir, 3, adam(), null).fit(false);
+            assertEquals(3, result.history().size());
+            assertTrue(result.last().get("test_accuracy") > 0.8, "blobs are learnable: " + result.last());
+            assertTrue(result.last().get("train_loss") < result.history().get(0).get("train_loss"));
+            List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
+            assertEquals(
+                    "epoch,train_loss,train_accuracy,test_loss,test_accuracy,learning_rate,seconds,rss_mb",
+                    csv.get(0));
+            assertEquals(4, csv.size());
+        }
+    }
+
+    @Test
+    void resumeGivesTheSameMetricsAsAnUninterruptedRun() throws IOException {
+        Path straight = dir.resolve("straight");
+        Path resumed = dir.resolve("resumed");
+        CountingHook straightHook = new CountingHook();
+        List<EpochMetrics> expected;
+        try (Model model = mlp()) {
+            expected = runner(model, straight, 2, adam(), straightHook).fit(false).history();
+        }
+        try (Model model = mlp()) {
+            runner(model, resumed, 1, adam(), new CountingHook()).fit(false);
+        }
+        CountingHook resumedHook = new CountingHook();
+        TrainingResult result;
+        try (Model model = mlp()) {
+            result = runner(model, resumed, 2, adam(), resumedHook).fit(true);
+        }
+        assertEquals(1, result.resumedFromEpoch());
+        assertEquals(straightHook.steps, resumedHook.steps, "hook state restored from the checkpoint");
+        List<EpochMetrics> actual = result.history();
+        assertEquals(expected.size(), actual.size());
+        for (int e = 0; e < expected.size(); e++) {
+            for (Map.Entry<String, Double> col : expected.get(e).values().entrySet()) {
+                if (col.getKey().equals("seconds") || col.getKey().equals("rss_mb")) {
+                    continue;
+                }
+                assertEquals(col.getValue(), actual.get(e).get(col.getKey()), 1e-6,
+                        "epoch " + (e + 1) + " " + col.getKey());
+            }
+        }
+    }
+
+    @Test
+    void hooksRunInStepOrder() throws IOException {
+        CountingHook hook = new CountingHook();
+        try (Model model = mlp()) {
+            runner(model, dir, 1, adam(), hook).fit(false);
+        }
+        int steps = 400 / BATCH;
+        assertEquals(steps, hook.steps);
+        for (int s = 0; s < steps; s++) {
+            assertEquals(List.of("before", "aux", "after"), hook.events.subList(3 * s, 3 * s + 3));
+        }
+    }
+
+    @Test
+    void divergingLearningRateStopsWithNamedMessageAndKeepsLastGoodCheckpoint() throws IOException {
+        int stepsPerEpoch = 400 / BATCH;
+        // Fine for the first epoch, then a learning rate that blows the weights up.
+        Tracker diverging = t -> t <= stepsPerEpoch ? 0.05f : 1e30f;
+        SgdOptimizer sgd = SgdOptimizer.builder().setLearningRateTracker(diverging).build();
+        NonFiniteLossException e;
+        try (Model model = mlp()) {
+            e = assertThrows(NonFiniteLossException.class, () -> runner(model, dir, 3, sgd, null).fit(false));
+        }
+        assertEquals(2, e.getEpoch());
+        assertTrue(e.getMessage().startsWith("non-finite training loss"), e.getMessage());
+        assertTrue(e.getMessage().contains("at epoch 2, batch " + e.getBatch()), e.getMessage());
+        CheckpointStore.Loaded last = TrainingRunner.checkpointsOf(dir).loadLatest().orElseThrow();
+        assertEquals(1, last.epoch());
+        assertEquals(2, Files.readAllLines(dir.resolve("metrics.csv")).size(), "header and epoch 1");
+    }
+
+    @Test
+    void resumeWithoutCheckpointStartsFresh() throws IOException {
+        try (Model model = mlp()) {
+            TrainingResult result = runner(model, dir, 1, adam(), null).fit(true);
+            assertEquals(0, result.resumedFromEpoch());
+            assertEquals(1, result.history().size());
+        }
+    }
+}
