@@ -34,12 +34,24 @@ public final class LipregCli implements Runnable {
      * @return the exit code
      */
     public static int execute(String... args) {
+        return execute(new java.io.PrintWriter(System.err, true), args);
+    }
+
+    /**
+     * Runs the CLI with error messages going to the given writer (used by tests).
+     *
+     * @param err where error messages go
+     * @param args the arguments
+     * @return the exit code
+     */
+    public static int execute(java.io.PrintWriter err, String... args) {
         // The engine never downloads anything; only a dataset the user asks for may (DjlDatasets).
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
         System.setProperty("java.awt.headless", "true");
         CommandLine cli = new CommandLine(new LipregCli());
+        cli.setErr(err);
         cli.setExecutionExceptionHandler(LipregCli::handle);
         return cli.execute(args);
     }

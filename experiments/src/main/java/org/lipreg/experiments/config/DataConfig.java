@@ -36,5 +36,5 @@ public final class DataConfig {
     public int batchSize = 64;
 
     /** For {@code synthetic}: standard deviation of the pixel noise. */
-    public double noise = 0.1;
+    public double noise = 0.2;
 }

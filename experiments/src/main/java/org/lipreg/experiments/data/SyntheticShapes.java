@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
 /**
  * A generated image-classification set that needs no download: 28×28 grey images of ten stroke
  * shapes (ring, vertical bar, horizontal bar, diagonal, plus, cross, triangle, square, disk,
- * corner), each drawn with a random size, position, rotation and stroke width, plus pixel noise.
+ * corner), each drawn with a random size, position, rotation and stroke width, plus a short
+ * distractor stroke at a random place and pixel noise.
  *
  * <p>Every image's mean brightness is set to a random level drawn independently of its class
  * (a uniform background makes up the difference), so the classes cannot be told apart by how
@@ -107,6 +108,15 @@ public final class SyntheticShapes {
                 }
                 default -> throw new IllegalArgumentException("label " + label);
             }
+            // A short stroke anywhere, independent of the class: clutter the model must ignore.
+            g.setTransform(new AffineTransform());
+            g.setStroke(new BasicStroke(1.5f));
+            double cx = 4 + 20 * r.nextDouble();
+            double cy = 4 + 20 * r.nextDouble();
+            double angle = Math.PI * r.nextDouble();
+            double half = 2 + 1.5 * r.nextDouble();
+            g.draw(new Line2D.Double(cx - half * Math.cos(angle), cy - half * Math.sin(angle),
+                    cx + half * Math.cos(angle), cy + half * Math.sin(angle)));
         } finally {
             g.dispose();
         }

@@ -1,0 +1,119 @@
+package org.lipreg.experiments.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+class RunConfigsTest {
+
+    @TempDir Path dir;
+
+    private Path yaml(String text) throws IOException {
+        Path file = dir.resolve("c.yaml");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    private static String problem(ConfigException e) {
+        assertEquals(1, e.problems().size(), e.problems().toString());
+        return e.problems().get(0);
+    }
+
+    @Test
+    void yamlAndJsonGiveTheSameConfig() throws Exception {
+        RunConfig a = RunConfigs.load(yaml("epochs: 4\noptimizer: {name: sgd, learningRate: 0.1}\n"), List.of());
+        Path json = dir.resolve("c.json");
+        Files.writeString(json, "{\"epochs\": 4, \"optimizer\": {\"name\": \"sgd\", \"learningRate\": 0.1}}");
+        RunConfig b = RunConfigs.load(json, List.of());
+        assertEquals(ConfigLoader.toTree(a), ConfigLoader.toTree(b));
+        assertEquals(4, a.epochs);
+        assertEquals("sgd", a.optimizer.name);
+        assertEquals(64, a.data.batchSize, "defaults filled in");
+    }
+
+    @Test
+    void unknownKeyNamesPathAndAllowedKeys() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(yaml("optimizer:\n  lr: 0.1\n"), List.of()));
+        assertEquals("optimizer.lr: unknown key (allowed: [learningRate, momentum, name, weightDecay])", problem(e));
+    }
+
+    @Test
+    void wrongTypeNamesPath() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(yaml("data:\n  batchSize: many\n"), List.of()));
+        assertEquals("data.batchSize: expected an integer, got 'many'", problem(e));
+    }
+
+    @Test
+    void outOfRangeAndBadChoiceAreAllListed() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(yaml("epochs: 0\noptimizer: {name: rmsprop}\n"), List.of()));
+        assertEquals(List.of("epochs: must be at least 1 (got 0)",
+                "optimizer.name: 'rmsprop' is not one of [sgd, adam, adamw]"), e.problems());
+    }
+
+    @Test
+    void unknownLayerTypeIsNamed() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigs.load(
+                yaml("model:\n  preset: custom\n  layers:\n    - {type: relu}\n    - {type: conv2}\n"), List.of()));
+        assertEquals("model.layers[1].type: 'conv2' is not one of " + LayerSpec.TYPES, problem(e));
+    }
+
+    @Test
+    void layerFieldsAreValidated() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigs.load(
+                yaml("model:\n  preset: custom\n  layers:\n    - {type: conv, channels: 0}\n"), List.of()));
+        assertEquals("model.layers[0].channels: must be at least 1 (got 0)", problem(e));
+        ConfigException unknown = assertThrows(ConfigException.class, () -> RunConfigs.load(
+                yaml("model:\n  preset: custom\n  layers:\n    - {type: linear, unit: 3}\n"), List.of()));
+        assertTrue(problem(unknown).startsWith("model.layers[0].unit: unknown key"), problem(unknown));
+    }
+
+    @Test
+    void overridesApplyInOrderAndParseYamlValues() throws Exception {
+        RunConfig c = RunConfigs.load(yaml("epochs: 2\n"), List.of(
+                "epochs=5", "optimizer.learningRate=0.5", "model.hidden=[8, 4]", "data.type=idx",
+                "data.path=/tmp/x"));
+        assertEquals(5, c.epochs);
+        assertEquals(0.5, c.optimizer.learningRate);
+        assertEquals(List.of(8, 4), c.model.hidden);
+        assertEquals("/tmp/x", c.data.path);
+    }
+
+    @Test
+    void overrideOfUnknownKeyIsNamed() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(yaml("epochs: 2\n"), List.of("optimiser.name=sgd")));
+        assertTrue(problem(e).startsWith("optimiser: unknown key (allowed: [data, epochs, model, name, "),
+                problem(e));
+        ConfigException malformed = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(yaml("epochs: 2\n"), List.of("epochs")));
+        assertEquals("--set epochs: expected key.path=value", problem(malformed));
+    }
+
+    @Test
+    void idxNeedsAPath() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(null, List.of("data.type=idx")));
+        assertEquals("data.path: required when data.type is idx (a directory of IDX files)", problem(e));
+    }
+
+    @Test
+    void unparsableFileIsNamed() throws IOException {
+        Path file = yaml("epochs: [1,\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigs.load(file, List.of()));
+        assertTrue(problem(e).startsWith(file + ": not valid YAML"), problem(e));
+        assertInstanceOf(ConfigException.class,
+                assertThrows(ConfigException.class, () -> RunConfigs.load(dir.resolve("missing.yaml"), List.of())));
+    }
+}
