@@ -13,7 +13,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = LipregCli.Version.class,
         description = "Train networks with a controlled Lipschitz constant and certify them.",
-        subcommands = {QuickstartCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            QuickstartCommand.class,
+            TrainCommand.class,
+            SweepCommand.class,
+            ReportCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class LipregCli implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

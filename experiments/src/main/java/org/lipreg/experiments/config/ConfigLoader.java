@@ -107,6 +107,21 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw new ConfigException("--set " + path + ": value is not valid YAML: " + e.getOriginalMessage());
         }
+        setPath(root, path, value, "--set " + path);
+    }
+
+    /**
+     * Sets the value at a key path, creating mappings on the way. A numeric segment indexes an
+     * existing list.
+     *
+     * @param root the tree, changed in place
+     * @param path the dotted key path
+     * @param value the value
+     * @param context how to name the assignment in an error (e.g. "--set a.b" or "grid.a.b")
+     * @throws ConfigException if the path crosses a value or indexes outside a list
+     */
+    public static void setPath(ObjectNode root, String path, JsonNode value, String context)
+            throws ConfigException {
         String[] keys = path.split("\\.");
         JsonNode node = root;
         for (int i = 0; i < keys.length; i++) {
@@ -114,7 +129,7 @@ public final class ConfigLoader {
             boolean last = i == keys.length - 1;
             String soFar = String.join(".", java.util.Arrays.copyOf(keys, i + 1));
             if (key.isEmpty()) {
-                throw new ConfigException("--set " + path + ": empty key segment");
+                throw new ConfigException(context + ": empty key segment");
             }
             if (node instanceof ObjectNode obj) {
                 if (last) {
@@ -131,10 +146,10 @@ public final class ConfigLoader {
                 try {
                     index = Integer.parseInt(key);
                 } catch (NumberFormatException e) {
-                    throw new ConfigException("--set " + path + ": '" + soFar + "' indexes a list; use a number");
+                    throw new ConfigException(context + ": '" + soFar + "' indexes a list; use a number");
                 }
                 if (index < 0 || index >= arr.size()) {
-                    throw new ConfigException("--set " + path + ": index " + index
+                    throw new ConfigException(context + ": index " + index
                             + " is outside the list (size " + arr.size() + ")");
                 }
                 if (last) {
@@ -143,7 +158,7 @@ public final class ConfigLoader {
                     node = arr.get(index);
                 }
             } else {
-                throw new ConfigException("--set " + path + ": '"
+                throw new ConfigException(context + ": '"
                         + String.join(".", java.util.Arrays.copyOf(keys, i)) + "' is a value, not a mapping");
             }
         }

@@ -240,6 +240,7 @@ public final class RunExecutor {
         summary.put("epochs", config.epochs);
         if (result != null) {
             List<EpochMetrics> history = result.history();
+            summary.put("resumedFromEpoch", result.resumedFromEpoch());
             summary.put("seconds", history.stream().mapToDouble(m -> m.get("seconds")).sum());
             ObjectNode last = summary.putObject("final");
             for (Map.Entry<String, Double> e : result.last().values().entrySet()) {

@@ -10,7 +10,9 @@ import java.util.Map;
  * <p>Columns written by the runner: {@code epoch} (from 1), {@code train_<metric>} and {@code
  * test_<metric>} for the loss and each evaluator, {@code learning_rate}, {@code seconds} (wall
  * time of the epoch including evaluation) and {@code rss_mb} (resident memory of the process
- * at the epoch's end, the whole of native plus Java memory; NaN where the OS does not say).
+ * at the epoch's end, the whole of native plus Java memory; NaN where the OS does not say) and
+ * {@code heap_mb} (the Java heap committed then; the difference is mostly native memory), and
+ * {@code ndarrays} (NDArrays alive under the model's manager: flat unless a step leaks).
  *
  * @param epoch the 1-based epoch number
  * @param values the column values, in column order

@@ -16,6 +16,20 @@ public final class ProcessMemory {
     private ProcessMemory() {}
 
     /**
+     * Returns the Java heap the JVM has committed, in MiB. Resident memory minus this is a
+     * rough figure for native memory: a heap that is still growing toward its limit raises the
+     * resident size without any native leak.
+     *
+     * @return committed heap in MiB
+     */
+    public static double committedHeapMegabytes() {
+        return java.lang.management.ManagementFactory.getMemoryMXBean()
+                        .getHeapMemoryUsage()
+                        .getCommitted()
+                / (1024.0 * 1024.0);
+    }
+
+    /**
      * Returns the resident set size in MiB, or NaN where {@code /proc} is not available.
      *
      * @return resident memory in MiB

@@ -165,6 +165,10 @@ public final class TrainingRunner {
                 row.put("learning_rate", (double) optimizer.currentLearningRate());
                 row.put("seconds", (System.nanoTime() - epochStart) / 1e9);
                 row.put("rss_mb", ProcessMemory.residentMegabytes());
+                row.put("heap_mb", ProcessMemory.committedHeapMegabytes());
+                // Arrays alive under the model's manager: constant from epoch to epoch unless
+                // something in the step leaks.
+                row.put("ndarrays", (double) model.getNDManager().getManagedArrays().size());
                 EpochMetrics metrics = new EpochMetrics(epoch, row);
                 history.add(metrics);
 

@@ -157,9 +157,11 @@ class TrainingRunnerTest {
             assertTrue(result.last().get("train_loss") < result.history().get(0).get("train_loss"));
             List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
             assertEquals(
-                    "epoch,train_loss,train_accuracy,test_loss,test_accuracy,learning_rate,seconds,rss_mb",
+                    "epoch,train_loss,train_accuracy,test_loss,test_accuracy,learning_rate,seconds,rss_mb,heap_mb,ndarrays",
                     csv.get(0));
             assertEquals(4, csv.size());
+            // No array created in a step outlives it.
+            assertEquals(result.history().get(0).get("ndarrays"), result.last().get("ndarrays"));
         }
     }
 
@@ -186,7 +188,7 @@ class TrainingRunnerTest {
         assertEquals(expected.size(), actual.size());
         for (int e = 0; e < expected.size(); e++) {
             for (Map.Entry<String, Double> col : expected.get(e).values().entrySet()) {
-                if (col.getKey().equals("seconds") || col.getKey().equals("rss_mb")) {
+                if (List.of("seconds", "rss_mb", "heap_mb").contains(col.getKey())) {
                     continue;
                 }
                 assertEquals(col.getValue(), actual.get(e).get(col.getKey()), 1e-6,

@@ -1,0 +1,56 @@
+package org.lipreg.experiments.cli;
+
+import org.lipreg.experiments.run.RunSetupException;
+import org.lipreg.experiments.sweep.SweepPlan;
+import org.lipreg.experiments.sweep.SweepRunner;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code lipreg sweep}: every run of a sweep, each in its own process, then the report. */
+@Command(
+        name = "sweep",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run an ablation sweep (a base config x a grid x variants), N runs at a time, each in",
+            "its own process; rerunning skips finished runs and resumes interrupted ones. Ends with",
+            "'lipreg report' on the sweep directory."
+        },
+        footer = {"", "Example: lipreg sweep experiments/configs/sweep-lr-seeds.yaml --parallel 2"})
+final class SweepCommand implements Callable<Integer> {
+
+    @Parameters(index = "0", paramLabel = "CONFIG", description = "Sweep config (JSON or YAML).")
+    Path config;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Sweep directory (default: runs/sweep-<name>).")
+    Path out;
+
+    @Option(names = "--parallel", paramLabel = "N", defaultValue = "1", description = "Runs at a time (default 1).")
+    int parallel;
+
+    @Option(names = "--dry-run", description = "List the runs and exit.")
+    boolean dryRun;
+
+    @Override
+    public Integer call() throws Exception {
+        if (parallel < 1) {
+            throw new RunSetupException("--parallel must be at least 1 (got " + parallel + ")", null);
+        }
+        SweepPlan plan = SweepPlan.load(config);
+        Path dir = out != null ? out : Path.of("runs", "sweep-" + plan.config().name);
+        if (dryRun) {
+            plan.runs().forEach(r -> System.out.println(r.name()));
+            System.out.println(plan.runs().size() + " runs; directory " + dir);
+            return ExitCodes.OK;
+        }
+        SweepRunner.Outcome outcome = new SweepRunner(System.out).run(plan, dir, parallel);
+        System.out.printf("sweep finished: %d ran, %d skipped (already finished), %d failed%n",
+                outcome.finished(), outcome.skipped(), outcome.failed());
+        ReportCommand.report(dir);
+        return outcome.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+}

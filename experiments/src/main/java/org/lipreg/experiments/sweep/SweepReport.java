@@ -1,0 +1,428 @@
+package org.lipreg.experiments.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.lipreg.experiments.config.ConfigLoader;
+import org.lipreg.experiments.run.RunExecutor;
+import org.lipreg.training.io.AtomicFiles;
+
+import tech.tablesaw.api.ColumnType;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Row;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+import tech.tablesaw.io.csv.CsvReadOptions;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Reads a sweep directory into tables and plots.
+ *
+ * <ul>
+ *   <li>{@code runs.csv}: one row per run — variant, axis values, status, final and best value of
+ *       each metric, epochs, seconds, error;
+ *   <li>{@code summary.csv} / {@code summary.md}: runs grouped over seeds (every axis but {@code
+ *       seed}): mean, sample standard deviation and count of each final metric, finished runs
+ *       only;
+ *   <li>{@code curve_<metric>.png}: mean learning curve per group with a ±1 std band over seeds;
+ *   <li>{@code bar_<metric>.png}: final value per group with std error bars.
+ * </ul>
+ */
+public final class SweepReport {
+
+    /** The axis that is averaged over rather than reported. */
+    public static final String SEED_AXIS = "seed";
+
+    private final Table runs;
+    private final Table summary;
+    private final List<String> groupColumns;
+    private final List<String> metrics;
+    private final Map<String, List<Table>> curvesByGroup;
+
+    private SweepReport(Table runs, Table summary, List<String> groupColumns, List<String> metrics,
+            Map<String, List<Table>> curvesByGroup) {
+        this.runs = runs;
+        this.summary = summary;
+        this.groupColumns = groupColumns;
+        this.metrics = metrics;
+        this.curvesByGroup = curvesByGroup;
+    }
+
+    /**
+     * Returns one row per run.
+     *
+     * @return the runs table
+     */
+    public Table runs() {
+        return runs;
+    }
+
+    /**
+     * Returns the runs grouped over seeds.
+     *
+     * @return the summary table
+     */
+    public Table summary() {
+        return summary;
+    }
+
+    /**
+     * Reads a sweep directory.
+     *
+     * @param sweepDir the directory written by {@code lipreg sweep}
+     * @return the report
+     * @throws IOException if the plan or a run's files cannot be read
+     */
+    public static SweepReport read(Path sweepDir) throws IOException {
+        JsonNode plan = SweepRunner.readPlan(sweepDir);
+        List<String> axes = new ArrayList<>();
+        plan.path("axes").forEach(a -> axes.add(a.asText()));
+        List<String> metrics = new ArrayList<>();
+        plan.path("metrics").forEach(m -> metrics.add(m.asText()));
+        boolean hasVariants = plan.path("hasVariants").asBoolean();
+
+        Table runs = Table.create("runs").addColumns(StringColumn.create("run"));
+        List<String> groupColumns = new ArrayList<>();
+        if (hasVariants) {
+            runs.addColumns(StringColumn.create("variant"));
+            groupColumns.add("variant");
+        }
+        for (String axis : axes) {
+            runs.addColumns(StringColumn.create(axis));
+            if (!axis.equals(SEED_AXIS)) {
+                groupColumns.add(axis);
+            }
+        }
+        runs.addColumns(StringColumn.create("status"));
+        for (String m : metrics) {
+            runs.addColumns(DoubleColumn.create("final_" + m), DoubleColumn.create("best_" + m));
+        }
+        runs.addColumns(IntColumn.create("epochs"), DoubleColumn.create("seconds"), StringColumn.create("error"));
+
+        Map<String, List<Table>> curves = new LinkedHashMap<>();
+        for (JsonNode r : plan.path("runs")) {
+            String name = r.path("name").asText();
+            Path dir = sweepDir.resolve(name);
+            runs.stringColumn("run").append(name);
+            if (hasVariants) {
+                runs.stringColumn("variant").append(r.path("variant").asText());
+            }
+            for (String axis : axes) {
+                runs.stringColumn(axis).append(r.path("axes").path(axis).asText());
+            }
+            String status = status(dir);
+            runs.stringColumn("status").append(status);
+            Table metricsTable = readMetrics(dir);
+            for (String m : metrics) {
+                boolean has = metricsTable != null && metricsTable.columnNames().contains(m);
+                DoubleColumn col = has ? metricsTable.numberColumn(m).asDoubleColumn() : null;
+                runs.doubleColumn("final_" + m).append(has && col.size() > 0 ? col.get(col.size() - 1) : Double.NaN);
+                runs.doubleColumn("best_" + m).append(has && col.size() > 0
+                        ? (higherIsBetter(m) ? col.max() : col.min()) : Double.NaN);
+            }
+            runs.intColumn("epochs").append(metricsTable == null ? 0 : metricsTable.rowCount());
+            runs.doubleColumn("seconds").append(metricsTable == null || !metricsTable.columnNames().contains("seconds")
+                    ? Double.NaN : metricsTable.numberColumn("seconds").sum());
+            runs.stringColumn("error").append(error(dir));
+            if ("finished".equals(status) && metricsTable != null) {
+                curves.computeIfAbsent(groupKey(runs.row(runs.rowCount() - 1), groupColumns), k -> new ArrayList<>())
+                        .add(metricsTable);
+            }
+        }
+        Table summary = summarize(runs, groupColumns, metrics);
+        return new SweepReport(runs, summary, groupColumns, metrics, curves);
+    }
+
+    /** Groups finished runs over seeds: mean, sample std and count of each final metric. */
+    static Table summarize(Table runs, List<String> groupColumns, List<String> metrics) {
+        Table summary = Table.create("summary");
+        for (String g : groupColumns) {
+            summary.addColumns(StringColumn.create(g));
+        }
+        for (String m : metrics) {
+            summary.addColumns(DoubleColumn.create(m + "_mean"), DoubleColumn.create(m + "_std"));
+        }
+        summary.addColumns(IntColumn.create("n"), IntColumn.create("failed"));
+        // Row indices, not Row objects: a Tablesaw Row is a cursor that moves.
+        Map<String, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < runs.rowCount(); i++) {
+            groups.computeIfAbsent(groupKey(runs.row(i), groupColumns), k -> new ArrayList<>()).add(i);
+        }
+        for (List<Integer> rows : groups.values()) {
+            for (String g : groupColumns) {
+                summary.stringColumn(g).append(runs.stringColumn(g).get(rows.get(0)));
+            }
+            List<Integer> finished = rows.stream()
+                    .filter(i -> runs.stringColumn("status").get(i).equals("finished")).toList();
+            for (String m : metrics) {
+                DoubleColumn values = runs.doubleColumn("final_" + m);
+                double[] v = finished.stream().mapToDouble(values::get).toArray();
+                summary.doubleColumn(m + "_mean").append(mean(v));
+                summary.doubleColumn(m + "_std").append(std(v));
+            }
+            summary.intColumn("n").append(finished.size());
+            summary.intColumn("failed").append(rows.size() - finished.size());
+        }
+        return summary;
+    }
+
+    static double mean(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        double s = 0;
+        for (double x : v) {
+            s += x;
+        }
+        return s / v.length;
+    }
+
+    /** Sample standard deviation (n − 1); 0 for a single value, NaN for none. */
+    static double std(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        if (v.length == 1) {
+            return 0;
+        }
+        double m = mean(v);
+        double s = 0;
+        for (double x : v) {
+            s += (x - m) * (x - m);
+        }
+        return Math.sqrt(s / (v.length - 1));
+    }
+
+    /**
+     * Renders the summary as a Markdown table: group columns, then "mean ± std" per metric, n.
+     *
+     * @return the Markdown text
+     */
+    public String markdown() {
+        StringBuilder sb = new StringBuilder();
+        List<String> header = new ArrayList<>(groupColumns);
+        metrics.forEach(header::add);
+        header.add("n");
+        sb.append("| ").append(String.join(" | ", header)).append(" |\n");
+        sb.append("|").append("---|".repeat(groupColumns.size()));
+        sb.append("---:|".repeat(metrics.size() + 1)).append('\n');
+        for (Row row : summary) {
+            List<String> cells = new ArrayList<>();
+            for (String g : groupColumns) {
+                cells.add(row.getString(g));
+            }
+            for (String m : metrics) {
+                double mean = row.getDouble(m + "_mean");
+                double std = row.getDouble(m + "_std");
+                cells.add(Double.isNaN(mean) ? "–" : String.format(Locale.ROOT, "%.4f ± %.4f", mean, std));
+            }
+            cells.add(String.valueOf(row.getInt("n")));
+            sb.append("| ").append(String.join(" | ", cells)).append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    /**
+     * Writes runs.csv, summary.csv, summary.md and the plots into the sweep directory.
+     *
+     * @param sweepDir the sweep directory
+     * @return the files written
+     * @throws IOException if writing fails
+     */
+    public List<Path> write(Path sweepDir) throws IOException {
+        List<Path> written = new ArrayList<>();
+        written.add(writeCsv(runs, sweepDir.resolve("runs.csv")));
+        written.add(writeCsv(summary, sweepDir.resolve("summary.csv")));
+        Path md = sweepDir.resolve("summary.md");
+        AtomicFiles.writeString(md, markdown());
+        written.add(md);
+        for (String m : metrics) {
+            Path curve = sweepDir.resolve("curve_" + m + ".png");
+            if (writeCurves(m, curve)) {
+                written.add(curve);
+            }
+            Path bar = sweepDir.resolve("bar_" + m + ".png");
+            if (writeBars(m, bar)) {
+                written.add(bar);
+            }
+        }
+        return written;
+    }
+
+    private boolean writeCurves(String metric, Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(720).height(460).title(metric + " per epoch (mean ± std over seeds)")
+                .xAxisTitle("epoch").yAxisTitle(metric).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setXAxisDecimalPattern("0");
+        Color[] palette = chart.getStyler().getSeriesColors();
+        int index = 0;
+        for (Map.Entry<String, List<Table>> group : curvesByGroup.entrySet()) {
+            List<Table> tables = group.getValue();
+            if (!tables.get(0).columnNames().contains(metric)) {
+                continue;
+            }
+            int epochs = tables.stream().mapToInt(Table::rowCount).min().orElse(0);
+            if (epochs == 0) {
+                continue;
+            }
+            double[] x = new double[epochs];
+            double[] mean = new double[epochs];
+            double[] sd = new double[epochs];
+            for (int e = 0; e < epochs; e++) {
+                int epoch = e;
+                double[] v = tables.stream().mapToDouble(t -> t.numberColumn(metric).getDouble(epoch)).toArray();
+                x[e] = e + 1;
+                mean[e] = mean(v);
+                sd[e] = std(v);
+            }
+            Color color = palette[index++ % palette.length];
+            String label = group.getKey().isEmpty() ? "all" : group.getKey();
+            if (tables.size() > 1) {
+                double[] bx = new double[2 * epochs];
+                double[] by = new double[2 * epochs];
+                for (int e = 0; e < epochs; e++) {
+                    bx[e] = x[e];
+                    by[e] = mean[e] + sd[e];
+                    bx[2 * epochs - 1 - e] = x[e];
+                    by[2 * epochs - 1 - e] = mean[e] - sd[e];
+                }
+                XYSeries band = chart.addSeries(label + " ±std", bx, by);
+                band.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+                band.setFillColor(new Color(color.getRed(), color.getGreen(), color.getBlue(), 60));
+                band.setLineColor(new Color(0, 0, 0, 0));
+                band.setMarker(SeriesMarkers.NONE);
+                band.setShowInLegend(false);
+            }
+            XYSeries line = chart.addSeries(label + " (n=" + tables.size() + ")", x, mean);
+            line.setLineColor(color);
+            line.setMarkerColor(color);
+            line.setMarker(SeriesMarkers.CIRCLE);
+        }
+        if (chart.getSeriesMap().isEmpty()) {
+            return false;
+        }
+        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(file, out -> out.write(png));
+        return true;
+    }
+
+    private boolean writeBars(String metric, Path file) throws IOException {
+        List<String> labels = new ArrayList<>();
+        List<Double> means = new ArrayList<>();
+        List<Double> errors = new ArrayList<>();
+        for (Row row : summary) {
+            double mean = row.getDouble(metric + "_mean");
+            if (Double.isNaN(mean)) {
+                continue;
+            }
+            labels.add(groupColumns.isEmpty() ? "all" : groupKey(row, groupColumns));
+            means.add(mean);
+            errors.add(row.getDouble(metric + "_std"));
+        }
+        if (labels.isEmpty()) {
+            return false;
+        }
+        CategoryChart chart = new CategoryChartBuilder().width(720).height(460)
+                .title("final " + metric + " (mean ± std over seeds)").xAxisTitle("variant").yAxisTitle(metric).build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendVisible(false);
+        int longest = labels.stream().mapToInt(String::length).max().orElse(0);
+        chart.getStyler().setXAxisLabelRotation(longest * labels.size() > 60 ? 20 : 0);
+        double min = means.stream().mapToDouble(Double::doubleValue).min().orElse(0);
+        if (min > 0) {
+            chart.getStyler().setYAxisMin(0.0);
+        }
+        chart.addSeries(metric, labels, means, errors);
+        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(file, out -> out.write(png));
+        return true;
+    }
+
+    private static Path writeCsv(Table table, Path file) throws IOException {
+        StringWriter text = new StringWriter();
+        table.write().csv(text);
+        AtomicFiles.writeString(file, text.toString());
+        return file;
+    }
+
+    private static String groupKey(Row row, List<String> groupColumns) {
+        List<String> parts = new ArrayList<>();
+        for (String g : groupColumns) {
+            parts.add(g.equals("variant") ? row.getString(g) : shortName(g) + "=" + row.getString(g));
+        }
+        return String.join(", ", parts);
+    }
+
+    private static String shortName(String path) {
+        return path.substring(path.lastIndexOf('.') + 1);
+    }
+
+    private static boolean higherIsBetter(String metric) {
+        return metric.contains("accuracy") || metric.contains("radius");
+    }
+
+    private static Table readMetrics(Path runDir) throws IOException {
+        Path csv = runDir.resolve("metrics.csv");
+        if (!Files.isRegularFile(csv) || Files.size(csv) == 0) {
+            return null;
+        }
+        try {
+            return Table.read().usingOptions(CsvReadOptions.builder(csv.toFile())
+                    .columnTypesPartial(name -> java.util.Optional.of(
+                            name.equals("epoch") ? ColumnType.INTEGER : ColumnType.DOUBLE)));
+        } catch (RuntimeException e) {
+            throw new IOException(csv + ": cannot be read as a metrics table: " + e.getMessage(), e);
+        }
+    }
+
+    private static String status(Path runDir) {
+        Path summary = runDir.resolve(RunExecutor.SUMMARY_FILE);
+        if (Files.isRegularFile(summary)) {
+            try {
+                return ConfigLoader.json().readTree(summary.toFile()).path("status").asText("unknown");
+            } catch (IOException e) {
+                return "unknown";
+            }
+        }
+        if (Files.isRegularFile(runDir.resolve(SweepRunner.FAILURE_FILE))) {
+            return "failed";
+        }
+        if (Files.isDirectory(runDir.resolve("checkpoints"))) {
+            return "interrupted";
+        }
+        return "pending";
+    }
+
+    private static String error(Path runDir) {
+        try {
+            Path failure = runDir.resolve(SweepRunner.FAILURE_FILE);
+            if (Files.isRegularFile(failure)) {
+                return Files.readString(failure).trim();
+            }
+            Path summary = runDir.resolve(RunExecutor.SUMMARY_FILE);
+            if (Files.isRegularFile(summary)) {
+                return ConfigLoader.json().readTree(summary.toFile()).path("error").asText("");
+            }
+        } catch (IOException e) {
+            return "(unreadable: " + e.getMessage() + ")";
+        }
+        return "";
+    }
+}

@@ -1,0 +1,244 @@
+package org.lipreg.experiments.sweep;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.lipreg.experiments.config.ConfigLoader;
+import org.lipreg.experiments.run.RunExecutor;
+import org.lipreg.training.io.AtomicFiles;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Runs a sweep's runs, N at a time, each in its own JVM so that a crash or an out-of-memory
+ * in one run cannot take the sweep down.
+ *
+ * <p>Layout of the sweep directory: {@code sweep.json} (the plan), and per run a directory
+ * named after its axis values holding the run's usual files plus {@code run-config.json} (its
+ * full config) and {@code train.log} (the child's output). A run is <em>finished</em> when its
+ * {@code summary.json} says {@code finished} or {@code diverged} (rerunning would diverge again);
+ * rerunning the sweep skips finished runs and resumes the others from their checkpoints.
+ */
+public final class SweepRunner {
+
+    /** The plan file written into the sweep directory. */
+    public static final String PLAN_FILE = "sweep.json";
+
+    /** A run's full config, written before it starts. */
+    public static final String RUN_CONFIG_FILE = "run-config.json";
+
+    /** A run's combined output. */
+    public static final String LOG_FILE = "train.log";
+
+    /** Written into a run directory when its process fails; removed when it later succeeds. */
+    public static final String FAILURE_FILE = "failure.txt";
+
+    private final PrintStream out;
+    private final List<String> javaCommand;
+
+    /**
+     * Creates a runner whose children use this JVM's java binary and class path.
+     *
+     * @param out where progress goes
+     */
+    public SweepRunner(PrintStream out) {
+        this(out, defaultJavaCommand());
+    }
+
+    SweepRunner(PrintStream out, List<String> javaCommand) {
+        this.out = out;
+        this.javaCommand = List.copyOf(javaCommand);
+    }
+
+    /** The counts at the end of a sweep. */
+    public record Outcome(int finished, int skipped, int failed) {}
+
+    /**
+     * Runs every unfinished run of a plan.
+     *
+     * @param plan the sweep
+     * @param sweepDir the sweep directory
+     * @param parallel how many runs at a time
+     * @return the counts
+     * @throws IOException if the sweep directory cannot be written
+     * @throws InterruptedException if interrupted while waiting for runs
+     */
+    public Outcome run(SweepPlan plan, Path sweepDir, int parallel) throws IOException, InterruptedException {
+        Files.createDirectories(sweepDir);
+        writePlan(plan, sweepDir);
+        List<SweepRun> todo = new ArrayList<>();
+        int skipped = 0;
+        for (SweepRun run : plan.runs()) {
+            if (isFinished(sweepDir.resolve(run.name()))) {
+                skipped++;
+            } else {
+                todo.add(run);
+            }
+        }
+        int total = plan.runs().size();
+        int alreadyDone = skipped;
+        out.printf(Locale.ROOT, "sweep %s: %d runs, %d already finished, %d to run, %d at a time%n",
+                plan.config().name, total, skipped, todo.size(), parallel);
+        AtomicInteger done = new AtomicInteger(skipped);
+        AtomicInteger failed = new AtomicInteger();
+        long start = System.nanoTime();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (SweepRun run : todo) {
+                futures.add(pool.submit(() -> {
+                    boolean ok = runOne(run, sweepDir.resolve(run.name()));
+                    int d = done.incrementAndGet();
+                    int f = ok ? failed.get() : failed.incrementAndGet();
+                    report(run, ok, d, f, total, alreadyDone, start);
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IOException("sweep worker failed: " + e.getCause(), e.getCause());
+                }
+            }
+        } finally {
+            pool.shutdown();
+            pool.awaitTermination(1, TimeUnit.MINUTES);
+        }
+        return new Outcome(done.get() - skipped - failed.get(), skipped, failed.get());
+    }
+
+    private synchronized void report(SweepRun run, boolean ok, int done, int failed, int total, int skipped,
+            long start) {
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        int ran = done - skipped;
+        int remaining = total - done;
+        double eta = ran == 0 ? Double.NaN : elapsed / ran * remaining;
+        out.printf(Locale.ROOT, "[%d/%d] %-40s %s   done %d, failed %d, remaining %d, elapsed %s, eta %s%n",
+                done, total, run.name(), ok ? "ok" : "FAILED (see " + LOG_FILE + ")", done - failed, failed,
+                remaining, duration(elapsed), remaining == 0 ? "-" : duration(eta));
+    }
+
+    private boolean runOne(SweepRun run, Path runDir) throws IOException, InterruptedException {
+        Files.createDirectories(runDir);
+        Path config = runDir.resolve(RUN_CONFIG_FILE);
+        AtomicFiles.writeString(config, ConfigLoader.json().writeValueAsString(run.config()));
+        List<String> command = new ArrayList<>(javaCommand);
+        command.addAll(List.of("train", "--config", config.toString(), "--out", runDir.toString()));
+        if (Files.exists(runDir.resolve(RunExecutor.CONFIG_FILE))) {
+            command.add("--resume");
+        }
+        Path log = runDir.resolve(LOG_FILE);
+        Process process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        int code = process.waitFor();
+        Path failure = runDir.resolve(FAILURE_FILE);
+        if (code == 0) {
+            Files.deleteIfExists(failure);
+            return true;
+        }
+        // A diverged run also has a summary (status diverged) and is not rerun.
+        AtomicFiles.writeString(failure, "exit code " + code + ": " + lastLine(log) + "\n");
+        return false;
+    }
+
+    /**
+     * Tells whether a run directory holds a finished (or diverged) run.
+     *
+     * @param runDir the run directory
+     * @return true if its summary says finished or diverged
+     */
+    public static boolean isFinished(Path runDir) {
+        Path summary = runDir.resolve(RunExecutor.SUMMARY_FILE);
+        if (!Files.isRegularFile(summary)) {
+            return false;
+        }
+        try {
+            String status = ConfigLoader.json().readTree(summary.toFile()).path("status").asText();
+            return status.equals("finished") || status.equals("diverged");
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String lastLine(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            for (int i = lines.size() - 1; i >= 0; i--) {
+                String line = lines.get(i).trim();
+                if (!line.isEmpty() && !line.startsWith("(set LIPREG_DEBUG")) {
+                    return line;
+                }
+            }
+        } catch (IOException e) {
+            return "(no log)";
+        }
+        return "(empty log)";
+    }
+
+    private static void writePlan(SweepPlan plan, Path sweepDir) throws IOException {
+        ObjectNode root = ConfigLoader.json().createObjectNode();
+        root.put("name", plan.config().name);
+        ArrayNode axes = root.putArray("axes");
+        plan.config().grid.keySet().forEach(axes::add);
+        root.put("hasVariants", !plan.config().variants.isEmpty());
+        ArrayNode metrics = root.putArray("metrics");
+        plan.config().metrics.forEach(metrics::add);
+        ArrayNode runs = root.putArray("runs");
+        for (SweepRun run : plan.runs()) {
+            ObjectNode r = runs.addObject();
+            r.put("name", run.name());
+            if (run.variant() != null) {
+                r.put("variant", run.variant());
+            }
+            ObjectNode a = r.putObject("axes");
+            run.axes().forEach(a::put);
+        }
+        AtomicFiles.writeString(sweepDir.resolve(PLAN_FILE), ConfigLoader.json().writeValueAsString(root));
+    }
+
+    /**
+     * Reads a sweep directory's plan file.
+     *
+     * @param sweepDir the sweep directory
+     * @return the plan's JSON
+     * @throws IOException if it is missing or unreadable
+     */
+    public static JsonNode readPlan(Path sweepDir) throws IOException {
+        Path file = sweepDir.resolve(PLAN_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new IOException(sweepDir + ": not a sweep directory (no " + PLAN_FILE + ")");
+        }
+        return ConfigLoader.json().readTree(file.toFile());
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s >= 60 ? (s / 60) + "m" + String.format(Locale.ROOT, "%02d", s % 60) + "s" : s + "s";
+    }
+
+    private static List<String> defaultJavaCommand() {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        List<String> command = new ArrayList<>(List.of(java, "-Dai.djl.offline=true", "-Djava.awt.headless=true"));
+        String maxHeap = System.getProperty("lipreg.sweep.xmx");
+        if (maxHeap != null) {
+            command.add("-Xmx" + maxHeap);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.lipreg.experiments.cli.LipregCli"));
+        return command;
+    }
+}

@@ -1,0 +1,97 @@
+package org.lipreg.experiments.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lipreg.experiments.config.ConfigException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+class SweepPlanTest {
+
+    @TempDir Path dir;
+
+    private SweepPlan load(String yaml) throws IOException, ConfigException {
+        Path file = dir.resolve("sweep.yaml");
+        Files.writeString(file, yaml);
+        return SweepPlan.load(file);
+    }
+
+    private ConfigException fails(String yaml) {
+        return assertThrows(ConfigException.class, () -> load(yaml));
+    }
+
+    @Test
+    void gridIsTheCartesianProductWithStableNames() throws Exception {
+        SweepPlan plan = load("""
+                name: g
+                base: {epochs: 1}
+                grid:
+                  optimizer.learningRate: [0.0005, 0.01]
+                  model.norm: [none, bn]
+                  seed: [1, 2, 3]
+                """);
+        assertEquals(12, plan.runs().size());
+        assertEquals("learningRate-0.0005_norm-none_seed-1", plan.runs().get(0).name());
+        assertEquals("learningRate-0.0005_norm-none_seed-2", plan.runs().get(1).name());
+        assertEquals("learningRate-0.01_norm-bn_seed-3", plan.runs().get(11).name());
+        assertEquals(Map.of("optimizer.learningRate", "0.01", "model.norm", "bn", "seed", "3"),
+                plan.runs().get(11).axes());
+        assertEquals(0.01, plan.runs().get(11).config().get("optimizer").get("learningRate").asDouble());
+        assertEquals("bn", plan.runs().get(11).config().get("model").get("norm").asText());
+        assertEquals(1, plan.runs().get(11).config().get("epochs").asInt(), "base applies to every run");
+    }
+
+    @Test
+    void variantsAreCrossedWithTheGrid() throws Exception {
+        SweepPlan plan = load("""
+                name: v
+                grid: {seed: [1, 2]}
+                variants:
+                  - {name: adam}
+                  - {name: sgd, set: {optimizer.name: sgd, optimizer.learningRate: 0.05}}
+                """);
+        assertEquals(List.of("adam_seed-1", "adam_seed-2", "sgd_seed-1", "sgd_seed-2"),
+                plan.runs().stream().map(SweepRun::name).toList());
+        assertEquals("sgd", plan.runs().get(2).config().get("optimizer").get("name").asText());
+        assertEquals("adam", plan.runs().get(0).config().get("optimizer").get("name").asText());
+    }
+
+    @Test
+    void noGridNoVariantsIsOneRun() throws Exception {
+        assertEquals(List.of("base"), load("name: one\n").runs().stream().map(SweepRun::name).toList());
+    }
+
+    @Test
+    void sameLastSegmentUsesTheFullPath() throws Exception {
+        SweepPlan plan = load("""
+                name: s
+                grid: {data.noise: [0.1], model.norm: [none], schedule.type: [constant]}
+                """);
+        assertEquals("noise-0.1_norm-none_type-constant", plan.runs().get(0).name());
+    }
+
+    @Test
+    void invalidAxesAndVariantsAreNamed() {
+        assertTrue(fails("name: x\ngrid: {optimizer.lr: [1]}\n").problems().get(0)
+                .startsWith("grid.optimizer.lr = 1: optimizer.lr: unknown key"));
+        assertEquals("grid.epochs = 0: epochs: must be at least 1 (got 0)",
+                fails("name: x\ngrid: {epochs: [2, 0]}\n").problems().get(0));
+        assertEquals("grid.seed: must be a non-empty list of values",
+                fails("name: x\ngrid: {seed: []}\n").problems().get(0));
+        assertEquals("variants[1] (b): optimizer.name: 'lion' is not one of [sgd, adam, adamw]",
+                fails("name: x\nvariants: [{name: a}, {name: b, set: {optimizer.name: lion}}]\n").problems().get(0));
+        assertEquals("variants[1].name: 'a' is used twice",
+                fails("name: x\nvariants: [{name: a}, {name: a}]\n").problems().get(0));
+        assertTrue(fails("name: x\ngrids: {seed: [1]}\n").problems().get(0).startsWith("grids: unknown key"));
+        assertEquals("base.data.batchSize: must be at least 1 (got 0)",
+                fails("name: x\nbase: {data: {batchSize: 0}}\n").problems().get(0));
+    }
+}

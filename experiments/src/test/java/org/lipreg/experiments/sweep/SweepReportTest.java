@@ -1,0 +1,96 @@
+package org.lipreg.experiments.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Aggregation on hand-made run directories, checked against a direct computation. */
+class SweepReportTest {
+
+    @TempDir Path dir;
+
+    private void run(String name, String variant, String seed, double[] accuracy, String status) throws IOException {
+        Path run = Files.createDirectories(dir.resolve(name));
+        StringBuilder csv = new StringBuilder("epoch,test_accuracy,test_loss,seconds\n");
+        for (int e = 0; e < accuracy.length; e++) {
+            csv.append(e + 1).append(',').append(accuracy[e]).append(',').append(1 - accuracy[e]).append(",2.5\n");
+        }
+        Files.writeString(run.resolve("metrics.csv"), csv.toString());
+        if (status != null) {
+            Files.writeString(run.resolve("summary.json"), "{\"status\": \"" + status + "\"}");
+        }
+    }
+
+    private void plan() throws IOException {
+        StringBuilder runs = new StringBuilder();
+        String[][] rows = {{"a_seed-1", "a", "1"}, {"a_seed-2", "a", "2"}, {"a_seed-3", "a", "3"},
+            {"b_seed-1", "b", "1"}, {"b_seed-2", "b", "2"}};
+        for (String[] r : rows) {
+            if (runs.length() > 0) {
+                runs.append(',');
+            }
+            runs.append("{\"name\":\"").append(r[0]).append("\",\"variant\":\"").append(r[1])
+                    .append("\",\"axes\":{\"seed\":\"").append(r[2]).append("\"}}");
+        }
+        Files.writeString(dir.resolve("sweep.json"), "{\"name\":\"h\",\"axes\":[\"seed\"],\"hasVariants\":true,"
+                + "\"metrics\":[\"test_accuracy\",\"test_loss\"],\"runs\":[" + runs + "]}");
+    }
+
+    @Test
+    void groupsOverSeedsWithMeanStdAndCount() throws IOException {
+        plan();
+        run("a_seed-1", "a", "1", new double[] {0.5, 0.90}, "finished");
+        run("a_seed-2", "a", "2", new double[] {0.6, 0.80}, "finished");
+        run("a_seed-3", "a", "3", new double[] {0.7, 0.85}, "finished");
+        run("b_seed-1", "b", "1", new double[] {0.4, 0.70}, "finished");
+        run("b_seed-2", "b", "2", new double[] {0.3}, null); // interrupted: not aggregated
+        Files.createDirectories(dir.resolve("b_seed-2/checkpoints"));
+
+        SweepReport report = SweepReport.read(dir);
+        Table runs = report.runs();
+        assertEquals(List.of("finished", "finished", "finished", "finished", "interrupted"),
+                runs.stringColumn("status").asList());
+        assertEquals(0.90, runs.doubleColumn("best_test_accuracy").get(0), 1e-12);
+        assertEquals(0.10, runs.doubleColumn("best_test_loss").get(0), 1e-12, "loss: the minimum is best");
+        assertEquals(5.0, runs.doubleColumn("seconds").get(0), 1e-12);
+
+        Table summary = report.summary();
+        assertEquals(2, summary.rowCount());
+        double mean = (0.90 + 0.80 + 0.85) / 3;
+        double std = Math.sqrt(((0.90 - mean) * (0.90 - mean) + (0.80 - mean) * (0.80 - mean)
+                + (0.85 - mean) * (0.85 - mean)) / 2);
+        assertEquals(mean, summary.doubleColumn("test_accuracy_mean").get(0), 1e-12);
+        assertEquals(std, summary.doubleColumn("test_accuracy_std").get(0), 1e-12);
+        assertEquals(3, summary.intColumn("n").get(0));
+        assertEquals(0.70, summary.doubleColumn("test_accuracy_mean").get(1), 1e-12);
+        assertEquals(0.0, summary.doubleColumn("test_accuracy_std").get(1), 0.0);
+        assertEquals(1, summary.intColumn("n").get(1));
+        assertEquals(1, summary.intColumn("failed").get(1));
+
+        assertEquals("""
+                | variant | test_accuracy | test_loss | n |
+                |---|---:|---:|---:|
+                | a | 0.8500 ± 0.0500 | 0.1500 ± 0.0500 | 3 |
+                | b | 0.7000 ± 0.0000 | 0.3000 ± 0.0000 | 1 |
+                """, report.markdown());
+
+        report.write(dir);
+        List<String> csv = Files.readAllLines(dir.resolve("summary.csv"));
+        assertEquals("variant,test_accuracy_mean,test_accuracy_std,test_loss_mean,test_loss_std,n,failed", csv.get(0));
+        assertEquals(3, csv.size());
+    }
+
+    @Test
+    void notASweepDirectoryIsNamed() {
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> SweepReport.read(dir));
+        assertEquals(dir + ": not a sweep directory (no sweep.json)", e.getMessage());
+    }
+}

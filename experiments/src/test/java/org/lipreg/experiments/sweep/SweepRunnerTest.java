@@ -1,0 +1,73 @@
+package org.lipreg.experiments.sweep;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lipreg.experiments.config.ConfigLoader;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+
+/** Runs real child processes: two tiny runs and one that fails. */
+class SweepRunnerTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void failedRunDoesNotStopOthersAndRerunResumesOnlyWhatIsUnfinished() throws Exception {
+        Path file = dir.resolve("sweep.yaml");
+        Files.writeString(file, """
+                name: t
+                base:
+                  epochs: 2
+                  data: {type: synthetic, trainSize: 200, testSize: 100, batchSize: 50}
+                  model: {preset: mlp, hidden: [8]}
+                grid: {seed: [1, 2]}
+                variants:
+                  - {name: ok}
+                  - {name: broken, set: {data.type: idx, data.path: /nonexistent/lipreg}}
+                """);
+        SweepPlan plan = SweepPlan.load(file);
+        Path out = dir.resolve("out");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        SweepRunner runner = new SweepRunner(new PrintStream(log, true, StandardCharsets.UTF_8));
+
+        SweepRunner.Outcome first = runner.run(plan, out, 2);
+        assertEquals(new SweepRunner.Outcome(2, 0, 2), first, log.toString(StandardCharsets.UTF_8));
+        assertTrue(SweepRunner.isFinished(out.resolve("ok_seed-1")));
+        assertTrue(SweepRunner.isFinished(out.resolve("ok_seed-2")));
+        String failure = Files.readString(out.resolve("broken_seed-1/failure.txt"));
+        assertTrue(failure.startsWith("exit code 2: lipreg: /nonexistent/lipreg: not a directory"), failure);
+
+        // Simulate a killed run: epoch 1's checkpoint is there, the summary is not.
+        Path killed = out.resolve("ok_seed-1");
+        Files.delete(killed.resolve("summary.json"));
+        Files.delete(killed.resolve("checkpoints/checkpoint-0002.ckpt"));
+        FileTime untouched = Files.getLastModifiedTime(out.resolve("ok_seed-2/summary.json"));
+
+        SweepRunner.Outcome second = runner.run(plan, out, 1);
+        assertEquals(new SweepRunner.Outcome(1, 1, 2), second, log.toString(StandardCharsets.UTF_8));
+        JsonNode summary = ConfigLoader.json().readTree(killed.resolve("summary.json").toFile());
+        assertEquals("finished", summary.get("status").asText());
+        assertEquals(1, summary.get("resumedFromEpoch").asInt(), "continued from the checkpoint of epoch 1");
+        assertEquals(untouched, Files.getLastModifiedTime(out.resolve("ok_seed-2/summary.json")),
+                "a finished run is skipped");
+
+        SweepReport report = SweepReport.read(out);
+        assertEquals(4, report.runs().rowCount());
+        assertEquals(2, report.runs().where(report.runs().stringColumn("status").isEqualTo("failed")).rowCount());
+        assertFalse(Files.exists(out.resolve("summary.md")));
+        report.write(out);
+        assertTrue(Files.exists(out.resolve("summary.md")));
+        assertTrue(Files.exists(out.resolve("curve_test_accuracy.png")));
+    }
+}
