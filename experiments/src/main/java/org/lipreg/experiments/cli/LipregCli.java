@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             SweepCommand.class,
             ReportCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class LipregCli implements Runnable {
@@ -51,12 +52,25 @@ public final class LipregCli implements Runnable {
      * @return the exit code
      */
     public static int execute(java.io.PrintWriter err, String... args) {
+        return execute(new java.io.PrintWriter(System.out, true), err, args);
+    }
+
+    /**
+     * Runs the CLI with usage and help going to {@code out} and errors to {@code err}.
+     *
+     * @param out where usage and help go
+     * @param err where error messages go
+     * @param args the arguments
+     * @return the exit code
+     */
+    public static int execute(java.io.PrintWriter out, java.io.PrintWriter err, String... args) {
         // The engine never downloads anything; only a dataset the user asks for may (DjlDatasets).
         if (System.getProperty("ai.djl.offline") == null) {
             System.setProperty("ai.djl.offline", "true");
         }
         System.setProperty("java.awt.headless", "true");
         CommandLine cli = new CommandLine(new LipregCli());
+        cli.setOut(out);
         cli.setErr(err);
         cli.setExecutionExceptionHandler(LipregCli::handle);
         return cli.execute(args);

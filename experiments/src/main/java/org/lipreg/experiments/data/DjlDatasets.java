@@ -64,7 +64,7 @@ public final class DjlDatasets {
             System.setProperty(OFFLINE, "false");
             dataset.prepare();
         } catch (IOException | TranslateException | RuntimeException e) {
-            throw new IOException("data.type '" + type + "' could not be downloaded by DJL (" + e.getMessage()
+            throw new IOException("data.type '" + type + "' could not be downloaded by DJL (" + e.getClass().getSimpleName() + ": " + e.getMessage()
                     + "). Without network access, use data.type: idx with local files in data.path.", e);
         } finally {
             if (previous == null) {

@@ -89,6 +89,8 @@ public final class QuickstartContext {
      * @return the table
      */
     public Table results() {
+        results.doubleColumn("value").setPrintFormatter(
+                tech.tablesaw.columns.numbers.NumberColumnFormatter.fixedWithGrouping(4));
         return results;
     }
 }

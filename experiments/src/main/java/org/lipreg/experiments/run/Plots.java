@@ -41,6 +41,7 @@ public final class Plots {
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
         chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
         chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setYAxisDecimalPattern("0.0###");
         boolean any = false;
         for (String column : columns) {
             if (!history.get(0).values().containsKey(column)) {

@@ -271,6 +271,7 @@ public final class SweepReport {
                 .xAxisTitle("epoch").yAxisTitle(metric).build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisDecimalPattern("0");
+        chart.getStyler().setYAxisDecimalPattern("0.0###");
         Color[] palette = chart.getStyler().getSeriesColors();
         int index = 0;
         for (Map.Entry<String, List<Table>> group : curvesByGroup.entrySet()) {

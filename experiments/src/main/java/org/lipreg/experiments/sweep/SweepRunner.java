@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.lipreg.experiments.config.ConfigLoader;
+import org.lipreg.experiments.run.ChildJvm;
 import org.lipreg.experiments.run.RunExecutor;
 import org.lipreg.training.io.AtomicFiles;
 
@@ -232,13 +233,7 @@ public final class SweepRunner {
     }
 
     private static List<String> defaultJavaCommand() {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-Dai.djl.offline=true", "-Djava.awt.headless=true"));
         String maxHeap = System.getProperty("lipreg.sweep.xmx");
-        if (maxHeap != null) {
-            command.add("-Xmx" + maxHeap);
-        }
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.lipreg.experiments.cli.LipregCli"));
-        return command;
+        return ChildJvm.lipreg(maxHeap == null ? List.of() : List.of("-Xmx" + maxHeap));
     }
 }

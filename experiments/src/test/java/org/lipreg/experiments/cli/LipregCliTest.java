@@ -22,10 +22,11 @@ class LipregCliTest {
 
     @TempDir Path dir;
 
+    private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        return LipregCli.execute(new PrintWriter(err, true), args);
+        return LipregCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
     }
 
     private Path config(String yaml) throws IOException {
@@ -44,9 +45,13 @@ class LipregCliTest {
     @Test
     void helpAndVersionExitZero() {
         assertEquals(0, run("--help"));
+        assertTrue(out.toString().contains("quickstart") && out.toString().contains("sweep"), out.toString());
         assertEquals(0, run("--version"));
-        assertEquals(0, run("train", "--help"));
-        assertEquals(0, run("quickstart", "--help"));
+        assertTrue(out.toString().contains("lipreg "), out.toString());
+        for (String command : List.of("train", "quickstart", "sweep", "report", "bench")) {
+            assertEquals(0, run(command, "--help"), command);
+        }
+        assertEquals(0, run("bench", "memory", "--help"));
     }
 
     @Test
@@ -54,6 +59,7 @@ class LipregCliTest {
         assertEquals(2, run("no-such-command"));
         assertEquals(2, run("train"), "--config is required");
         assertEquals(2, run("train", "--config", "x.yaml", "--bogus"));
+        assertEquals(2, run("sweep"), "CONFIG is required");
     }
 
     @Test

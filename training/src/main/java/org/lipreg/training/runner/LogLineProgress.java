@@ -51,7 +51,7 @@ final class LogLineProgress implements TrainingProgress {
             }
             double v = e.getValue();
             String value =
-                    e.getKey().equals("epoch")
+                    v == Math.rint(v) && Math.abs(v) < 1e12
                             ? String.valueOf((long) v)
                             : String.format(Locale.ROOT, "%.4g", v);
             sb.append(e.getKey()).append(' ').append(value);
