@@ -1,0 +1,185 @@
+package org.lipreg.normalization;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+
+/**
+ * Group Normalization (Wu &amp; He): channels split into groups, each (sample, group) normalized
+ * by its own mean and variance, then a per-channel affine.
+ *
+ * <p>Input {@code (N, C, *)}: view as {@code (N, G, C/G·∏*)}, {@code x̂ = (x − μ)/√(σ² + ε)} with
+ * the biased variance (divide by the group size), then {@code y = γ_c x̂ + β_c}. The same in
+ * training and inference: no running statistics. G = 32 and ε = 1e-5 by default; G must
+ * divide C.
+ */
+public final class GroupNorm extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    /** The default number of groups. */
+    public static final int DEFAULT_GROUPS = 32;
+
+    private final int groups;
+    private final float epsilon;
+    private final Parameter gamma;
+    private final Parameter beta;
+
+    private GroupNorm(Builder b) {
+        super(VERSION);
+        groups = b.groups;
+        epsilon = b.epsilon;
+        gamma = b.affine ? addParameter(Parameter.builder().setName("gamma").setType(Parameter.Type.GAMMA).build()) : null;
+        beta = b.affine ? addParameter(Parameter.builder().setName("beta").setType(Parameter.Type.BETA).build()) : null;
+    }
+
+    /**
+     * Creates a builder.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns the number of groups.
+     *
+     * @return G
+     */
+    public int getGroups() {
+        return groups;
+    }
+
+    /**
+     * Normalizes each (sample, group) of {@code x} to zero mean and unit variance, no affine.
+     *
+     * @param x input {@code (N, C, *)}
+     * @param groups G, dividing C
+     * @param epsilon ε
+     * @return the normalized input, same shape
+     */
+    public static NDArray normalize(NDArray x, int groups, float epsilon) {
+        Shape shape = x.getShape();
+        NDArray grouped = x.reshape(shape.get(0), groups, -1);
+        NDArray centered = grouped.sub(grouped.mean(new int[] {2}, true));
+        NDArray variance = centered.square().mean(new int[] {2}, true);
+        return centered.div(variance.add(epsilon).sqrt()).reshape(shape);
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        checkChannels(x.getShape().get(1));
+        NDArray g = gamma == null ? null : store.getValue(gamma, x.getDevice(), training);
+        NDArray b = beta == null ? null : store.getValue(beta, x.getDevice(), training);
+        return new NDList(Ownership.computeInto(x.getManager(), () -> {
+            NDArray y = normalize(x, groups, epsilon);
+            return g == null ? y : y.mul(channelView(g, x)).add(channelView(b, x));
+        }));
+    }
+
+    /** Reshapes a per-channel vector to broadcast over (N, C, *). */
+    static NDArray channelView(NDArray perChannel, NDArray like) {
+        long[] shape = new long[like.getShape().dimension()];
+        java.util.Arrays.fill(shape, 1);
+        shape[1] = perChannel.getShape().get(0);
+        return perChannel.reshape(shape);
+    }
+
+    private void checkChannels(long channels) {
+        if (channels % groups != 0) {
+            throw new IllegalArgumentException("groups (" + groups + ") must divide the number of channels (" + channels + ")");
+        }
+    }
+
+    @Override
+    public void prepare(Shape[] inputShapes) {
+        long channels = inputShapes[0].get(1);
+        checkChannels(channels);
+        if (gamma != null) {
+            gamma.setShape(new Shape(channels));
+            beta.setShape(new Shape(channels));
+        }
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    @Override
+    public void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException("GroupNorm: parameters saved with format version " + loadVersion
+                    + "; this lipreg reads version " + VERSION);
+        }
+        readInputShapes(is);
+    }
+
+    /** Builds a {@link GroupNorm}. */
+    public static final class Builder {
+        private int groups = DEFAULT_GROUPS;
+        private float epsilon = 1e-5f;
+        private boolean affine = true;
+
+        Builder() {}
+
+        /**
+         * Sets the number of groups (default 32); it must divide the channels.
+         *
+         * @param groups at least 1
+         * @return this builder
+         */
+        public Builder optGroups(int groups) {
+            if (groups < 1) {
+                throw new IllegalArgumentException("groups must be at least 1, got " + groups);
+            }
+            this.groups = groups;
+            return this;
+        }
+
+        /**
+         * Sets ε (default 1e-5).
+         *
+         * @param epsilon positive
+         * @return this builder
+         */
+        public Builder optEpsilon(float epsilon) {
+            if (!(epsilon > 0)) {
+                throw new IllegalArgumentException("epsilon must be positive, got " + epsilon);
+            }
+            this.epsilon = epsilon;
+            return this;
+        }
+
+        /**
+         * Sets whether there is a per-channel affine γ, β (default true).
+         *
+         * @param affine whether to learn γ and β
+         * @return this builder
+         */
+        public Builder optAffine(boolean affine) {
+            this.affine = affine;
+            return this;
+        }
+
+        /**
+         * Builds the layer.
+         *
+         * @return the layer
+         */
+        public GroupNorm build() {
+            return new GroupNorm(this);
+        }
+    }
+}

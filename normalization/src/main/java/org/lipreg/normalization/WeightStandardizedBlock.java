@@ -1,0 +1,133 @@
+package org.lipreg.normalization;
+
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+
+/**
+ * The shared part of the weight-standardized layers: a weight and optional bias, the
+ * standardized weight computed in the graph during training, and a cached standardized weight
+ * for inference.
+ *
+ * <p>The inference cache is dropped by every training forward (an optimizer step may follow)
+ * and by {@link #loadParameters}; call {@link #invalidateCache} after changing the weight any
+ * other way. In inference the cached weight carries no gradient to the raw weight (input
+ * gradients are unaffected).
+ */
+public abstract class WeightStandardizedBlock extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    protected final Parameter weight;
+    protected final Parameter bias;
+    protected final float epsilon;
+    private NDArray inferenceWeight;
+
+    protected WeightStandardizedBlock(boolean includeBias, float epsilon) {
+        super(VERSION);
+        if (!(epsilon > 0)) {
+            throw new IllegalArgumentException("epsilon must be positive, got " + epsilon);
+        }
+        this.epsilon = epsilon;
+        weight = addParameter(Parameter.builder().setName("weight").setType(Parameter.Type.WEIGHT).build());
+        bias = includeBias
+                ? addParameter(Parameter.builder().setName("bias").setType(Parameter.Type.BIAS).build())
+                : null;
+    }
+
+    /**
+     * Applies the layer's operation with the standardized weight.
+     *
+     * @param input the input
+     * @param standardizedWeight the standardized weight
+     * @param bias the bias, or {@code null}
+     * @return the output
+     */
+    protected abstract NDArray apply(NDArray input, NDArray standardizedWeight, NDArray bias);
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
+        NDArray input = inputs.singletonOrThrow();
+        NDArray w = store.getValue(weight, input.getDevice(), training);
+        NDArray b = bias == null ? null : store.getValue(bias, input.getDevice(), training);
+        NDArray standardized;
+        if (training) {
+            invalidateCache();
+            standardized = Ownership.computeInto(input.getManager(), () -> WeightStandardization.standardize(w, epsilon));
+        } else {
+            if (inferenceWeight == null || inferenceWeight.isReleased()) {
+                NDManager owner = w.getManager();
+                inferenceWeight = Ownership.computeInto(owner, () -> WeightStandardization.standardize(w, epsilon).stopGradient());
+            }
+            standardized = inferenceWeight;
+        }
+        return new NDList(apply(input, standardized, b));
+    }
+
+    /**
+     * Returns the standardized weight as the layer uses it in inference (for folding into
+     * certificates and for inspection).
+     *
+     * @param manager the manager of the returned copy
+     * @return a copy of the standardized weight
+     */
+    public NDArray standardizedWeight(NDManager manager) {
+        NDArray w = weight.getArray();
+        NDArray s = Ownership.computeInto(manager, () -> WeightStandardization.standardize(w, epsilon).stopGradient());
+        return s;
+    }
+
+    /** Drops the cached inference weight; the next inference forward recomputes it. */
+    public void invalidateCache() {
+        if (inferenceWeight != null) {
+            inferenceWeight.close();
+            inferenceWeight = null;
+        }
+    }
+
+    @Override
+    public void loadParameters(NDManager manager, DataInputStream is) throws IOException, MalformedModelException {
+        invalidateCache();
+        super.loadParameters(manager, is);
+    }
+
+    @Override
+    public void loadMetadata(byte loadVersion, DataInputStream is) throws IOException, MalformedModelException {
+        if (loadVersion != VERSION) {
+            throw new MalformedModelException(getClass().getSimpleName() + ": parameters saved with format version "
+                    + loadVersion + "; this lipreg reads version " + VERSION);
+        }
+        readInputShapes(is);
+    }
+
+    /** Checks a positive setting. */
+    static int positive(String name, long value) {
+        if (value < 1) {
+            throw new IllegalArgumentException(name + " must be at least 1, got " + value);
+        }
+        return Math.toIntExact(value);
+    }
+
+    /** Returns the last {@code dims} entries of a shape as an array, validated as positive. */
+    static long[] dims(String name, Shape shape, int dims, long minimum) {
+        if (shape == null || shape.dimension() != dims) {
+            throw new IllegalArgumentException(name + " must have " + dims + " dimension(s), got " + shape);
+        }
+        for (long d : shape.getShape()) {
+            if (d < minimum) {
+                throw new IllegalArgumentException(name + " entries must be at least " + minimum + ", got " + shape);
+            }
+        }
+        return shape.getShape();
+    }
+}
