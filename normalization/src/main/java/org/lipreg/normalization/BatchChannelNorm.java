@@ -157,12 +157,11 @@ public final class BatchChannelNorm extends AbstractBlock implements StepHook {
             if (update) {
                 updateEstimates(x, mean, var, store.getValue(updates, x.getDevice(), training));
             }
-            first = Ownership.computeInto(x.getManager(), () -> {
-                // Copies: the estimates change in place at the next step, the graph must not see that.
-                NDArray mu = GroupNorm.channelView(mean.duplicate(), x);
-                NDArray scale = GroupNorm.channelView(var.add(epsilon).sqrt(), x);
-                return x.sub(mu).div(scale).mul(GroupNorm.channelView(g, x)).add(GroupNorm.channelView(b, x));
-            });
+            // Batch norm in inference form is exactly γ(x − μ̂)/√(σ̂² + ε) + β, in one kernel, with no
+            // gradient to the estimates. Copies: the estimates change in place at the next update,
+            // and a graph still waiting for backward must not see that.
+            first = Ownership.computeInto(x.getManager(), () -> BatchNorm.batchNorm(
+                    x, mean.duplicate(), var.duplicate(), g, b, 1, 1f - momentum, epsilon, false).singletonOrThrow());
         }
         return groupNorm.forward(store, new NDList(first), training, params);
     }
@@ -172,10 +171,25 @@ public final class BatchChannelNorm extends AbstractBlock implements StepHook {
             int t = (int) Math.round(count.toType(DataType.FLOAT64, false).getDouble()) + 1;
             double r = checkSpeed(movingSpeed.getNewValue(t)); // double: exact in float64 models
             long channels = x.getShape().get(1);
-            // (C, N·∏*): the engine reduces over one axis at a time.
-            NDArray data = x.stopGradient().swapAxes(0, 1).reshape(channels, -1);
-            NDArray batchMean = data.mean(new int[] {1});
-            NDArray spread = data.sub(mean.reshape(channels, 1)).square().mean(new int[] {1});
+            long perChannel = x.getShape().size() / channels;
+            NDArray data = x.stopGradient();
+            NDArray batchMean;
+            NDArray spread;
+            if (perChannel >= 2) {
+                // One fused pass: batch norm in training with momentum 1 leaves the batch mean and
+                // the unbiased batch variance in its "running" arrays. Then
+                // s² = mean (x − μ̂_old)² = biased variance + (μ_B − μ̂_old)².
+                NDManager m = x.getManager();
+                batchMean = m.zeros(new Shape(channels), x.getDataType());
+                NDArray unbiased = m.ones(new Shape(channels), x.getDataType());
+                BatchNorm.batchNorm(data, batchMean, unbiased, m.ones(new Shape(channels), x.getDataType()),
+                        m.zeros(new Shape(channels), x.getDataType()), 1, 0f, epsilon, true);
+                spread = unbiased.mul((perChannel - 1) / (double) perChannel).add(batchMean.sub(mean).square());
+            } else {
+                NDArray flat = data.swapAxes(0, 1).reshape(channels, -1);
+                batchMean = flat.mean(new int[] {1});
+                spread = flat.sub(mean.reshape(channels, 1)).square().mean(new int[] {1});
+            }
             mean.muli(1.0 - r).addi(batchMean.mul(r));
             var.muli(1.0 - r).addi(spread.mul(r));
             count.addi(1);

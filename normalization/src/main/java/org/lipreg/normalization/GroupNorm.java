@@ -3,9 +3,12 @@ package org.lipreg.normalization;
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.BatchNorm;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -69,10 +72,14 @@ public final class GroupNorm extends AbstractBlock {
      */
     public static NDArray normalize(NDArray x, int groups, float epsilon) {
         Shape shape = x.getShape();
-        NDArray grouped = x.reshape(shape.get(0), groups, -1);
-        NDArray centered = grouped.sub(grouped.mean(new int[] {2}, true));
-        NDArray variance = centered.square().mean(new int[] {2}, true);
-        return centered.div(variance.add(epsilon).sqrt()).reshape(shape);
+        long perGroup = shape.size() / (shape.get(0) * groups);
+        // One fused kernel: layer normalization of each (sample, group) row, identity affine.
+        NDManager manager = x.getManager();
+        NDArray ones = manager.ones(new Shape(perGroup), x.getDataType());
+        NDArray zeros = manager.zeros(new Shape(perGroup), x.getDataType());
+        return LayerNorm.layerNorm(x.reshape(shape.get(0), groups, perGroup), new Shape(perGroup), ones, zeros, epsilon)
+                .singletonOrThrow()
+                .reshape(shape);
     }
 
     @Override
@@ -84,8 +91,28 @@ public final class GroupNorm extends AbstractBlock {
         NDArray b = beta == null ? null : store.getValue(beta, x.getDevice(), training);
         return new NDList(Ownership.computeInto(x.getManager(), () -> {
             NDArray y = normalize(x, groups, epsilon);
-            return g == null ? y : y.mul(channelView(g, x)).add(channelView(b, x));
+            return g == null ? y : affine(y, g, b, epsilon);
         }));
+    }
+
+    /**
+     * Computes {@code γ_c y + β_c} per channel as one fused kernel (forward and backward): batch
+     * normalization in inference form with running mean 0 and running variance 1 − ε divides by
+     * √(1 − ε + ε) = 1.
+     *
+     * @param y input {@code (N, C, *)}
+     * @param gamma per-channel scale
+     * @param beta per-channel shift
+     * @param epsilon the ε handed to the kernel (any positive value below 1)
+     * @return the affine transform of {@code y}
+     */
+    static NDArray affine(NDArray y, NDArray gamma, NDArray beta, float epsilon) {
+        long channels = y.getShape().get(1);
+        NDManager manager = y.getManager();
+        NDArray zeroMean = manager.zeros(new Shape(channels), y.getDataType());
+        // 1 − ε in the array's own precision, so that the kernel's (1 − ε) + ε is 1 to the last bit.
+        NDArray unitVariance = manager.ones(new Shape(channels), y.getDataType()).sub(epsilon);
+        return BatchNorm.batchNorm(y, zeroMean, unitVariance, gamma, beta, 1, 0.9f, epsilon, false).singletonOrThrow();
     }
 
     /** Reshapes a per-channel vector to broadcast over (N, C, *). */

@@ -1,15 +1,22 @@
 package org.lipreg.normalization;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.norm.LayerNorm;
 
 /**
  * Weight Standardization (Qiao et al.): each output filter is standardized over its fan-in.
  *
  * <p>For a weight of shape {@code (out, ...)} and filter {@code i} with fan-in {@code n} (the
- * product of all axes but the first): {@code Ŵ_i = (W_i − mean(W_i)) / (std(W_i) + ε)} with the
- * <em>unbiased</em> standard deviation (divide by {@code n − 1}) and ε = 1e-5 added outside the
- * root — the convention of the authors' reference implementation ({@code torch.std} + 1e-5).
- * A fan-in of 1 has no standard deviation and is rejected.
+ * product of all axes but the first): {@code Ŵ_i = (W_i − mean(W_i)) / √(var(W_i) + ε)} with the
+ * <em>biased</em> variance (divide by {@code n}) and ε = 1e-5 inside the root.
+ *
+ * <p>The authors' repositories disagree on this detail (unbiased std with ε outside the root in
+ * one, the variance form in another). This one is exactly {@code layer_norm} over the fan-in,
+ * so the standardization and its backward are one fused engine kernel instead of ten autograd
+ * nodes. Against the unbiased-std form it differs by the constant factor √(n/(n−1)) (plus the
+ * placement of ε), which the normalization layer that follows a WS convolution absorbs.
  */
 public final class WeightStandardization {
 
@@ -19,21 +26,20 @@ public final class WeightStandardization {
     private WeightStandardization() {}
 
     /**
-     * Standardizes a weight; differentiable, so gradients flow through mean and std.
+     * Standardizes a weight; differentiable, so gradients flow through mean and variance.
      *
-     * @param weight shape {@code (out, d1, d2, ...)} with fan-in {@code d1·d2·… ≥ 2}
-     * @param epsilon added to the standard deviation
+     * @param weight shape {@code (out, d1, d2, ...)}
+     * @param epsilon added to the variance
      * @return the standardized weight, same shape
      */
     public static NDArray standardize(NDArray weight, float epsilon) {
         long out = weight.getShape().get(0);
         long fanIn = weight.getShape().size() / out;
-        if (fanIn < 2) {
-            throw new IllegalArgumentException("weight standardization needs a fan-in of at least 2, got " + fanIn);
-        }
-        NDArray flat = weight.reshape(out, fanIn);
-        NDArray centered = flat.sub(flat.mean(new int[] {1}, true));
-        NDArray std = centered.square().sum(new int[] {1}, true).div(fanIn - 1).sqrt();
-        return centered.div(std.add(epsilon)).reshape(weight.getShape());
+        NDManager manager = weight.getManager();
+        NDArray ones = manager.ones(new Shape(fanIn), weight.getDataType());
+        NDArray zeros = manager.zeros(new Shape(fanIn), weight.getDataType());
+        return LayerNorm.layerNorm(weight.reshape(out, fanIn), new Shape(fanIn), ones, zeros, epsilon)
+                .singletonOrThrow()
+                .reshape(weight.getShape());
     }
 }

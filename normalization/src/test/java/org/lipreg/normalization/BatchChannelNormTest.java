@@ -87,6 +87,32 @@ class BatchChannelNormTest {
         }
     }
 
+    /** One value per channel (batch 1, 1×1 maps): the explicit path instead of the fused one. */
+    @Test
+    void singleValuePerChannelFollowsTheRecurrenceToo() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            BatchChannelNorm block = build(BatchChannelNorm.Mode.MICRO_BATCH);
+            Shape in = new Shape(1, C, 1, 1);
+            block.initialize(m, DataType.FLOAT64, in);
+            ParameterStore store = new ParameterStore(m, false);
+            double[] mu = new double[C];
+            double[] var = {1, 1, 1, 1};
+            Random r = new Random(9);
+            for (int t = 1; t <= 4; t++) {
+                double[] x = Reference.random(r, C);
+                double speed = Math.max(0.1f, 1f / t);
+                for (int ch = 0; ch < C; ch++) {
+                    double spread = (x[ch] - mu[ch]) * (x[ch] - mu[ch]);
+                    mu[ch] = (1 - speed) * mu[ch] + speed * x[ch];
+                    var[ch] = (1 - speed) * var[ch] + speed * spread;
+                }
+                block.forward(store, new NDList(m.create(x, in)), true);
+                assertClose(mu, block.getParameters().get("runningMean").getArray().toDoubleArray(), 1e-12, "μ̂ step " + t);
+                assertClose(var, block.getParameters().get("runningVar").getArray().toDoubleArray(), 1e-12, "σ̂² step " + t);
+            }
+        }
+    }
+
     @Test
     void microBatchEvalUsesEstimatesAndChangesNothing() {
         try (NDManager m = NDManager.newBaseManager()) {

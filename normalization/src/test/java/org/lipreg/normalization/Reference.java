@@ -33,7 +33,7 @@ final class Reference {
         return m.create(values, shape);
     }
 
-    /** WS in double: (w − mean) / (unbiased std + eps) per output row. */
+    /** WS in double: (w − mean) / √(biased variance + eps) per output row. */
     static double[] standardize(double[] w, int out, double eps) {
         int n = w.length / out;
         double[] s = new double[w.length];
@@ -47,9 +47,9 @@ final class Reference {
             for (int k = 0; k < n; k++) {
                 ss += (w[o * n + k] - mean) * (w[o * n + k] - mean);
             }
-            double std = Math.sqrt(ss / (n - 1));
+            double root = Math.sqrt(ss / n + eps);
             for (int k = 0; k < n; k++) {
-                s[o * n + k] = (w[o * n + k] - mean) / (std + eps);
+                s[o * n + k] = (w[o * n + k] - mean) / root;
             }
         }
         return s;

@@ -16,14 +16,17 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = LayerSpec.AvgPool.class, name = "avgpool"),
     @JsonSubTypes.Type(value = LayerSpec.Flatten.class, name = "flatten"),
     @JsonSubTypes.Type(value = LayerSpec.BatchNorm.class, name = "batchnorm"),
-    @JsonSubTypes.Type(value = LayerSpec.Dropout.class, name = "dropout")
+    @JsonSubTypes.Type(value = LayerSpec.Dropout.class, name = "dropout"),
+    @JsonSubTypes.Type(value = LayerSpec.GroupNorm.class, name = "groupnorm"),
+    @JsonSubTypes.Type(value = LayerSpec.BatchChannelNorm.class, name = "bcn")
 })
 public abstract class LayerSpec {
 
     /** The allowed {@code type} values. */
     public static final java.util.List<String> TYPES =
             java.util.List.of(
-                    "conv", "linear", "relu", "maxpool", "avgpool", "flatten", "batchnorm", "dropout");
+                    "conv", "linear", "relu", "maxpool", "avgpool", "flatten", "batchnorm", "dropout", "groupnorm",
+                    "bcn");
 
     /** A 2-d convolution. */
     public static final class Conv extends LayerSpec {
@@ -35,6 +38,24 @@ public abstract class LayerSpec {
         public int stride = 1;
         /** Zero padding on each side. */
         public int padding = 0;
+        /** Weight-standardize the filters. */
+        public boolean weightStandardization = false;
+    }
+
+    /** Group normalization with per-channel affine. */
+    public static final class GroupNorm extends LayerSpec {
+        /** Number of groups; must divide the channels. */
+        public int groups = 8;
+    }
+
+    /** Batch-channel normalization. */
+    public static final class BatchChannelNorm extends LayerSpec {
+        /** Number of groups of its group-norm step; must divide the channels. */
+        public int groups = 8;
+        /** {@code micro}, {@code large} or {@code auto} (micro at batch size 8 or less). */
+        public String mode = "auto";
+        /** Final moving speed of the micro-batch estimates. */
+        public double movingSpeed = 0.01;
     }
 
     /** A fully connected layer on the last axis; put a flatten before it after convolutions. */

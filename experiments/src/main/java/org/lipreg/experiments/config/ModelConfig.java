@@ -10,14 +10,21 @@ import java.util.List;
  * The network: a preset ({@code cnn}, {@code mlp}) shaped by a few widths, or {@code custom}
  * with an explicit layer list.
  */
-@JsonPropertyOrder({"preset", "channels", "hidden", "norm", "layers"})
+@JsonPropertyOrder({"preset", "channels", "hidden", "norm", "weightStandardization", "groups", "bcnMode",
+    "bcnMovingSpeed", "layers"})
 public final class ModelConfig {
 
     /** The allowed values of {@link #preset}. */
     public static final List<String> PRESETS = List.of("cnn", "mlp", "custom");
 
     /** The allowed values of {@link #norm}. */
-    public static final List<String> NORMS = List.of("none", "bn");
+    public static final List<String> NORMS = List.of("none", "bn", "gn", "bcn");
+
+    /** The allowed values of {@link #bcnMode}. */
+    public static final List<String> BCN_MODES = List.of("auto", "micro", "large");
+
+    /** Batch sizes up to this use micro-batch BCN when {@link #bcnMode} is {@code auto}. */
+    public static final int MICRO_BATCH_LIMIT = 8;
 
     /**
      * {@code cnn}: per entry of {@link #channels} a 3×3 conv (padding 1), the normalization,
@@ -33,8 +40,26 @@ public final class ModelConfig {
     /** Hidden widths of the dense layers (both presets). */
     public List<Integer> hidden = new ArrayList<>(List.of(64));
 
-    /** Normalization after each conv of the {@code cnn} preset: {@code none} or {@code bn}. */
+    /**
+     * Normalization after each conv of the {@code cnn} preset: {@code none}, {@code bn} (DJL
+     * batch norm), {@code gn} (group norm) or {@code bcn} (batch-channel norm).
+     */
     public String norm = "none";
+
+    /** Weight-standardize the convolutions of the {@code cnn} preset. */
+    public boolean weightStandardization = false;
+
+    /** Groups of {@code gn} and {@code bcn}; must divide every entry of {@link #channels}. */
+    public int groups = 8;
+
+    /**
+     * BCN's first step: {@code micro} (estimated statistics), {@code large} (batch norm), or
+     * {@code auto}: micro when {@code data.batchSize} is at most 8.
+     */
+    public String bcnMode = "auto";
+
+    /** Micro-batch BCN's final moving speed r (schedule {@code max(r, 1/t)}). */
+    public double bcnMovingSpeed = 0.01;
 
     /** The layers of a {@code custom} model, in order; the last must produce one value per class. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

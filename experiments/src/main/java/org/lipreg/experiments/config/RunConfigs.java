@@ -64,6 +64,22 @@ public final class RunConfigs {
         } else {
             oneOf(p, "model.preset", c.model.preset, ModelConfig.PRESETS);
             oneOf(p, "model.norm", c.model.norm, ModelConfig.NORMS);
+            oneOf(p, "model.bcnMode", c.model.bcnMode, ModelConfig.BCN_MODES);
+            atLeast(p, "model.groups", c.model.groups, 1);
+            if (!(c.model.bcnMovingSpeed > 0 && c.model.bcnMovingSpeed <= 1)) {
+                p.add("model.bcnMovingSpeed: must be in (0, 1] (got " + c.model.bcnMovingSpeed + ")");
+            }
+            boolean grouped = "gn".equals(c.model.norm) || "bcn".equals(c.model.norm);
+            if (grouped && c.model.groups >= 1 && "cnn".equals(c.model.preset) && c.model.channels != null) {
+                for (int i = 0; i < c.model.channels.size(); i++) {
+                    Integer ch = c.model.channels.get(i);
+                    if (ch != null && ch % c.model.groups != 0) {
+                        p.add("model.groups: " + c.model.groups + " must divide every entry of model.channels (model.channels["
+                                + i + "] is " + ch + ")");
+                        break;
+                    }
+                }
+            }
             positiveList(p, "model.channels", c.model.channels);
             positiveList(p, "model.hidden", c.model.hidden);
             if ("custom".equals(c.model.preset)) {
@@ -137,6 +153,14 @@ public final class RunConfigs {
             } else if (layer instanceof LayerSpec.AvgPool pool) {
                 atLeast(p, at + ".kernel", pool.kernel, 1);
                 atLeast(p, at + ".stride", pool.stride, 0);
+            } else if (layer instanceof LayerSpec.GroupNorm gn) {
+                atLeast(p, at + ".groups", gn.groups, 1);
+            } else if (layer instanceof LayerSpec.BatchChannelNorm bcn) {
+                atLeast(p, at + ".groups", bcn.groups, 1);
+                oneOf(p, at + ".mode", bcn.mode, ModelConfig.BCN_MODES);
+                if (!(bcn.movingSpeed > 0 && bcn.movingSpeed <= 1)) {
+                    p.add(at + ".movingSpeed: must be in (0, 1] (got " + bcn.movingSpeed + ")");
+                }
             } else if (layer instanceof LayerSpec.Dropout dropout) {
                 if (!(dropout.rate >= 0 && dropout.rate < 1)) {
                     p.add(at + ".rate: must be in [0, 1) (got " + dropout.rate + ")");

@@ -16,6 +16,9 @@ import ai.djl.nn.pooling.Pool;
 import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.LayerSpec;
 import org.lipreg.experiments.config.ModelConfig;
+import org.lipreg.normalization.BatchChannelNorm;
+import org.lipreg.normalization.GroupNorm;
+import org.lipreg.normalization.WeightStandardizedConv2d;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -43,9 +46,23 @@ public final class ModelFactory {
                 conv.channels = channels;
                 conv.kernel = 3;
                 conv.padding = 1;
+                conv.weightStandardization = config.weightStandardization;
                 layers.add(conv);
-                if ("bn".equals(config.norm)) {
-                    layers.add(new LayerSpec.BatchNorm());
+                switch (config.norm) {
+                    case "bn" -> layers.add(new LayerSpec.BatchNorm());
+                    case "gn" -> {
+                        LayerSpec.GroupNorm gn = new LayerSpec.GroupNorm();
+                        gn.groups = config.groups;
+                        layers.add(gn);
+                    }
+                    case "bcn" -> {
+                        LayerSpec.BatchChannelNorm bcn = new LayerSpec.BatchChannelNorm();
+                        bcn.groups = config.groups;
+                        bcn.mode = config.bcnMode;
+                        bcn.movingSpeed = config.bcnMovingSpeed;
+                        layers.add(bcn);
+                    }
+                    default -> { }
                 }
                 layers.add(new LayerSpec.Relu());
                 layers.add(new LayerSpec.MaxPool());
@@ -66,13 +83,15 @@ public final class ModelFactory {
      * @param config the model config
      * @param exampleShape the shape of one example, e.g. (1, 28, 28)
      * @param numClasses the number of classes
+     * @param batchSize the training batch size (BCN's {@code auto} mode depends on it)
      * @return an uninitialized block
      * @throws ConfigException naming {@code model.layers} if the output shape is wrong
      */
-    public static Block build(ModelConfig config, Shape exampleShape, int numClasses) throws ConfigException {
+    public static Block build(ModelConfig config, Shape exampleShape, int numClasses, int batchSize)
+            throws ConfigException {
         SequentialBlock block = new SequentialBlock();
         for (LayerSpec layer : layers(config, numClasses)) {
-            block.add(toBlock(layer));
+            block.add(toBlock(layer, batchSize));
         }
         Shape input = new Shape(1).addAll(exampleShape);
         Shape output;
@@ -80,7 +99,7 @@ public final class ModelFactory {
             // A throwaway copy: shape inference needs initialization, the real block stays fresh.
             SequentialBlock probe = new SequentialBlock();
             for (LayerSpec layer : layers(config, numClasses)) {
-                probe.add(toBlock(layer));
+                probe.add(toBlock(layer, batchSize));
             }
             probe.initialize(manager, DataType.FLOAT32, input);
             output = probe.getOutputShapes(new Shape[] {input})[0];
@@ -101,7 +120,41 @@ public final class ModelFactory {
         return linear;
     }
 
-    private static Block toBlock(LayerSpec layer) {
+    /**
+     * Resolves BCN's mode: {@code auto} is micro-batch at batch size 8 or less.
+     *
+     * @param mode {@code auto}, {@code micro} or {@code large}
+     * @param batchSize the training batch size
+     * @return the mode
+     */
+    public static BatchChannelNorm.Mode bcnMode(String mode, int batchSize) {
+        return switch (mode) {
+            case "micro" -> BatchChannelNorm.Mode.MICRO_BATCH;
+            case "large" -> BatchChannelNorm.Mode.LARGE_BATCH;
+            default -> batchSize <= ModelConfig.MICRO_BATCH_LIMIT
+                    ? BatchChannelNorm.Mode.MICRO_BATCH : BatchChannelNorm.Mode.LARGE_BATCH;
+        };
+    }
+
+    private static Block toBlock(LayerSpec layer, int batchSize) {
+        if (layer instanceof LayerSpec.Conv c && c.weightStandardization) {
+            return WeightStandardizedConv2d.builder()
+                    .setFilters(c.channels)
+                    .setKernelShape(new Shape(c.kernel, c.kernel))
+                    .optStride(new Shape(c.stride, c.stride))
+                    .optPadding(new Shape(c.padding, c.padding))
+                    .build();
+        }
+        if (layer instanceof LayerSpec.GroupNorm g) {
+            return GroupNorm.builder().optGroups(g.groups).build();
+        }
+        if (layer instanceof LayerSpec.BatchChannelNorm b) {
+            return BatchChannelNorm.builder()
+                    .optGroups(b.groups)
+                    .optMode(bcnMode(b.mode, batchSize))
+                    .optMovingSpeed((float) b.movingSpeed)
+                    .build();
+        }
         if (layer instanceof LayerSpec.Conv c) {
             return Conv2d.builder()
                     .setFilters(c.channels)

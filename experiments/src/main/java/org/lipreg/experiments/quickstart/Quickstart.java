@@ -7,7 +7,8 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The main job, offline: train the small CNN on generated shapes, then run each further stage
+ * The main job, offline: train the small CNN (weight-standardized convolutions with
+ * batch-channel normalization) on generated shapes, then run each further stage
  * on the result, and print one results table and where the run directory is.
  */
 public final class Quickstart {
@@ -18,6 +19,8 @@ public final class Quickstart {
             "data.type=synthetic",
             "epochs=3",
             "model.preset=cnn",
+            "model.norm=bcn",
+            "model.weightStandardization=true",
             "optimizer.name=adam",
             "optimizer.learningRate=0.002");
 

@@ -98,7 +98,7 @@ public final class RunExecutor {
             throw new RunSetupException(e.getMessage(), e);
         }
         Shape example = data.train().exampleShape();
-        Block block = ModelFactory.build(config.model, example, data.numClasses());
+        Block block = ModelFactory.build(config.model, example, data.numClasses(), config.data.batchSize);
 
         AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), ConfigLoader.json().writeValueAsString(resolved));
         int batch = config.data.batchSize;

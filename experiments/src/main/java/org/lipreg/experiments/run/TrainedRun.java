@@ -49,7 +49,7 @@ public final class TrainedRun {
      */
     public static Model load(Path runDir, Shape exampleShape, int numClasses) throws ConfigException, IOException {
         RunConfig config = config(runDir);
-        Block block = ModelFactory.build(config.model, exampleShape, numClasses);
+        Block block = ModelFactory.build(config.model, exampleShape, numClasses, config.data.batchSize);
         Model model = Model.newInstance(RunExecutor.MODEL_NAME);
         model.setBlock(block);
         try {

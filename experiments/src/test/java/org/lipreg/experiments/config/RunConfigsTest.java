@@ -102,6 +102,25 @@ class RunConfigsTest {
     }
 
     @Test
+    void normalizationKeysAreValidated() throws IOException {
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigs.load(null,
+                List.of("model.norm=gn", "model.groups=8", "model.channels=[16, 12]")));
+        assertEquals("model.groups: 8 must divide every entry of model.channels (model.channels[1] is 12)", problem(e));
+        ConfigException mode = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(null, List.of("model.norm=bcn", "model.bcnMode=tiny")));
+        assertEquals("model.bcnMode: 'tiny' is not one of [auto, micro, large]", problem(mode));
+        ConfigException speed = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(null, List.of("model.bcnMovingSpeed=0")));
+        assertEquals("model.bcnMovingSpeed: must be in (0, 1] (got 0.0)", problem(speed));
+        ConfigException norm = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(null, List.of("model.norm=ln")));
+        assertEquals("model.norm: 'ln' is not one of [none, bn, gn, bcn]", problem(norm));
+        ConfigException layer = assertThrows(ConfigException.class, () -> RunConfigs.load(
+                yaml("model:\n  preset: custom\n  layers:\n    - {type: bcn, mode: huge}\n"), List.of()));
+        assertEquals("model.layers[0].mode: 'huge' is not one of [auto, micro, large]", problem(layer));
+    }
+
+    @Test
     void idxNeedsAPath() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> RunConfigs.load(null, List.of("data.type=idx")));

@@ -10,7 +10,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.ParameterList;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.BatchSampler;
@@ -209,41 +208,17 @@ public final class TrainingRunner {
         int batchIndex = 0;
         long start = System.nanoTime();
         NDManager epochManager = trainer.getManager();
+        TrainingStep trainingStep = new TrainingStep(trainer, loss, hooks.stream().map(Pair::getValue).toList());
         for (Batch batch : trainData.getData(epochManager, new BatchSampler(order, batchSize, false))) {
             batchIndex++;
             try (Batch b = batch;
                     NDManager stepManager = epochManager.newSubManager()) {
                 StepContext step = new StepContext(stepManager, epoch - 1, batchIndex - 1, globalStep);
-                for (Pair<String, StepHook> hook : hooks) {
-                    hook.getValue().beforeForward(step);
-                }
-                float batchLoss;
-                try (GradientCollector collector = trainer.newGradientCollector()) {
-                    NDList predictions = trainer.forward(b.getData(), b.getLabels());
-                    NDArray dataLoss = loss.evaluate(b.getLabels(), predictions);
-                    batchLoss = dataLoss.getFloat();
-                    NDArray total = dataLoss;
-                    for (Pair<String, StepHook> hook : hooks) {
-                        NDArray aux = hook.getValue().auxiliaryLoss(step);
-                        if (aux != null) {
-                            total = total.add(aux);
-                        }
-                    }
-                    float totalValue = total == dataLoss ? batchLoss : total.getFloat();
-                    if (!Float.isFinite(batchLoss) || !Float.isFinite(totalValue)) {
-                        throw new NonFiniteLossException(
-                                "training loss", Float.isFinite(batchLoss) ? totalValue : batchLoss,
-                                epoch, batchIndex);
-                    }
-                    collector.backward(total);
+                float batchLoss = trainingStep.run(b.getData(), b.getLabels(), step, (labels, predictions) -> {
                     for (Evaluator e : evaluators) {
-                        e.updateAccumulator("train", b.getLabels(), predictions);
+                        e.updateAccumulator("train", labels, predictions);
                     }
-                }
-                for (Pair<String, StepHook> hook : hooks) {
-                    hook.getValue().afterBackward(step);
-                }
-                trainer.step();
+                });
                 globalStep++;
                 long n = b.getSize();
                 lossSum += (double) batchLoss * n;
