@@ -73,6 +73,7 @@ public final class BatchChannelNorm extends AbstractBlock implements StepHook {
     private final Parameter runningVar;
     private final Parameter updates;
     private final GroupNorm groupNorm;
+    private final ConstantArrays constants = new ConstantArrays();
     private boolean hookDriven;
     private boolean updatePending;
 
@@ -158,17 +159,22 @@ public final class BatchChannelNorm extends AbstractBlock implements StepHook {
                 updateEstimates(x, mean, var, store.getValue(updates, x.getDevice(), training));
             }
             // Batch norm in inference form is exactly γ(x − μ̂)/√(σ̂² + ε) + β, in one kernel, with no
-            // gradient to the estimates. Copies: the estimates change in place at the next update,
-            // and a graph still waiting for backward must not see that.
-            first = Ownership.computeInto(x.getManager(), () -> BatchNorm.batchNorm(
-                    x, mean.duplicate(), var.duplicate(), g, b, 1, 1f - momentum, epsilon, false).singletonOrThrow());
+            // gradient to the estimates. The kernel keeps the estimates for backward; they change
+            // in place at the next update, so a graph must not outlive one. Under the hook, updates
+            // happen only at a step's first forward, before any of its graphs exist; otherwise
+            // (plain DJL use, every training forward updates) the kernel gets copies.
+            boolean copy = training && !hookDriven;
+            first = Ownership.computeInto(x.getManager(), () -> BatchNorm.batchNorm(x,
+                    copy ? mean.duplicate() : mean, copy ? var.duplicate() : var, g, b, 1, 1f - momentum, epsilon, false)
+                    .singletonOrThrow());
         }
         return groupNorm.forward(store, new NDList(first), training, params);
     }
 
     private void updateEstimates(NDArray x, NDArray mean, NDArray var, NDArray count) {
         try (NDScope scope = new NDScope()) {
-            int t = (int) Math.round(count.toType(DataType.FLOAT64, false).getDouble()) + 1;
+            double done = count.getDataType() == DataType.FLOAT32 ? count.getFloat() : count.toType(DataType.FLOAT64, false).getDouble();
+            int t = (int) Math.round(done) + 1;
             double r = checkSpeed(movingSpeed.getNewValue(t)); // double: exact in float64 models
             long channels = x.getShape().get(1);
             long perChannel = x.getShape().size() / channels;
@@ -179,11 +185,14 @@ public final class BatchChannelNorm extends AbstractBlock implements StepHook {
                 // One fused pass: batch norm in training with momentum 1 leaves the batch mean and
                 // the unbiased batch variance in its "running" arrays. Then
                 // s² = mean (x − μ̂_old)² = biased variance + (μ_B − μ̂_old)².
-                NDManager m = x.getManager();
-                batchMean = m.zeros(new Shape(channels), x.getDataType());
-                NDArray unbiased = m.ones(new Shape(channels), x.getDataType());
-                BatchNorm.batchNorm(data, batchMean, unbiased, m.ones(new Shape(channels), x.getDataType()),
-                        m.zeros(new Shape(channels), x.getDataType()), 1, 0f, epsilon, true);
+                // The kernel overwrites its "running" arrays entirely (momentum 1), so scratch
+                // arrays from the last step can be reused as they are.
+                NDManager owner = mean.getManager();
+                DataType type = x.getDataType();
+                batchMean = constants.scratch("batch-mean", owner, channels, type);
+                NDArray unbiased = constants.scratch("batch-var", owner, channels, type);
+                BatchNorm.batchNorm(data, batchMean, unbiased, constants.ones(owner, channels, type),
+                        constants.zeros(owner, channels, type), 1, 0f, epsilon, true);
                 spread = unbiased.mul((perChannel - 1) / (double) perChannel).add(batchMean.sub(mean).square());
             } else {
                 NDArray flat = data.swapAxes(0, 1).reshape(channels, -1);

@@ -35,6 +35,7 @@ public final class GroupNorm extends AbstractBlock {
     private final float epsilon;
     private final Parameter gamma;
     private final Parameter beta;
+    private final ConstantArrays constants = new ConstantArrays();
 
     private GroupNorm(Builder b) {
         super(VERSION);
@@ -71,12 +72,17 @@ public final class GroupNorm extends AbstractBlock {
      * @return the normalized input, same shape
      */
     public static NDArray normalize(NDArray x, int groups, float epsilon) {
+        return normalize(x, groups, epsilon, null, x.getManager());
+    }
+
+    private static NDArray normalize(NDArray x, int groups, float epsilon, ConstantArrays constants, NDManager owner) {
         Shape shape = x.getShape();
         long perGroup = shape.size() / (shape.get(0) * groups);
         // One fused kernel: layer normalization of each (sample, group) row, identity affine.
-        NDManager manager = x.getManager();
-        NDArray ones = manager.ones(new Shape(perGroup), x.getDataType());
-        NDArray zeros = manager.zeros(new Shape(perGroup), x.getDataType());
+        NDArray ones = constants == null ? owner.ones(new Shape(perGroup), x.getDataType())
+                : constants.ones(owner, perGroup, x.getDataType());
+        NDArray zeros = constants == null ? owner.zeros(new Shape(perGroup), x.getDataType())
+                : constants.zeros(owner, perGroup, x.getDataType());
         return LayerNorm.layerNorm(x.reshape(shape.get(0), groups, perGroup), new Shape(perGroup), ones, zeros, epsilon)
                 .singletonOrThrow()
                 .reshape(shape);
@@ -89,10 +95,12 @@ public final class GroupNorm extends AbstractBlock {
         checkChannels(x.getShape().get(1));
         NDArray g = gamma == null ? null : store.getValue(gamma, x.getDevice(), training);
         NDArray b = beta == null ? null : store.getValue(beta, x.getDevice(), training);
-        return new NDList(Ownership.computeInto(x.getManager(), () -> {
-            NDArray y = normalize(x, groups, epsilon);
-            return g == null ? y : affine(y, g, b, epsilon);
-        }));
+        if (g == null) {
+            return new NDList(Ownership.computeInto(x.getManager(), () -> normalize(x, groups, epsilon)));
+        }
+        NDManager owner = g.getManager();
+        return new NDList(Ownership.computeInto(x.getManager(),
+                () -> affine(normalize(x, groups, epsilon, constants, owner), g, b, epsilon, constants)));
     }
 
     /**
@@ -104,14 +112,16 @@ public final class GroupNorm extends AbstractBlock {
      * @param gamma per-channel scale
      * @param beta per-channel shift
      * @param epsilon the ε handed to the kernel (any positive value below 1)
+     * @param constants where the constant arrays come from
      * @return the affine transform of {@code y}
      */
-    static NDArray affine(NDArray y, NDArray gamma, NDArray beta, float epsilon) {
+    private static NDArray affine(NDArray y, NDArray gamma, NDArray beta, float epsilon, ConstantArrays constants) {
         long channels = y.getShape().get(1);
-        NDManager manager = y.getManager();
-        NDArray zeroMean = manager.zeros(new Shape(channels), y.getDataType());
+        NDManager owner = gamma.getManager();
+        NDArray zeroMean = constants.zeros(owner, channels, y.getDataType());
         // 1 − ε in the array's own precision, so that the kernel's (1 − ε) + ε is 1 to the last bit.
-        NDArray unitVariance = manager.ones(new Shape(channels), y.getDataType()).sub(epsilon);
+        NDArray unitVariance = constants.get("unit-variance/" + channels + "/" + y.getDataType() + "/" + epsilon, owner,
+                m -> m.ones(new Shape(channels), y.getDataType()).sub(epsilon));
         return BatchNorm.batchNorm(y, zeroMean, unitVariance, gamma, beta, 1, 0.9f, epsilon, false).singletonOrThrow();
     }
 

@@ -33,11 +33,17 @@ public final class WeightStandardization {
      * @return the standardized weight, same shape
      */
     public static NDArray standardize(NDArray weight, float epsilon) {
+        return standardize(weight, epsilon, null);
+    }
+
+    static NDArray standardize(NDArray weight, float epsilon, ConstantArrays constants) {
         long out = weight.getShape().get(0);
         long fanIn = weight.getShape().size() / out;
         NDManager manager = weight.getManager();
-        NDArray ones = manager.ones(new Shape(fanIn), weight.getDataType());
-        NDArray zeros = manager.zeros(new Shape(fanIn), weight.getDataType());
+        NDArray ones = constants == null ? manager.ones(new Shape(fanIn), weight.getDataType())
+                : constants.ones(manager, fanIn, weight.getDataType());
+        NDArray zeros = constants == null ? manager.zeros(new Shape(fanIn), weight.getDataType())
+                : constants.zeros(manager, fanIn, weight.getDataType());
         return LayerNorm.layerNorm(weight.reshape(out, fanIn), new Shape(fanIn), ones, zeros, epsilon)
                 .singletonOrThrow()
                 .reshape(weight.getShape());

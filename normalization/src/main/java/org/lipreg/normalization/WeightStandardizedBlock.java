@@ -31,6 +31,7 @@ public abstract class WeightStandardizedBlock extends AbstractBlock {
     protected final Parameter bias;
     protected final float epsilon;
     private NDArray inferenceWeight;
+    private final ConstantArrays constants = new ConstantArrays();
 
     protected WeightStandardizedBlock(boolean includeBias, float epsilon) {
         super(VERSION);
@@ -63,7 +64,8 @@ public abstract class WeightStandardizedBlock extends AbstractBlock {
         NDArray standardized;
         if (training) {
             invalidateCache();
-            standardized = Ownership.computeInto(input.getManager(), () -> WeightStandardization.standardize(w, epsilon));
+            standardized = Ownership.computeInto(input.getManager(),
+                    () -> WeightStandardization.standardize(w, epsilon, constants));
         } else {
             if (inferenceWeight == null || inferenceWeight.isReleased()) {
                 NDManager owner = w.getManager();

@@ -1,0 +1,47 @@
+package org.lipreg.normalization;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Small arrays a layer needs on every step (the identity affine of a fused kernel, scratch
+ * space), created once per key in a long-lived manager and reused: at batch size 2 a training
+ * step is bound by the number of engine calls, not by arithmetic.
+ *
+ * <p>Callers must not write into an array they got from {@link #ones}, {@link #zeros} or
+ * {@link #get}; {@link #scratch} arrays are for writing.
+ */
+final class ConstantArrays {
+
+    private final Map<String, NDArray> cache = new HashMap<>();
+
+    NDArray ones(NDManager owner, long length, DataType type) {
+        return get("ones/" + length + "/" + type, owner, m -> m.ones(new Shape(length), type));
+    }
+
+    NDArray zeros(NDManager owner, long length, DataType type) {
+        return get("zeros/" + length + "/" + type, owner, m -> m.zeros(new Shape(length), type));
+    }
+
+    /** A reusable array whose content the caller overwrites; {@code slot} tells two apart. */
+    NDArray scratch(String slot, NDManager owner, long length, DataType type) {
+        return get("scratch-" + slot + "/" + length + "/" + type, owner, m -> m.zeros(new Shape(length), type));
+    }
+
+    /** Returns the array cached under a key, creating it in {@code owner} the first time. */
+    NDArray get(String key, NDManager owner, Function<NDManager, NDArray> create) {
+        String fullKey = key + "@" + owner.getDevice();
+        NDArray array = cache.get(fullKey);
+        if (array == null || array.isReleased()) {
+            array = create.apply(owner);
+            cache.put(fullKey, array);
+        }
+        return array;
+    }
+}
