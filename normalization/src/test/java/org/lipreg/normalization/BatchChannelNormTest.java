@@ -134,10 +134,15 @@ class BatchChannelNormTest {
 
     @Test
     void largeBatchUsesBatchStatisticsInTrainingAndRunningInEval() {
+        for (int batch : new int[] {2, 16}) {
+            largeBatch(batch);
+        }
+    }
+
+    private void largeBatch(int batch) {
         Random r = new Random(6);
         try (NDManager m = NDManager.newBaseManager()) {
             BatchChannelNorm block = build(BatchChannelNorm.Mode.LARGE_BATCH);
-            int batch = 16;
             Shape in = new Shape(batch, C, 2, 3);
             block.initialize(m, DataType.FLOAT64, in);
             ParameterStore store = new ParameterStore(m, false);
