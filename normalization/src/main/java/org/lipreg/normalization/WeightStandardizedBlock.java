@@ -33,7 +33,11 @@ public abstract class WeightStandardizedBlock extends AbstractBlock {
     private NDArray inferenceWeight;
     private final ConstantArrays constants = new ConstantArrays();
 
-    protected WeightStandardizedBlock(boolean includeBias, float epsilon) {
+    protected WeightStandardizedBlock(BaseBuilder<?> builder) {
+        this(builder.includeBias, builder.epsilon);
+    }
+
+    private WeightStandardizedBlock(boolean includeBias, float epsilon) {
         super(VERSION);
         if (!(epsilon > 0)) {
             throw new IllegalArgumentException("epsilon must be positive, got " + epsilon);
@@ -131,5 +135,39 @@ public abstract class WeightStandardizedBlock extends AbstractBlock {
             }
         }
         return shape.getShape();
+    }
+
+    /**
+     * The settings every weight-standardized layer has.
+     *
+     * @param <T> the concrete builder
+     */
+    public abstract static class BaseBuilder<T extends BaseBuilder<T>> {
+        private boolean includeBias = true;
+        private float epsilon = WeightStandardization.DEFAULT_EPSILON;
+
+        protected abstract T self();
+
+        /**
+         * Sets whether the layer has a bias (default true).
+         *
+         * @param includeBias whether to add a bias
+         * @return this builder
+         */
+        public T optBias(boolean includeBias) {
+            this.includeBias = includeBias;
+            return self();
+        }
+
+        /**
+         * Sets ε (default 1e-5).
+         *
+         * @param epsilon positive
+         * @return this builder
+         */
+        public T optEpsilon(float epsilon) {
+            this.epsilon = epsilon;
+            return self();
+        }
     }
 }

@@ -18,7 +18,7 @@ public final class WeightStandardizedConv1d extends WeightStandardizedBlock {
     private final int groups;
 
     private WeightStandardizedConv1d(Builder b) {
-        super(b.includeBias, b.epsilon);
+        super(b);
         kernel = b.kernel;
         stride = b.stride;
         padding = b.padding;
@@ -61,15 +61,13 @@ public final class WeightStandardizedConv1d extends WeightStandardizedBlock {
     }
 
     /** Builds a {@link WeightStandardizedConv1d}. */
-    public static final class Builder {
+    public static final class Builder extends BaseBuilder<Builder> {
         private long kernel;
         private long stride = 1;
         private long padding;
         private long dilation = 1;
         private int filters;
         private int groups = 1;
-        private boolean includeBias = true;
-        private float epsilon = WeightStandardization.DEFAULT_EPSILON;
 
         Builder() {}
 
@@ -142,25 +140,8 @@ public final class WeightStandardizedConv1d extends WeightStandardizedBlock {
             return this;
         }
 
-        /**
-         * Sets whether the layer has a bias (default true).
-         *
-         * @param includeBias whether to add a bias
-         * @return this builder
-         */
-        public Builder optBias(boolean includeBias) {
-            this.includeBias = includeBias;
-            return this;
-        }
-
-        /**
-         * Sets ε (default 1e-5).
-         *
-         * @param epsilon positive
-         * @return this builder
-         */
-        public Builder optEpsilon(float epsilon) {
-            this.epsilon = epsilon;
+        @Override
+        protected Builder self() {
             return this;
         }
 

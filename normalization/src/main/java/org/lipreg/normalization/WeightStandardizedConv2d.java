@@ -19,7 +19,7 @@ public final class WeightStandardizedConv2d extends WeightStandardizedBlock {
     private final int groups;
 
     private WeightStandardizedConv2d(Builder b) {
-        super(b.includeBias, b.epsilon);
+        super(b);
         this.kernel = b.kernel;
         this.stride = b.stride;
         this.padding = b.padding;
@@ -66,15 +66,13 @@ public final class WeightStandardizedConv2d extends WeightStandardizedBlock {
     }
 
     /** Builds a {@link WeightStandardizedConv2d}; the settings mirror DJL's {@code Conv2d}. */
-    public static final class Builder {
+    public static final class Builder extends BaseBuilder<Builder> {
         private Shape kernel;
         private Shape stride = new Shape(1, 1);
         private Shape padding = new Shape(0, 0);
         private Shape dilation = new Shape(1, 1);
         private int filters;
         private int groups = 1;
-        private boolean includeBias = true;
-        private float epsilon = WeightStandardization.DEFAULT_EPSILON;
 
         Builder() {}
 
@@ -148,25 +146,8 @@ public final class WeightStandardizedConv2d extends WeightStandardizedBlock {
             return this;
         }
 
-        /**
-         * Sets whether the layer has a bias (default true).
-         *
-         * @param includeBias whether to add a bias
-         * @return this builder
-         */
-        public Builder optBias(boolean includeBias) {
-            this.includeBias = includeBias;
-            return this;
-        }
-
-        /**
-         * Sets ε (default 1e-5).
-         *
-         * @param epsilon positive
-         * @return this builder
-         */
-        public Builder optEpsilon(float epsilon) {
-            this.epsilon = epsilon;
+        @Override
+        protected Builder self() {
             return this;
         }
 

@@ -13,7 +13,7 @@ public final class WeightStandardizedLinear extends WeightStandardizedBlock {
     private final int units;
 
     private WeightStandardizedLinear(Builder b) {
-        super(b.includeBias, b.epsilon);
+        super(b);
         units = b.units;
     }
 
@@ -47,10 +47,8 @@ public final class WeightStandardizedLinear extends WeightStandardizedBlock {
     }
 
     /** Builds a {@link WeightStandardizedLinear}. */
-    public static final class Builder {
+    public static final class Builder extends BaseBuilder<Builder> {
         private int units;
-        private boolean includeBias = true;
-        private float epsilon = WeightStandardization.DEFAULT_EPSILON;
 
         Builder() {}
 
@@ -65,25 +63,8 @@ public final class WeightStandardizedLinear extends WeightStandardizedBlock {
             return this;
         }
 
-        /**
-         * Sets whether the layer has a bias (default true).
-         *
-         * @param includeBias whether to add a bias
-         * @return this builder
-         */
-        public Builder optBias(boolean includeBias) {
-            this.includeBias = includeBias;
-            return this;
-        }
-
-        /**
-         * Sets ε (default 1e-5).
-         *
-         * @param epsilon positive
-         * @return this builder
-         */
-        public Builder optEpsilon(float epsilon) {
-            this.epsilon = epsilon;
+        @Override
+        protected Builder self() {
             return this;
         }
 
