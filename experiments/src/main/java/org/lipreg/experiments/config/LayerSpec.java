@@ -18,7 +18,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = LayerSpec.BatchNorm.class, name = "batchnorm"),
     @JsonSubTypes.Type(value = LayerSpec.Dropout.class, name = "dropout"),
     @JsonSubTypes.Type(value = LayerSpec.GroupNorm.class, name = "groupnorm"),
-    @JsonSubTypes.Type(value = LayerSpec.BatchChannelNorm.class, name = "bcn")
+    @JsonSubTypes.Type(value = LayerSpec.BatchChannelNorm.class, name = "bcn"),
+    @JsonSubTypes.Type(value = LayerSpec.MaxMin.class, name = "maxmin"),
+    @JsonSubTypes.Type(value = LayerSpec.GroupSort.class, name = "groupsort")
 })
 public abstract class LayerSpec {
 
@@ -26,7 +28,7 @@ public abstract class LayerSpec {
     public static final java.util.List<String> TYPES =
             java.util.List.of(
                     "conv", "linear", "relu", "maxpool", "avgpool", "flatten", "batchnorm", "dropout", "groupnorm",
-                    "bcn");
+                    "bcn", "maxmin", "groupsort");
 
     /** A 2-d convolution. */
     public static final class Conv extends LayerSpec {
@@ -66,6 +68,15 @@ public abstract class LayerSpec {
 
     /** ReLU. */
     public static final class Relu extends LayerSpec {}
+
+    /** MaxMin: each pair of channels sorted (1-Lipschitz, gradient-norm preserving). */
+    public static final class MaxMin extends LayerSpec {}
+
+    /** GroupSort: each group of channels sorted. */
+    public static final class GroupSort extends LayerSpec {
+        /** Channels per group, at least 2. */
+        public int groupSize = 4;
+    }
 
     /** Max pooling. */
     public static final class MaxPool extends LayerSpec {

@@ -10,8 +10,8 @@ import java.util.List;
  * The network: a preset ({@code cnn}, {@code mlp}) shaped by a few widths, or {@code custom}
  * with an explicit layer list.
  */
-@JsonPropertyOrder({"preset", "channels", "hidden", "norm", "weightStandardization", "groups", "bcnMode",
-    "bcnMovingSpeed", "layers"})
+@JsonPropertyOrder({"preset", "channels", "hidden", "activation", "groupSize", "norm", "weightStandardization",
+    "groups", "bcnMode", "bcnMovingSpeed", "layers"})
 public final class ModelConfig {
 
     /** The allowed values of {@link #preset}. */
@@ -19,6 +19,9 @@ public final class ModelConfig {
 
     /** The allowed values of {@link #norm}. */
     public static final List<String> NORMS = List.of("none", "bn", "gn", "bcn");
+
+    /** The allowed values of {@link #activation}. */
+    public static final List<String> ACTIVATIONS = List.of("relu", "maxmin", "groupsort");
 
     /** The allowed values of {@link #bcnMode}. */
     public static final List<String> BCN_MODES = List.of("auto", "micro", "large");
@@ -39,6 +42,16 @@ public final class ModelConfig {
 
     /** Hidden widths of the dense layers (both presets). */
     public List<Integer> hidden = new ArrayList<>(List.of(64));
+
+    /**
+     * The activation of both presets: {@code relu}, {@code maxmin} (sorted pairs of channels) or
+     * {@code groupsort} (sorted groups of {@link #groupSize}); the latter two are 1-Lipschitz and
+     * need channel and hidden widths divisible by their group size.
+     */
+    public String activation = "relu";
+
+    /** Group size of {@code groupsort}. */
+    public int groupSize = 4;
 
     /**
      * Normalization after each conv of the {@code cnn} preset: {@code none}, {@code bn} (DJL

@@ -65,6 +65,23 @@ public final class RunConfigs {
             oneOf(p, "model.preset", c.model.preset, ModelConfig.PRESETS);
             oneOf(p, "model.norm", c.model.norm, ModelConfig.NORMS);
             oneOf(p, "model.bcnMode", c.model.bcnMode, ModelConfig.BCN_MODES);
+            oneOf(p, "model.activation", c.model.activation, ModelConfig.ACTIVATIONS);
+            atLeast(p, "model.groupSize", c.model.groupSize, 2);
+            int sortGroup = "maxmin".equals(c.model.activation) ? 2
+                    : "groupsort".equals(c.model.activation) ? c.model.groupSize : 1;
+            if (sortGroup >= 2 && !"custom".equals(c.model.preset)) {
+                List<Integer> widths = new ArrayList<>(c.model.hidden == null ? List.of() : c.model.hidden);
+                if ("cnn".equals(c.model.preset) && c.model.channels != null) {
+                    widths.addAll(c.model.channels);
+                }
+                for (Integer w : widths) {
+                    if (w != null && w % sortGroup != 0) {
+                        p.add("model.activation: " + c.model.activation + " sorts groups of " + sortGroup
+                                + " channels, which must divide every width in model.channels and model.hidden (got " + w + ")");
+                        break;
+                    }
+                }
+            }
             atLeast(p, "model.groups", c.model.groups, 1);
             if (!(c.model.bcnMovingSpeed > 0 && c.model.bcnMovingSpeed <= 1)) {
                 p.add("model.bcnMovingSpeed: must be in (0, 1] (got " + c.model.bcnMovingSpeed + ")");
@@ -153,6 +170,8 @@ public final class RunConfigs {
             } else if (layer instanceof LayerSpec.AvgPool pool) {
                 atLeast(p, at + ".kernel", pool.kernel, 1);
                 atLeast(p, at + ".stride", pool.stride, 0);
+            } else if (layer instanceof LayerSpec.GroupSort gs) {
+                atLeast(p, at + ".groupSize", gs.groupSize, 2);
             } else if (layer instanceof LayerSpec.GroupNorm gn) {
                 atLeast(p, at + ".groups", gn.groups, 1);
             } else if (layer instanceof LayerSpec.BatchChannelNorm bcn) {

@@ -18,6 +18,7 @@ import org.lipreg.experiments.config.LayerSpec;
 import org.lipreg.experiments.config.ModelConfig;
 import org.lipreg.normalization.BatchChannelNorm;
 import org.lipreg.normalization.GroupNorm;
+import org.lipreg.normalization.GroupSort;
 import org.lipreg.normalization.WeightStandardizedConv2d;
 
 import java.util.ArrayList;
@@ -64,14 +65,14 @@ public final class ModelFactory {
                     }
                     default -> { }
                 }
-                layers.add(new LayerSpec.Relu());
+                layers.add(activation(config));
                 layers.add(new LayerSpec.MaxPool());
             }
         }
         layers.add(new LayerSpec.Flatten());
         for (int units : config.hidden) {
             layers.add(linear(units));
-            layers.add(new LayerSpec.Relu());
+            layers.add(activation(config));
         }
         layers.add(linear(numClasses));
         return layers;
@@ -114,6 +115,18 @@ public final class ModelFactory {
         return block;
     }
 
+    private static LayerSpec activation(ModelConfig config) {
+        return switch (config.activation) {
+            case "maxmin" -> new LayerSpec.MaxMin();
+            case "groupsort" -> {
+                LayerSpec.GroupSort sort = new LayerSpec.GroupSort();
+                sort.groupSize = config.groupSize;
+                yield sort;
+            }
+            default -> new LayerSpec.Relu();
+        };
+    }
+
     private static LayerSpec.Linear linear(int units) {
         LayerSpec.Linear linear = new LayerSpec.Linear();
         linear.units = units;
@@ -144,6 +157,12 @@ public final class ModelFactory {
                     .optStride(new Shape(c.stride, c.stride))
                     .optPadding(new Shape(c.padding, c.padding))
                     .build();
+        }
+        if (layer instanceof LayerSpec.MaxMin) {
+            return GroupSort.maxMin();
+        }
+        if (layer instanceof LayerSpec.GroupSort g) {
+            return GroupSort.of(g.groupSize);
         }
         if (layer instanceof LayerSpec.GroupNorm g) {
             return GroupNorm.builder().optGroups(g.groups).build();

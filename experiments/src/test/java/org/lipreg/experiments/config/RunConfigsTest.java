@@ -121,6 +121,17 @@ class RunConfigsTest {
     }
 
     @Test
+    void sortingActivationsNeedDivisibleWidths() throws Exception {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(null, List.of("model.activation=maxmin", "model.hidden=[15]")));
+        assertEquals("model.activation: maxmin sorts groups of 2 channels, which must divide every width in "
+                + "model.channels and model.hidden (got 15)", problem(e));
+        RunConfig ok = RunConfigs.load(null, List.of("model.activation=groupsort", "model.groupSize=4",
+                "model.channels=[8, 16]", "model.hidden=[32]"));
+        assertEquals("groupsort", ok.model.activation);
+    }
+
+    @Test
     void idxNeedsAPath() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> RunConfigs.load(null, List.of("data.type=idx")));

@@ -47,6 +47,10 @@ class NormalizedTrainingTest {
         Block large = ModelFactory.build(c.model, new Shape(1, 28, 28), 10, 64);
         assertEquals(BatchChannelNorm.Mode.LARGE_BATCH,
                 ((BatchChannelNorm) ((SequentialBlock) large).getChildren().values().get(1)).getMode());
+        RunConfig sorted = config("model.activation=maxmin");
+        List<Block> sortedLayers = ((SequentialBlock) ModelFactory.build(sorted.model, new Shape(1, 28, 28), 10, 2))
+                .getChildren().values();
+        assertEquals(2, ((org.lipreg.normalization.GroupSort) sortedLayers.get(1)).getGroupSize());
         RunConfig gn = config("model.norm=gn");
         assertEquals(4, ((GroupNorm) ((SequentialBlock) ModelFactory.build(gn.model, new Shape(1, 28, 28), 10, 2))
                 .getChildren().values().get(1)).getGroups());
