@@ -92,7 +92,7 @@ public final class LipregCli implements Runnable {
             cmd.getErr().println("lipreg: " + e.getMessage());
             return ExitCodes.DIVERGED;
         }
-        cmd.getErr().println("lipreg: " + e);
+        cmd.getErr().println("lipreg: " + (e.getMessage() != null ? e.getMessage() : e.toString()));
         if (System.getenv("LIPREG_DEBUG") != null) {
             e.printStackTrace(cmd.getErr());
         } else {

@@ -24,6 +24,10 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!java.nio.file.Files.isRegularFile(dir.resolve(org.lipreg.experiments.sweep.SweepRunner.PLAN_FILE))) {
+            throw new org.lipreg.experiments.run.RunSetupException(
+                    dir + ": not a sweep directory (no " + org.lipreg.experiments.sweep.SweepRunner.PLAN_FILE + ")", null);
+        }
         report(dir);
         return ExitCodes.OK;
     }

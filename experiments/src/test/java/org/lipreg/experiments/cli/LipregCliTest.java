@@ -60,6 +60,8 @@ class LipregCliTest {
         assertEquals(2, run("train"), "--config is required");
         assertEquals(2, run("train", "--config", "x.yaml", "--bogus"));
         assertEquals(2, run("sweep"), "CONFIG is required");
+        assertEquals(2, run("report", "/nonexistent/sweep"));
+        assertTrue(err.toString().contains("/nonexistent/sweep: not a sweep directory (no sweep.json)"), err.toString());
     }
 
     @Test
