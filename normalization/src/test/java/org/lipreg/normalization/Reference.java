@@ -29,10 +29,6 @@ final class Reference {
         return v;
     }
 
-    static NDArray array(NDManager m, double[] values, Shape shape) {
-        return m.create(values, shape);
-    }
-
     /** WS in double: (w − mean) / √(biased variance + eps) per output row. */
     static double[] standardize(double[] w, int out, double eps) {
         int n = w.length / out;

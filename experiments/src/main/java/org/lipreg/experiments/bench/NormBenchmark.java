@@ -81,7 +81,7 @@ public final class NormBenchmark {
                     table.intColumn("batch").append(batch);
                     table.stringColumn("norm").append(v.name());
                     table.stringColumn("bcn mode").append(v.norm().equals("bcn")
-                            ? ModelFactory.bcnMode(config().bcnMode, batch).name().toLowerCase(java.util.Locale.ROOT) : "");
+                            ? ModelFactory.bcnMode("auto", batch).name().toLowerCase(java.util.Locale.ROOT) : "");
                     table.doubleColumn("ms/step").append(ms);
                     table.doubleColumn("ratio to bn").append(ms / base);
                     table.intColumn("arrays before").append(arraysBefore.get(v));
@@ -92,10 +92,6 @@ public final class NormBenchmark {
             }
         }
         return table;
-    }
-
-    private static ModelConfig config() {
-        return new ModelConfig();
     }
 
     static double median(double[] values) {
