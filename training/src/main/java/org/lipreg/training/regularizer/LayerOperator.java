@@ -1,0 +1,103 @@
+package org.lipreg.training.regularizer;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+
+import org.lipreg.training.linalg.ConvTranspose;
+
+/**
+ * A layer's weight seen as a linear operator {@code A(W)}: applied to a vector of the input
+ * space, and its adjoint applied to a vector of the output space. Both are linear in W, which
+ * is what makes {@code σ = ⟨u, A(W) v⟩} have the gradient {@code u vᵀ} (in A's sense) when u and
+ * v are held fixed.
+ */
+abstract class LayerOperator {
+
+    /** The shape of a vector of the input space. */
+    abstract Shape inputShape();
+
+    /** The shape of a vector of the output space. */
+    abstract Shape outputShape();
+
+    /** Computes {@code A(W) v}. */
+    abstract NDArray apply(NDArray weight, NDArray v);
+
+    /** Computes {@code A(W)ᵀ u}. */
+    abstract NDArray adjoint(NDArray weight, NDArray u);
+
+    /** The weight reshaped to {@code (rows, columns)}: a dense layer, or a conv in the reshaped model. */
+    static final class Matrix extends LayerOperator {
+        private final long rows;
+        private final long columns;
+
+        Matrix(Shape weightShape) {
+            rows = weightShape.get(0);
+            columns = weightShape.size() / rows;
+        }
+
+        @Override
+        Shape inputShape() {
+            return new Shape(columns);
+        }
+
+        @Override
+        Shape outputShape() {
+            return new Shape(rows);
+        }
+
+        @Override
+        NDArray apply(NDArray weight, NDArray v) {
+            return weight.reshape(rows, columns).matMul(v.reshape(columns, 1)).reshape(rows);
+        }
+
+        @Override
+        NDArray adjoint(NDArray weight, NDArray u) {
+            return weight.reshape(rows, columns).transpose().matMul(u.reshape(rows, 1)).reshape(columns);
+        }
+    }
+
+    /** A 2-d convolution on inputs of one sample of a given shape. */
+    static final class Convolution extends LayerOperator {
+        private final Shape input;
+        private final Shape output;
+        private final Shape stride;
+        private final Shape padding;
+        private final Shape dilation;
+        private final int groups;
+
+        Convolution(Shape inputChw, Shape kernel, Shape stride, Shape padding, Shape dilation, int groups, long filters) {
+            this.input = new Shape(1).addAll(inputChw);
+            this.stride = stride;
+            this.padding = padding;
+            this.dilation = dilation;
+            this.groups = groups;
+            long[] out = new long[2];
+            for (int i = 0; i < 2; i++) {
+                long span = dilation.get(i) * (kernel.get(i) - 1) + 1;
+                out[i] = (inputChw.get(1 + i) + 2 * padding.get(i) - span) / stride.get(i) + 1;
+            }
+            this.output = new Shape(1, filters, out[0], out[1]);
+        }
+
+        @Override
+        Shape inputShape() {
+            return input;
+        }
+
+        @Override
+        Shape outputShape() {
+            return output;
+        }
+
+        @Override
+        NDArray apply(NDArray weight, NDArray v) {
+            return Conv2d.conv2d(v, weight, null, stride, padding, dilation, groups).singletonOrThrow();
+        }
+
+        @Override
+        NDArray adjoint(NDArray weight, NDArray u) {
+            return ConvTranspose.apply(u, weight, input.get(2), input.get(3), stride, padding, dilation, groups);
+        }
+    }
+}
