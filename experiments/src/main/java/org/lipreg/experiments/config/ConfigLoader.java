@@ -182,7 +182,7 @@ public final class ConfigLoader {
         } catch (InvalidTypeIdException e) {
             String base = pathOf(e);
             throw new ConfigException((base.isEmpty() ? "" : base + ".") + "type: '" + e.getTypeId()
-                    + "' is not one of " + LayerSpec.TYPES);
+                    + "' is not one of " + typesOf(e.getBaseType() == null ? null : e.getBaseType().getRawClass()));
         } catch (InvalidFormatException e) {
             throw new ConfigException(pathOf(e) + ": expected " + describe(e.getTargetType())
                     + ", got " + quote(e.getValue()));
@@ -190,7 +190,7 @@ public final class ConfigLoader {
             String p = pathOf(e);
             if (e.getMessage() != null && e.getMessage().contains("missing type id")) {
                 throw new ConfigException((p.isEmpty() ? "" : p + ".") + "type: missing (one of "
-                        + LayerSpec.TYPES + ")");
+                        + typesOf(e.getTargetType()) + ")");
             }
             throw new ConfigException(p + ": expected " + describe(e.getTargetType()));
         } catch (JsonMappingException e) {
@@ -208,6 +208,11 @@ public final class ConfigLoader {
      */
     public static ObjectNode toTree(Object config) {
         return JSON.valueToTree(config);
+    }
+
+    /** The allowed {@code type} values of a polymorphic config class. */
+    private static List<String> typesOf(Class<?> base) {
+        return base != null && RegularizerSpec.class.isAssignableFrom(base) ? RegularizerSpec.TYPES : LayerSpec.TYPES;
     }
 
     static String pathOf(JsonMappingException e) {

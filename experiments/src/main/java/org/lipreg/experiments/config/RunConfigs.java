@@ -148,6 +148,23 @@ public final class RunConfigs {
                 }
             }
         }
+        if (c.regularizers == null) {
+            p.add("regularizers: must be a list (may be empty)");
+        } else {
+            for (int i = 0; i < c.regularizers.size(); i++) {
+                String at = "regularizers[" + i + "]";
+                RegularizerSpec r = c.regularizers.get(i);
+                if (r instanceof RegularizerSpec.SpectralPenalty sp) {
+                    if (!(sp.lambda >= 0) || !Double.isFinite(sp.lambda)) {
+                        p.add(at + ".lambda: must be a finite number at least 0 (got " + sp.lambda + ")");
+                    }
+                    oneOf(p, at + ".operator", sp.operator, RegularizerSpec.SpectralPenalty.OPERATORS);
+                    atLeast(p, at + ".iterations", sp.iterations, 1);
+                } else if (r == null) {
+                    p.add(at + ": must be a mapping with a type");
+                }
+            }
+        }
         if (!p.isEmpty()) {
             throw new ConfigException(p);
         }

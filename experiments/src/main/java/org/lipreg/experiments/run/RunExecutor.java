@@ -17,6 +17,7 @@ import org.lipreg.experiments.data.Datasets;
 import org.lipreg.experiments.data.TrainTestData;
 import org.lipreg.experiments.model.ModelFactory;
 import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.regularizer.Regularizer;
 import org.lipreg.training.runner.EpochMetrics;
 import org.lipreg.training.runner.NonFiniteLossException;
 import org.lipreg.training.runner.TrainingProgress;
@@ -103,10 +104,11 @@ public final class RunExecutor {
         AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), ConfigLoader.json().writeValueAsString(resolved));
         int batch = config.data.batchSize;
         int stepsPerEpoch = (data.train().size() + batch - 1) / batch;
+        List<Regularizer> regularizers = Regularizers.build(config.regularizers, block, config.seed);
         try (Model model = Model.newInstance(MODEL_NAME);
                 NDManager dataManager = NDManager.newBaseManager()) {
             model.setBlock(block);
-            TrainingRunner runner = TrainingRunner.builder()
+            TrainingRunner.Builder builder = TrainingRunner.builder()
                     .setModel(model)
                     .setData(data.train().toDataset(dataManager, batch), data.test().toDataset(dataManager, batch))
                     .setLoss(Loss.softmaxCrossEntropyLoss())
@@ -117,8 +119,9 @@ public final class RunExecutor {
                     .optSeed(config.seed)
                     .setInputShape(new Shape(batch).addAll(example))
                     .setRunDirectory(runDir)
-                    .optProgress(progress)
-                    .build();
+                    .optProgress(progress);
+            regularizers.forEach(builder::addHook);
+            TrainingRunner runner = builder.build();
             TrainingResult result;
             try {
                 result = runner.fit(resume);
@@ -130,6 +133,8 @@ public final class RunExecutor {
             writeSummary(runDir, config, data, result, "finished", null);
             writePlots(runDir, result.history());
             return new RunResult(runDir, result, data);
+        } finally {
+            Regularizers.close(regularizers);
         }
     }
 

@@ -132,6 +132,20 @@ class RunConfigsTest {
     }
 
     @Test
+    void regularizersAreValidated() throws Exception {
+        ConfigException type = assertThrows(ConfigException.class, () -> RunConfigs.load(
+                yaml("regularizers:\n  - {type: weight-decay}\n"), List.of()));
+        assertEquals("regularizers[0].type: 'weight-decay' is not one of [spectral-penalty]", problem(type));
+        ConfigException values = assertThrows(ConfigException.class, () -> RunConfigs.load(
+                yaml("regularizers:\n  - {type: spectral-penalty, lambda: -1, operator: svd, iterations: 0}\n"), List.of()));
+        assertEquals(List.of("regularizers[0].lambda: must be a finite number at least 0 (got -1.0)",
+                "regularizers[0].operator: 'svd' is not one of [reshaped, conv]",
+                "regularizers[0].iterations: must be at least 1 (got 0)"), values.problems());
+        RunConfig ok = RunConfigs.load(yaml("regularizers:\n  - {type: spectral-penalty, operator: conv}\n"), List.of());
+        assertEquals(1, ok.regularizers.size());
+    }
+
+    @Test
     void idxNeedsAPath() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> RunConfigs.load(null, List.of("data.type=idx")));
