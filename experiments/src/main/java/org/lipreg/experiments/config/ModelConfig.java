@@ -11,7 +11,7 @@ import java.util.List;
  * with an explicit layer list.
  */
 @JsonPropertyOrder({"preset", "channels", "hidden", "activation", "groupSize", "norm", "weightStandardization",
-    "groups", "bcnMode", "bcnMovingSpeed", "layers"})
+    "groups", "bcnMode", "bcnMovingSpeed", "spectralNorm", "spectralNormTarget", "spectralNormIterations", "layers"})
 public final class ModelConfig {
 
     /** The allowed values of {@link #preset}. */
@@ -22,6 +22,9 @@ public final class ModelConfig {
 
     /** The allowed values of {@link #activation}. */
     public static final List<String> ACTIVATIONS = List.of("relu", "maxmin", "groupsort");
+
+    /** The allowed values of {@link #spectralNorm}. */
+    public static final List<String> SPECTRAL_NORMS = List.of("none", "reshaped", "conv");
 
     /** The allowed values of {@link #bcnMode}. */
     public static final List<String> BCN_MODES = List.of("auto", "micro", "large");
@@ -73,6 +76,18 @@ public final class ModelConfig {
 
     /** Micro-batch BCN's final moving speed r (schedule {@code max(r, 1/t)}). */
     public double bcnMovingSpeed = 0.01;
+
+    /**
+     * Spectral normalization of every conv and linear layer: {@code none}, {@code reshaped}
+     * (convolutions as reshaped matrices) or {@code conv} (their true operator norm).
+     */
+    public String spectralNorm = "none";
+
+    /** The σ every spectrally normalized layer is scaled to. */
+    public double spectralNormTarget = 1.0;
+
+    /** Power iterations per step of spectral normalization (σ is under-estimated until they converge). */
+    public int spectralNormIterations = 1;
 
     /** The layers of a {@code custom} model, in order; the last must produce one value per class. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

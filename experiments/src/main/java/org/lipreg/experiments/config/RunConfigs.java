@@ -66,6 +66,15 @@ public final class RunConfigs {
             oneOf(p, "model.norm", c.model.norm, ModelConfig.NORMS);
             oneOf(p, "model.bcnMode", c.model.bcnMode, ModelConfig.BCN_MODES);
             oneOf(p, "model.activation", c.model.activation, ModelConfig.ACTIVATIONS);
+            oneOf(p, "model.spectralNorm", c.model.spectralNorm, ModelConfig.SPECTRAL_NORMS);
+            if (!(c.model.spectralNormTarget > 0) || !Double.isFinite(c.model.spectralNormTarget)) {
+                p.add("model.spectralNormTarget: must be a positive number (got " + c.model.spectralNormTarget + ")");
+            }
+            atLeast(p, "model.spectralNormIterations", c.model.spectralNormIterations, 1);
+            if (!"none".equals(c.model.spectralNorm) && c.model.weightStandardization) {
+                p.add("model.spectralNorm: cannot be combined with model.weightStandardization (a standardized "
+                        + "weight is not the parameter that spectral normalization rescales)");
+            }
             atLeast(p, "model.groupSize", c.model.groupSize, 2);
             int sortGroup = "maxmin".equals(c.model.activation) ? 2
                     : "groupsort".equals(c.model.activation) ? c.model.groupSize : 1;

@@ -20,6 +20,8 @@ import org.lipreg.normalization.BatchChannelNorm;
 import org.lipreg.normalization.GroupNorm;
 import org.lipreg.normalization.GroupSort;
 import org.lipreg.normalization.WeightStandardizedConv2d;
+import org.lipreg.training.regularizer.OperatorModel;
+import org.lipreg.training.regularizer.SpectrallyNormalized;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -92,7 +94,7 @@ public final class ModelFactory {
             throws ConfigException {
         SequentialBlock block = new SequentialBlock();
         for (LayerSpec layer : layers(config, numClasses)) {
-            block.add(toBlock(layer, batchSize));
+            block.add(spectral(toBlock(layer, batchSize), config));
         }
         Shape input = new Shape(1).addAll(exampleShape);
         Shape output;
@@ -100,7 +102,7 @@ public final class ModelFactory {
             // A throwaway copy: shape inference needs initialization, the real block stays fresh.
             SequentialBlock probe = new SequentialBlock();
             for (LayerSpec layer : layers(config, numClasses)) {
-                probe.add(toBlock(layer, batchSize));
+                probe.add(spectral(toBlock(layer, batchSize), config));
             }
             probe.initialize(manager, DataType.FLOAT32, input);
             output = probe.getOutputShapes(new Shape[] {input})[0];
@@ -113,6 +115,19 @@ public final class ModelFactory {
                     + "(end with flatten and a linear layer of " + numClasses + " units)");
         }
         return block;
+    }
+
+    /** Wraps Linear and Conv2d blocks in spectral normalization when the config asks for it. */
+    private static Block spectral(Block block, ModelConfig config) {
+        if ("none".equals(config.spectralNorm) || !(block instanceof Linear || block instanceof Conv2d)) {
+            return block;
+        }
+        return SpectrallyNormalized.builder()
+                .setLayer(block)
+                .optOperatorModel("conv".equals(config.spectralNorm) ? OperatorModel.CONV_OPERATOR : OperatorModel.RESHAPED)
+                .optTarget((float) config.spectralNormTarget)
+                .optIterations(config.spectralNormIterations)
+                .build();
     }
 
     private static LayerSpec activation(ModelConfig config) {

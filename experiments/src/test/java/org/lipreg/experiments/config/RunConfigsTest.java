@@ -146,6 +146,17 @@ class RunConfigsTest {
     }
 
     @Test
+    void spectralNormalizationIsValidated() {
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigs.load(null,
+                List.of("model.spectralNorm=conv", "model.weightStandardization=true")));
+        assertTrue(problem(e).startsWith("model.spectralNorm: cannot be combined with model.weightStandardization"),
+                problem(e));
+        ConfigException target = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(null, List.of("model.spectralNorm=reshaped", "model.spectralNormTarget=0")));
+        assertEquals("model.spectralNormTarget: must be a positive number (got 0.0)", problem(target));
+    }
+
+    @Test
     void idxNeedsAPath() {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> RunConfigs.load(null, List.of("data.type=idx")));

@@ -66,6 +66,46 @@ class RegularizedTrainingTest {
     }
 
     @Test
+    void spectrallyNormalizedModelKeepsEveryLayerAtTheTarget() throws Exception {
+        RunConfig c = config("model.spectralNorm=conv", "model.spectralNormTarget=1.0", "model.spectralNormIterations=5");
+        RunResult result = new RunExecutor(TrainingProgress.SILENT, Path.of("")).run(c, dir.resolve("sn"), false);
+        // Every layer pinned to σ = 1 makes a slow learner; 40 steps only get above chance (0.1).
+        assertTrue(result.training().last().get("test_accuracy") > 0.18, result.training().last().toString());
+        try (Model model = TrainedRun.load(dir.resolve("sn"), new Shape(1, 28, 28), 10)) {
+            List<org.lipreg.training.regularizer.SpectrallyNormalized> layers = new ArrayList<>();
+            for (var child : model.getBlock().getChildren().values()) {
+                if (child instanceof org.lipreg.training.regularizer.SpectrallyNormalized sn) {
+                    layers.add(sn);
+                }
+            }
+            assertEquals(3, layers.size(), "conv, hidden linear and output linear");
+            // During training σ is estimated from below, so the effective σ is at least the
+            // target, and a few percent above it while the estimate lags the moving weights.
+            double[] raw = rawSigmas(model);
+            for (int i = 0; i < layers.size(); i++) {
+                double effective = raw[i] * layers.get(i).scaleFor(layers.get(i).sigma());
+                assertTrue(effective >= 1 - 1e-3 && effective <= 1.05, "layer " + i + " effective σ " + effective);
+            }
+            // Converged vectors: the effective σ is the target to 1e-3.
+            layers.forEach(sn -> sn.refine(1000));
+            for (int i = 0; i < layers.size(); i++) {
+                double effective = raw[i] * layers.get(i).scaleFor(layers.get(i).sigma());
+                assertEquals(1.0, effective, 1e-3, "layer " + i + " after refining");
+            }
+        }
+    }
+
+    /** σ of each layer's raw weight, by a fresh long power iteration independent of the layers' vectors. */
+    private static double[] rawSigmas(Model model) {
+        try (NDManager m = NDManager.newBaseManager();
+                SpectralNormPenalty probe = SpectralNormPenalty.builder().setModel(model.getBlock()).optIterations(1000)
+                        .optOperatorModel(org.lipreg.training.regularizer.OperatorModel.CONV_OPERATOR).build()) {
+            probe.auxiliaryLoss(new StepContext(m, 0, 0, 0));
+            return probe.lastSigmas();
+        }
+    }
+
+    @Test
     void penalizedRunResumesToTheSameMetrics() throws Exception {
         RunConfig c = config("regularizers=[{type: spectral-penalty, lambda: 0.1}]");
         RunExecutor executor = new RunExecutor(TrainingProgress.SILENT, Path.of(""));
