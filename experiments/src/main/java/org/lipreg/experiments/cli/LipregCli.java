@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             SweepCommand.class,
             ReportCommand.class,
             BenchCommand.class,
+            ExperimentCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class LipregCli implements Runnable {

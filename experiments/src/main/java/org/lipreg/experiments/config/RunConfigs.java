@@ -140,6 +140,9 @@ public final class RunConfigs {
             if (!(c.schedule.finalFraction >= 0 && c.schedule.finalFraction <= 1)) {
                 p.add("schedule.finalFraction: must be in [0, 1] (got " + c.schedule.finalFraction + ")");
             }
+            if (!(c.schedule.smoothness >= 0) || !Double.isFinite(c.schedule.smoothness)) {
+                p.add("schedule.smoothness: must be at least 0 (got " + c.schedule.smoothness + ")");
+            }
             if (!(c.schedule.factor > 0 && c.schedule.factor <= 1)) {
                 p.add("schedule.factor: must be in (0, 1] (got " + c.schedule.factor + ")");
             }

@@ -6,15 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The learning-rate schedule over optimizer updates. */
-@JsonPropertyOrder({"type", "warmupSteps", "finalFraction", "milestones", "factor"})
+@JsonPropertyOrder({"type", "warmupSteps", "finalFraction", "milestones", "factor", "smoothness"})
 public final class ScheduleConfig {
 
     /** The allowed values of {@link #type}. */
-    public static final List<String> TYPES = List.of("constant", "cosine", "step");
+    public static final List<String> TYPES = List.of("constant", "cosine", "step", "linear-decay", "anytime");
 
     /**
      * {@code constant}; {@code cosine} from the base rate to {@code finalFraction} of it over the
-     * whole run; {@code step}: multiply by {@code factor} at each epoch in {@code milestones}.
+     * whole run; {@code step}: multiply by {@code factor} at each epoch in {@code milestones};
+     * {@code linear-decay}: linearly to zero over the whole run (last-iterate optimal with a
+     * known horizon); {@code anytime}: {@code min(1/(2L), η/√t)} with L = {@code smoothness}.
      */
     public String type = "constant";
 
@@ -29,4 +31,7 @@ public final class ScheduleConfig {
 
     /** For {@code step}: the multiplier. */
     public double factor = 0.1;
+
+    /** For {@code anytime}: the smoothness L capping the rate at 1/(2L); 0 for no cap. */
+    public double smoothness = 0;
 }

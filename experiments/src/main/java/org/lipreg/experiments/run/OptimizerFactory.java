@@ -10,6 +10,8 @@ import org.lipreg.experiments.config.ScheduleConfig;
 import org.lipreg.training.optimizer.AdamOptimizer;
 import org.lipreg.training.optimizer.CheckpointableOptimizer;
 import org.lipreg.training.optimizer.SgdOptimizer;
+import org.lipreg.training.schedule.AnytimeTracker;
+import org.lipreg.training.schedule.LinearDecayTracker;
 
 /** Builds the optimizer and its learning-rate schedule from the config. */
 public final class OptimizerFactory {
@@ -76,6 +78,8 @@ public final class OptimizerFactory {
                         .optFactor((float) config.factor)
                         .build();
             }
+            case "linear-decay" -> new LinearDecayTracker(baseRate, main);
+            case "anytime" -> new AnytimeTracker(baseRate, config.smoothness);
             default -> throw new IllegalArgumentException("schedule.type '" + config.type + "'");
         };
         if (config.warmupSteps > 0) {
