@@ -61,7 +61,7 @@ final class StepTimer implements AutoCloseable {
             try (NDManager stepManager = trainer.getManager().newSubManager()) {
                 NDList x = new NDList(stepManager.create(pixels, shape));
                 NDList y = new NDList(stepManager.create(labels, new Shape(labels.length)));
-                step.run(x, y, new StepContext(stepManager, 0, i, steps++), null);
+                step.run(x, y, new StepContext(stepManager, 0, i, steps++, x), null);
             }
         }
         return (System.nanoTime() - start) / 1e6 / n;

@@ -172,6 +172,19 @@ public final class RunConfigs {
                     }
                     oneOf(p, at + ".operator", sp.operator, RegularizerSpec.SpectralPenalty.OPERATORS);
                     atLeast(p, at + ".iterations", sp.iterations, 1);
+                } else if (r instanceof RegularizerSpec.Adversarial adv) {
+                    if (!(adv.lambda >= 0) || !Double.isFinite(adv.lambda)) {
+                        p.add(at + ".lambda: must be a finite number at least 0 (got " + adv.lambda + ")");
+                    }
+                    if (!(adv.epsilon > 0) || !Double.isFinite(adv.epsilon)) {
+                        p.add(at + ".epsilon: must be a positive number (got " + adv.epsilon + ")");
+                    }
+                    atLeast(p, at + ".steps", adv.steps, 1);
+                    if (!(adv.stepSize >= 0) || !Double.isFinite(adv.stepSize)) {
+                        p.add(at + ".stepSize: must be at least 0 (0: 2.5·epsilon/steps) (got " + adv.stepSize + ")");
+                    }
+                    oneOf(p, at + ".norm", adv.norm, RegularizerSpec.Adversarial.NORMS);
+                    oneOf(p, at + ".divergence", adv.divergence, RegularizerSpec.Adversarial.DIVERGENCES);
                 } else if (r == null) {
                     p.add(at + ": must be a mapping with a type");
                 }

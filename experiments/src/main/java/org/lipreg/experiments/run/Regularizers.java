@@ -3,6 +3,7 @@ package org.lipreg.experiments.run;
 import ai.djl.nn.Block;
 
 import org.lipreg.experiments.config.RegularizerSpec;
+import org.lipreg.training.regularizer.AdversarialSmoothnessPenalty;
 import org.lipreg.training.regularizer.OperatorModel;
 import org.lipreg.training.regularizer.Regularizer;
 import org.lipreg.training.regularizer.SpectralNormPenalty;
@@ -34,6 +35,19 @@ public final class Regularizers {
                         .optIterations(sp.iterations)
                         .optSeed(seed)
                         .build());
+            } else if (spec instanceof RegularizerSpec.Adversarial adv) {
+                AdversarialSmoothnessPenalty.Builder b = AdversarialSmoothnessPenalty.builder()
+                        .setModel(model)
+                        .optLambda((float) adv.lambda)
+                        .optEpsilon((float) adv.epsilon)
+                        .optSteps(adv.steps)
+                        .optNorm(adv.norm.equals("l2") ? AdversarialSmoothnessPenalty.Norm.L2 : AdversarialSmoothnessPenalty.Norm.LINF)
+                        .optDivergence(adv.divergence.equals("kl")
+                                ? AdversarialSmoothnessPenalty.Divergence.KL : AdversarialSmoothnessPenalty.Divergence.SQUARED);
+                if (adv.stepSize > 0) {
+                    b.optStepSize((float) adv.stepSize);
+                }
+                out.add(b.build());
             } else {
                 throw new IllegalArgumentException("no regularizer for " + spec);
             }

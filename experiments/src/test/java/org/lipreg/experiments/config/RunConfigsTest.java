@@ -135,7 +135,11 @@ class RunConfigsTest {
     void regularizersAreValidated() throws Exception {
         ConfigException type = assertThrows(ConfigException.class, () -> RunConfigs.load(
                 yaml("regularizers:\n  - {type: weight-decay}\n"), List.of()));
-        assertEquals("regularizers[0].type: 'weight-decay' is not one of [spectral-penalty]", problem(type));
+        assertEquals("regularizers[0].type: 'weight-decay' is not one of [spectral-penalty, adversarial]", problem(type));
+        ConfigException adversarial = assertThrows(ConfigException.class, () -> RunConfigs.load(
+                yaml("regularizers:\n  - {type: adversarial, epsilon: 0, norm: l1}\n"), List.of()));
+        assertEquals(List.of("regularizers[0].epsilon: must be a positive number (got 0.0)",
+                "regularizers[0].norm: 'l1' is not one of [linf, l2]"), adversarial.problems());
         ConfigException values = assertThrows(ConfigException.class, () -> RunConfigs.load(
                 yaml("regularizers:\n  - {type: spectral-penalty, lambda: -1, operator: svd, iterations: 0}\n"), List.of()));
         assertEquals(List.of("regularizers[0].lambda: must be a finite number at least 0 (got -1.0)",

@@ -107,7 +107,13 @@ class RegularizedTrainingTest {
 
     @Test
     void penalizedRunResumesToTheSameMetrics() throws Exception {
-        RunConfig c = config("regularizers=[{type: spectral-penalty, lambda: 0.1}]");
+        resumesToTheSameMetrics("regularizers=[{type: spectral-penalty, lambda: 0.1}]");
+        resumesToTheSameMetrics("regularizers=[{type: adversarial, lambda: 1.0, epsilon: 0.1, steps: 3, divergence: kl}]");
+    }
+
+    private void resumesToTheSameMetrics(String regularizers) throws Exception {
+        dir = java.nio.file.Files.createTempDirectory(dir, "case");
+        RunConfig c = config(regularizers);
         RunExecutor executor = new RunExecutor(TrainingProgress.SILENT, Path.of(""));
         RunResult straight = executor.run(c, dir.resolve("straight"), false);
         Path killed = dir.resolve("killed");
@@ -123,7 +129,7 @@ class RegularizedTrainingTest {
                     continue;
                 }
                 assertEquals(col.getValue(), resumed.training().history().get(e).get(col.getKey()), 1e-6,
-                        "epoch " + (e + 1) + " " + col.getKey());
+                        regularizers + ": epoch " + (e + 1) + " " + col.getKey());
             }
         }
     }

@@ -213,7 +213,7 @@ public final class TrainingRunner {
             batchIndex++;
             try (Batch b = batch;
                     NDManager stepManager = epochManager.newSubManager()) {
-                StepContext step = new StepContext(stepManager, epoch - 1, batchIndex - 1, globalStep);
+                StepContext step = new StepContext(stepManager, epoch - 1, batchIndex - 1, globalStep, b.getData());
                 float batchLoss = trainingStep.run(b.getData(), b.getLabels(), step, (labels, predictions) -> {
                     for (Evaluator e : evaluators) {
                         e.updateAccumulator("train", labels, predictions);
