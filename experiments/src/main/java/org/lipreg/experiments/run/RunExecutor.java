@@ -17,6 +17,7 @@ import org.lipreg.experiments.data.Datasets;
 import org.lipreg.experiments.data.TrainTestData;
 import org.lipreg.experiments.model.ModelFactory;
 import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.regularizer.LipschitzMonitor;
 import org.lipreg.training.regularizer.Regularizer;
 import org.lipreg.training.runner.EpochMetrics;
 import org.lipreg.training.runner.NonFiniteLossException;
@@ -119,7 +120,8 @@ public final class RunExecutor {
                     .optSeed(config.seed)
                     .setInputShape(new Shape(batch).addAll(example))
                     .setRunDirectory(runDir)
-                    .optProgress(progress);
+                    .optProgress(progress)
+                    .addEpochMetrics(new LipschitzMonitor());
             regularizers.forEach(builder::addHook);
             TrainingRunner runner = builder.build();
             TrainingResult result;

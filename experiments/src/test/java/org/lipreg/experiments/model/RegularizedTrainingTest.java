@@ -95,6 +95,24 @@ class RegularizedTrainingTest {
         }
     }
 
+    @Test
+    void monitorsProductIsAtMostTheProductOfTargetsAfterSpectralNormalization() throws Exception {
+        RunConfig c = config("model.preset=mlp", "model.hidden=[32, 16]", "model.spectralNorm=reshaped",
+                "model.spectralNormTarget=0.5", "model.spectralNormIterations=5");
+        new RunExecutor(TrainingProgress.SILENT, Path.of("")).run(c, dir.resolve("mlp-sn"), false);
+        try (Model model = TrainedRun.load(dir.resolve("mlp-sn"), new Shape(1, 28, 28), 10)) {
+            for (var child : model.getBlock().getChildren().values()) {
+                if (child instanceof org.lipreg.training.regularizer.SpectrallyNormalized sn) {
+                    sn.refine(1000);
+                }
+            }
+            var metrics = new org.lipreg.training.regularizer.LipschitzMonitor().epochMetrics(model);
+            double bound = Math.pow(0.5, 3);
+            assertTrue(metrics.get("lipschitz_product") <= bound * (1 + 3e-3), metrics.toString());
+            assertTrue(metrics.get("lipschitz_product") >= bound * (1 - 3e-3), metrics.toString());
+        }
+    }
+
     /** σ of each layer's raw weight, by a fresh long power iteration independent of the layers' vectors. */
     private static double[] rawSigmas(Model model) {
         try (NDManager m = NDManager.newBaseManager();

@@ -74,6 +74,7 @@ public final class TrainingRunner {
     private final List<StepHook> extraHooks;
     private final TrainingProgress progress;
     private final int keepCheckpoints;
+    private final List<EpochMetricsSource> epochSources;
 
     private TrainingRunner(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -90,6 +91,7 @@ public final class TrainingRunner {
         this.batchSize = b.batchSize;
         this.seed = b.seed;
         this.keepCheckpoints = b.keepCheckpoints;
+        this.epochSources = List.copyOf(b.epochSources);
     }
 
     /**
@@ -161,6 +163,9 @@ public final class TrainingRunner {
                 row.put("epoch", (double) epoch);
                 train.forEach((k, v) -> row.put("train_" + k, v));
                 test.forEach((k, v) -> row.put("test_" + k, v));
+                for (EpochMetricsSource source : epochSources) {
+                    row.putAll(source.epochMetrics(model));
+                }
                 row.put("learning_rate", (double) optimizer.currentLearningRate());
                 row.put("seconds", (System.nanoTime() - epochStart) / 1e9);
                 row.put("rss_mb", ProcessMemory.residentMegabytes());
@@ -421,8 +426,20 @@ public final class TrainingRunner {
         private final List<StepHook> extraHooks = new ArrayList<>();
         private TrainingProgress progress = TrainingProgress.SILENT;
         private int keepCheckpoints = 2;
+        private final List<EpochMetricsSource> epochSources = new ArrayList<>();
 
         Builder() {}
+
+        /**
+         * Adds columns computed at the end of each epoch (e.g. a {@code LipschitzMonitor}).
+         *
+         * @param source the source
+         * @return this builder
+         */
+        public Builder addEpochMetrics(EpochMetricsSource source) {
+            this.epochSources.add(Objects.requireNonNull(source));
+            return this;
+        }
 
         /**
          * Sets the model to train; its block must be set, and is initialized by the runner.
