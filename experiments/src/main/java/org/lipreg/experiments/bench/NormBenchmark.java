@@ -12,7 +12,6 @@ import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
 import java.io.PrintStream;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,52 +52,34 @@ public final class NormBenchmark {
                 DoubleColumn.create("ms/step"), DoubleColumn.create("ratio to bn"),
                 IntColumn.create("arrays before"), IntColumn.create("arrays after"));
         for (int batch : batchSizes) {
-            Map<Variant, StepTimer> timers = new LinkedHashMap<>();
-            Map<Variant, double[]> times = new LinkedHashMap<>();
-            Map<Variant, Integer> arraysBefore = new LinkedHashMap<>();
+            Map<String, StepTimer> timers = new LinkedHashMap<>();
             int steps = Math.max(5, examplesPerRound / batch);
             try {
                 for (Variant v : VARIANTS) {
                     ModelConfig config = new ModelConfig();
                     config.norm = v.norm();
                     config.weightStandardization = v.weightStandardization();
-                    StepTimer timer = new StepTimer(v.name(),
-                            ModelFactory.build(config, new Shape(1, 28, 28), 10, batch), new Shape(batch, 1, 28, 28), 10, 7);
-                    timers.put(v, timer);
-                    timer.time(Math.max(5, steps / 4)); // warm-up
-                    arraysBefore.put(v, timer.liveArrays());
-                    times.put(v, new double[rounds]);
+                    timers.put(v.name(), new StepTimer(v.name(), ModelFactory.build(config, new Shape(1, 28, 28), 10, batch),
+                            new Shape(batch, 1, 28, 28), 10, 7, List.of()));
                 }
-                for (int r = 0; r < rounds; r++) {
-                    for (Variant v : VARIANTS) {
-                        times.get(v)[r] = timers.get(v).time(steps);
-                    }
-                    out.printf("batch %d: round %d/%d done%n", batch, r + 1, rounds);
-                }
-                double base = median(times.get(VARIANTS.get(0)));
+                InterleavedTiming.Timing timing = InterleavedTiming.run(timers, rounds, steps, out, "batch " + batch);
+                Map<String, Double> ms = timing.medians();
+                double base = ms.get(VARIANTS.get(0).name());
                 for (Variant v : VARIANTS) {
-                    double ms = median(times.get(v));
                     table.intColumn("batch").append(batch);
                     table.stringColumn("norm").append(v.name());
                     table.stringColumn("bcn mode").append(v.norm().equals("bcn")
                             ? ModelFactory.bcnMode("auto", batch).name().toLowerCase(java.util.Locale.ROOT) : "");
-                    table.doubleColumn("ms/step").append(ms);
-                    table.doubleColumn("ratio to bn").append(ms / base);
-                    table.intColumn("arrays before").append(arraysBefore.get(v));
-                    table.intColumn("arrays after").append(timers.get(v).liveArrays());
+                    table.doubleColumn("ms/step").append(ms.get(v.name()));
+                    table.doubleColumn("ratio to bn").append(ms.get(v.name()) / base);
+                    table.intColumn("arrays before").append(timing.arraysAfterWarmup().get(v.name()));
+                    table.intColumn("arrays after").append(timers.get(v.name()).liveArrays());
                 }
             } finally {
                 timers.values().forEach(StepTimer::close);
             }
         }
         return table;
-    }
-
-    static double median(double[] values) {
-        double[] v = values.clone();
-        Arrays.sort(v);
-        int n = v.length;
-        return n % 2 == 1 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
     }
 
 }

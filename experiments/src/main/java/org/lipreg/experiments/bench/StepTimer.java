@@ -13,10 +13,13 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 
 import org.lipreg.normalization.hook.StepContext;
+import org.lipreg.normalization.hook.StepHook;
 import org.lipreg.normalization.hook.StepHooks;
 import org.lipreg.training.optimizer.AdamOptimizer;
 import org.lipreg.training.runner.TrainingStep;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -33,15 +36,16 @@ final class StepTimer implements AutoCloseable {
     private final Shape shape;
     private long steps;
 
-    StepTimer(String name, Block block, Shape inputShape, int classes, long seed) {
+    StepTimer(String name, Block block, Shape inputShape, int classes, long seed, List<StepHook> extraHooks) {
         Engine.getInstance().setRandomSeed((int) seed);
         model = Model.newInstance(name);
         model.setBlock(block);
         AdamOptimizer adam = AdamOptimizer.builder().setLearningRateTracker(Tracker.fixed(1e-3f)).build();
         trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(adam));
         trainer.initialize(inputShape);
-        step = new TrainingStep(trainer, Loss.softmaxCrossEntropyLoss(),
-                StepHooks.collect(block).stream().map(Pair::getValue).toList());
+        List<StepHook> hooks = new ArrayList<>(StepHooks.collect(block).stream().map(Pair::getValue).toList());
+        hooks.addAll(extraHooks);
+        step = new TrainingStep(trainer, Loss.softmaxCrossEntropyLoss(), hooks);
         Random random = new Random(seed);
         shape = inputShape;
         pixels = new float[(int) inputShape.size()];

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * The main job, offline: train the small CNN (weight-standardized convolutions with
- * batch-channel normalization) on generated shapes, then run each further stage
+ * batch-channel normalization, and a spectral-norm penalty on its dense layers) on generated
+ * shapes, then run each further stage
  * on the result, and print one results table and where the run directory is.
  */
 public final class Quickstart {
@@ -22,7 +23,8 @@ public final class Quickstart {
             "model.norm=bcn",
             "model.weightStandardization=true",
             "optimizer.name=adam",
-            "optimizer.learningRate=0.002");
+            "optimizer.learningRate=0.002",
+            "regularizers=[{type: spectral-penalty, lambda: 0.001}]");
 
     /** The stages, in order. Add a stage here to extend the quickstart. */
     static final List<QuickstartStage> STAGES = List.of(new TrainStage(), new EvaluateStage());

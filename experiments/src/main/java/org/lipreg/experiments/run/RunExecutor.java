@@ -167,8 +167,15 @@ public final class RunExecutor {
         }
     }
 
-    /** Returns the first key path where two trees differ, or null if they are equal. */
-    static String firstDifference(String path, JsonNode a, JsonNode b) {
+    /**
+     * Returns the first key path where two config trees differ, or null if they are equal.
+     *
+     * @param path the path of the two trees ("" at the root)
+     * @param a one tree
+     * @param b the other
+     * @return the first differing key path, or null
+     */
+    public static String firstDifference(String path, JsonNode a, JsonNode b) {
         if (a.isObject() && b.isObject()) {
             java.util.TreeSet<String> keys = new java.util.TreeSet<>();
             a.fieldNames().forEachRemaining(keys::add);

@@ -80,9 +80,18 @@ public final class SweepRunner {
         Files.createDirectories(sweepDir);
         writePlan(plan, sweepDir);
         List<SweepRun> todo = new ArrayList<>();
+        List<SweepRun> stale = new ArrayList<>();
         int skipped = 0;
         for (SweepRun run : plan.runs()) {
-            if (isFinished(sweepDir.resolve(run.name()))) {
+            Path runDir = sweepDir.resolve(run.name());
+            String changed = changedKey(run, runDir);
+            if (changed != null) {
+                stale.add(run);
+                AtomicFiles.writeString(runDir.resolve(FAILURE_FILE), "the sweep config changed for this run (at '"
+                        + changed + "') since it was run; delete " + runDir + " to run it again\n");
+                out.printf(Locale.ROOT, "%s: config changed at '%s' since it ran; not rerun (delete the directory to rerun)%n",
+                        run.name(), changed);
+            } else if (isFinished(runDir)) {
                 skipped++;
             } else {
                 todo.add(run);
@@ -118,7 +127,16 @@ public final class SweepRunner {
             pool.shutdown();
             pool.awaitTermination(1, TimeUnit.MINUTES);
         }
-        return new Outcome(done.get() - skipped - failed.get(), skipped, failed.get());
+        return new Outcome(done.get() - skipped - failed.get(), skipped, failed.get() + stale.size());
+    }
+
+    /** The first key where a run's stored config differs from the planned one, or null. */
+    private static String changedKey(SweepRun run, Path runDir) throws IOException {
+        Path stored = runDir.resolve(RunExecutor.CONFIG_FILE);
+        if (!Files.isRegularFile(stored)) {
+            return null;
+        }
+        return RunExecutor.firstDifference("", ConfigLoader.json().readTree(stored.toFile()), run.config());
     }
 
     private synchronized void report(SweepRun run, boolean ok, int done, int failed, int total, int skipped,

@@ -62,6 +62,15 @@ class SweepRunnerTest {
         assertEquals(untouched, Files.getLastModifiedTime(out.resolve("ok_seed-2/summary.json")),
                 "a finished run is skipped");
 
+        // Editing a run's settings without renaming it must not silently keep the old result.
+        Path edited = dir.resolve("edited.yaml");
+        Files.writeString(edited, Files.readString(file).replace("epochs: 2", "epochs: 3"));
+        SweepRunner.Outcome third = runner.run(SweepPlan.load(edited), out, 1);
+        assertEquals(0, third.skipped(), log.toString(StandardCharsets.UTF_8));
+        assertTrue(Files.readString(out.resolve("ok_seed-2/failure.txt")).contains("changed for this run (at 'epochs')"));
+        Files.delete(out.resolve("ok_seed-1/failure.txt"));
+        Files.delete(out.resolve("ok_seed-2/failure.txt"));
+
         SweepReport report = SweepReport.read(out);
         assertEquals(4, report.runs().rowCount());
         assertEquals(2, report.runs().where(report.runs().stringColumn("status").isEqualTo("failed")).rowCount());
