@@ -133,11 +133,13 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
             updatePending = false;
             iterate(w, uArr, vArr);
         }
+        // Under the runner's hook the vectors change only at a step's first forward, before any
+        // graph of the step exists; otherwise (plain DJL use) a later update could reach a graph
+        // still waiting for backward, so σ gets copies.
+        boolean copy = training && !hookDriven;
         return new NDList(Ownership.computeInto(x.getManager(), () -> {
-            NDArray sigma = sigmaOf(w, uArr.duplicate(), vArr.duplicate());
-            NDArray scale = onlyShrink
-                    ? sigma.div(target).maximum(1f).pow(-1)
-                    : sigma.pow(-1).mul(target);
+            NDArray sigma = sigmaOf(w, copy ? uArr.duplicate() : uArr, copy ? vArr.duplicate() : vArr);
+            NDArray scale = onlyShrink ? sigma.div(target).maximum(1f).pow(-1) : sigma.div(target).pow(-1);
             NDArray normalized = w.mul(scale);
             if (layer instanceof Conv2d conv) {
                 return Conv2d.conv2d(x, normalized, b, conv.getStride(), conv.getPadding(), conv.getDilation(),
@@ -148,7 +150,7 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
     }
 
     private NDArray sigmaOf(NDArray w, NDArray uArr, NDArray vArr) {
-        return operator.apply(w, vArr.reshape(operator.inputShape())).mul(uArr.reshape(operator.outputShape())).sum();
+        return operator.apply(w, vArr).mul(uArr).sum();
     }
 
     /**
@@ -169,7 +171,7 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
     private void iterate(NDArray w, NDArray uArr, NDArray vArr) {
         try (NDScope scope = new NDScope()) {
             NDArray weight = w.stopGradient();
-            NDArray newU = uArr.reshape(operator.outputShape());
+            NDArray newU = uArr;
             NDArray newV = null;
             for (int i = 0; i < iterations; i++) {
                 NDArray a = operator.adjoint(weight, newU);
@@ -177,8 +179,8 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
                 NDArray c = operator.apply(weight, newV);
                 newU = c.div(c.norm().add(1e-12));
             }
-            vArr.set(new NDIndex("..."), newV.reshape(vArr.getShape()));
-            uArr.set(new NDIndex("..."), newU.reshape(uArr.getShape()));
+            vArr.set(new NDIndex("..."), newV);
+            uArr.set(new NDIndex("..."), newU);
             scope.suppressNotUsedWarning();
         }
     }
@@ -191,8 +193,8 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
     @Override
     public void prepare(Shape[] inputShapes) {
         operator = operatorFor(inputShapes[0]);
-        u.setShape(new Shape(operator.outputShape().size()));
-        v.setShape(new Shape(operator.inputShape().size()));
+        u.setShape(operator.outputShape());
+        v.setShape(operator.inputShape());
     }
 
     private LayerOperator operatorFor(Shape input) {
