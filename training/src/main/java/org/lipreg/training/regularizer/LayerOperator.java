@@ -26,6 +26,18 @@ abstract class LayerOperator {
     /** Computes {@code A(W)ᵀ u}. */
     abstract NDArray adjoint(NDArray weight, NDArray u);
 
+    /**
+     * Computes {@code σ = ⟨u, A(W) v⟩} (differentiable in W; u and v are constants).
+     *
+     * @param weight the weight
+     * @param u an output-space vector
+     * @param v an input-space vector
+     * @return the scalar
+     */
+    NDArray bilinear(NDArray weight, NDArray u, NDArray v) {
+        return apply(weight, v).mul(u).sum();
+    }
+
     /** The weight reshaped to {@code (rows, columns)}: a dense layer, or a conv in the reshaped model. */
     static final class Matrix extends LayerOperator {
         private final long rows;
@@ -54,6 +66,16 @@ abstract class LayerOperator {
         @Override
         NDArray adjoint(NDArray weight, NDArray u) {
             return weight.reshape(rows, columns).transpose().matMul(u.reshape(rows, 1)).reshape(columns);
+        }
+
+        /**
+         * {@code uᵀ W v = Σ W ⊙ (u vᵀ)}: the outer product carries no gradient, so the graph
+         * holds one product and one sum instead of a matrix product and reshapes.
+         */
+        @Override
+        NDArray bilinear(NDArray weight, NDArray u, NDArray v) {
+            NDArray outer = u.reshape(rows, 1).matMul(v.reshape(1, columns)).reshape(weight.getShape());
+            return weight.mul(outer).sum();
         }
     }
 

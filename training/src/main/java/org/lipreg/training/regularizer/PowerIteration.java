@@ -81,7 +81,7 @@ public final class PowerIteration {
      * @return a scalar in the weight's manager
      */
     NDArray sigma(NDArray weight) {
-        return operator.apply(weight, cast(v, weight)).mul(cast(u, weight)).sum();
+        return operator.bilinear(weight, cast(u, weight), cast(v, weight));
     }
 
     private static NDArray cast(NDArray vector, NDArray like) {

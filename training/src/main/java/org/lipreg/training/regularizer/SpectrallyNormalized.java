@@ -150,7 +150,7 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
     }
 
     private NDArray sigmaOf(NDArray w, NDArray uArr, NDArray vArr) {
-        return operator.apply(w, vArr).mul(uArr).sum();
+        return operator.bilinear(w, uArr, vArr);
     }
 
     /**
