@@ -2,7 +2,9 @@ package org.lipreg.training.regularizer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.core.Linear;
 
 import org.lipreg.training.linalg.ConvTranspose;
 
@@ -13,6 +15,52 @@ import org.lipreg.training.linalg.ConvTranspose;
  * v are held fixed.
  */
 abstract class LayerOperator {
+
+    /**
+     * Builds the operator of a DJL {@code Linear} or {@code Conv2d} for a given input shape.
+     *
+     * @param layer the layer
+     * @param input the layer's input shape, batch axis first
+     * @param model for a convolution: reshaped matrix or the convolution itself
+     * @return the operator
+     */
+    static LayerOperator of(Block layer, Shape input, OperatorModel model) {
+        if (layer instanceof Conv2d conv) {
+            Shape kernel = conv.getKernelShape();
+            if (model == OperatorModel.CONV_OPERATOR) {
+                return new Convolution(input.slice(1), kernel, conv.getStride(), conv.getPadding(), conv.getDilation(),
+                        conv.getGroups(), conv.getFilters());
+            }
+            return new Matrix(new Shape(conv.getFilters(), input.get(1) / conv.getGroups(), kernel.get(0), kernel.get(1)));
+        }
+        if (layer instanceof Linear) {
+            Shape out = layer.getOutputShapes(new Shape[] {input})[0];
+            return new Matrix(new Shape(out.get(out.dimension() - 1), input.get(input.dimension() - 1)));
+        }
+        throw new IllegalArgumentException("no operator for " + layer.getClass().getSimpleName()
+                + " (a Linear or Conv2d is needed)");
+    }
+
+    /**
+     * Runs power iterations on a detached weight from an output-space vector: {@code v ←
+     * Aᵀu/‖Aᵀu‖}, {@code u ← Av/‖Av‖}. The intermediates belong to the caller's scope.
+     *
+     * @param weight the weight, detached from any graph
+     * @param u the starting output-space vector
+     * @param iterations how many iterations, at least 1
+     * @return the new {@code u} and {@code v}, in that order
+     */
+    NDArray[] powerIterate(NDArray weight, NDArray u, int iterations) {
+        NDArray newU = u;
+        NDArray newV = null;
+        for (int i = 0; i < iterations; i++) {
+            NDArray a = adjoint(weight, newU);
+            newV = a.div(a.norm().add(1e-12));
+            NDArray b = apply(weight, newV);
+            newU = b.div(b.norm().add(1e-12));
+        }
+        return new NDArray[] {newU, newV};
+    }
 
     /** The shape of a vector of the input space. */
     abstract Shape inputShape();

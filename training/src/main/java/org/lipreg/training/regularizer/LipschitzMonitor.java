@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.SequentialBlock;
@@ -80,14 +79,7 @@ public final class LipschitzMonitor implements EpochMetricsSource {
     /** σ of a Linear or Conv2d weight by power iteration from a fixed start. */
     private static double sigma(Block layer, NDManager manager) {
         NDArray w = layer.getParameters().get("weight").getArray();
-        LayerOperator operator;
-        if (layer instanceof Conv2d conv) {
-            Shape in = conv.getInputShapes()[0];
-            operator = new LayerOperator.Convolution(in.slice(1), conv.getKernelShape(), conv.getStride(),
-                    conv.getPadding(), conv.getDilation(), conv.getGroups(), conv.getFilters());
-        } else {
-            operator = new LayerOperator.Matrix(w.getShape());
-        }
+        LayerOperator operator = LayerOperator.of(layer, layer.getInputShapes()[0], OperatorModel.CONV_OPERATOR);
         PowerIteration iteration = new PowerIteration(operator, manager, 20240601L);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();

@@ -49,15 +49,8 @@ public final class PowerIteration {
     void iterate(NDArray weight, int iterations) {
         try (NDScope scope = new NDScope()) {
             NDArray w = weight.stopGradient();
-            NDArray uu = cast(u, w);
-            NDArray vv = null;
-            for (int i = 0; i < iterations; i++) {
-                NDArray a = operator.adjoint(w, uu);
-                vv = a.div(a.norm().add(1e-12));
-                NDArray b = operator.apply(w, vv);
-                uu = b.div(b.norm().add(1e-12));
-            }
-            replace(uu, vv);
+            NDArray[] uv = operator.powerIterate(w, cast(u, w), iterations);
+            replace(uv[0], uv[1]);
             scope.suppressNotUsedWarning();
         }
     }

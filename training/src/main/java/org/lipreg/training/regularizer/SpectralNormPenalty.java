@@ -3,7 +3,6 @@ package org.lipreg.training.regularizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
@@ -133,17 +132,9 @@ public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
 
     private void walk(String path, Block block, List<Layer> found) {
         LayerOperator operator = null;
-        if (block instanceof Linear) {
-            operator = new LayerOperator.Matrix(weightOf(block).getArray().getShape());
-        } else if (block instanceof Conv2d conv) {
-            Shape w = weightOf(block).getArray().getShape();
-            if (operatorModel == OperatorModel.RESHAPED) {
-                operator = new LayerOperator.Matrix(w);
-            } else {
-                Shape in = conv.getInputShapes()[0];
-                operator = new LayerOperator.Convolution(in.slice(1), conv.getKernelShape(), conv.getStride(),
-                        conv.getPadding(), conv.getDilation(), conv.getGroups(), conv.getFilters());
-            }
+        if (block instanceof Linear || block instanceof Conv2d) {
+            weightOf(block); // checks that the model is initialized
+            operator = LayerOperator.of(block, block.getInputShapes()[0], operatorModel);
         }
         if (operator != null) {
             found.add(new Layer(path.isEmpty() ? "/" : path, weightOf(block),

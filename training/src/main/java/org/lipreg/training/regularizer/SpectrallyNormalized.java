@@ -170,17 +170,9 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
     /** Power iterations on the detached weight, written into the stored vectors. */
     private void iterate(NDArray w, NDArray uArr, NDArray vArr) {
         try (NDScope scope = new NDScope()) {
-            NDArray weight = w.stopGradient();
-            NDArray newU = uArr;
-            NDArray newV = null;
-            for (int i = 0; i < iterations; i++) {
-                NDArray a = operator.adjoint(weight, newU);
-                newV = a.div(a.norm().add(1e-12));
-                NDArray c = operator.apply(weight, newV);
-                newU = c.div(c.norm().add(1e-12));
-            }
-            vArr.set(new NDIndex("..."), newV);
-            uArr.set(new NDIndex("..."), newU);
+            NDArray[] uv = operator.powerIterate(w.stopGradient(), uArr, iterations);
+            uArr.set(new NDIndex("..."), uv[0]);
+            vArr.set(new NDIndex("..."), uv[1]);
             scope.suppressNotUsedWarning();
         }
     }
@@ -198,17 +190,7 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
     }
 
     private LayerOperator operatorFor(Shape input) {
-        if (layer instanceof Conv2d conv) {
-            Shape kernel = conv.getKernelShape();
-            if (operatorModel == OperatorModel.CONV_OPERATOR) {
-                return new LayerOperator.Convolution(input.slice(1), kernel, conv.getStride(), conv.getPadding(),
-                        conv.getDilation(), conv.getGroups(), conv.getFilters());
-            }
-            return new LayerOperator.Matrix(new Shape(conv.getFilters(), input.get(1) / conv.getGroups(), kernel.get(0),
-                    kernel.get(1)));
-        }
-        Shape out = layer.getOutputShapes(new Shape[] {input})[0];
-        return new LayerOperator.Matrix(new Shape(out.get(out.dimension() - 1), input.get(input.dimension() - 1)));
+        return LayerOperator.of(layer, input, operatorModel);
     }
 
     @Override
