@@ -3,6 +3,7 @@ package org.lipreg.training.regularizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 
@@ -17,7 +18,10 @@ import org.lipreg.training.linalg.ConvTranspose;
 abstract class LayerOperator {
 
     /**
-     * Builds the operator of a DJL {@code Linear} or {@code Conv2d} for a given input shape.
+     * Builds the operator of a DJL {@code Linear} or {@code Conv2d}. A matrix operator takes its
+     * shape from the weight when the layer has one (a loaded model's recorded input shapes need
+     * not be its real inputs) and derives it from the input shape otherwise; the convolution
+     * operator needs the input shape.
      *
      * @param layer the layer
      * @param input the layer's input shape, batch axis first
@@ -25,20 +29,24 @@ abstract class LayerOperator {
      * @return the operator
      */
     static LayerOperator of(Block layer, Shape input, OperatorModel model) {
+        if (!(layer instanceof Conv2d) && !(layer instanceof Linear)) {
+            throw new IllegalArgumentException("no operator for " + layer.getClass().getSimpleName()
+                    + " (a Linear or Conv2d is needed)");
+        }
+        if (layer instanceof Conv2d conv && model == OperatorModel.CONV_OPERATOR) {
+            return new Convolution(input.slice(1), conv.getKernelShape(), conv.getStride(), conv.getPadding(),
+                    conv.getDilation(), conv.getGroups(), conv.getFilters());
+        }
+        Parameter weight = layer.getParameters().get("weight");
+        if (weight != null && weight.isInitialized()) {
+            return new Matrix(weight.getArray().getShape());
+        }
         if (layer instanceof Conv2d conv) {
             Shape kernel = conv.getKernelShape();
-            if (model == OperatorModel.CONV_OPERATOR) {
-                return new Convolution(input.slice(1), kernel, conv.getStride(), conv.getPadding(), conv.getDilation(),
-                        conv.getGroups(), conv.getFilters());
-            }
             return new Matrix(new Shape(conv.getFilters(), input.get(1) / conv.getGroups(), kernel.get(0), kernel.get(1)));
         }
-        if (layer instanceof Linear) {
-            Shape out = layer.getOutputShapes(new Shape[] {input})[0];
-            return new Matrix(new Shape(out.get(out.dimension() - 1), input.get(input.dimension() - 1)));
-        }
-        throw new IllegalArgumentException("no operator for " + layer.getClass().getSimpleName()
-                + " (a Linear or Conv2d is needed)");
+        Shape out = layer.getOutputShapes(new Shape[] {input})[0];
+        return new Matrix(new Shape(out.get(out.dimension() - 1), input.get(input.dimension() - 1)));
     }
 
     /**
