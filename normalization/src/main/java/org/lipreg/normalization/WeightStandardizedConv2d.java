@@ -37,6 +37,42 @@ public final class WeightStandardizedConv2d extends WeightStandardizedBlock {
         return new Builder();
     }
 
+    /**
+     * Returns the stride.
+     *
+     * @return the stride (height, width)
+     */
+    public Shape getStride() {
+        return stride;
+    }
+
+    /**
+     * Returns the zero padding on each side.
+     *
+     * @return the padding (height, width)
+     */
+    public Shape getPadding() {
+        return padding;
+    }
+
+    /**
+     * Returns the dilation.
+     *
+     * @return the dilation (height, width)
+     */
+    public Shape getDilation() {
+        return dilation;
+    }
+
+    /**
+     * Returns the number of groups.
+     *
+     * @return the groups
+     */
+    public int getGroups() {
+        return groups;
+    }
+
     @Override
     protected NDArray apply(NDArray input, NDArray w, NDArray b) {
         return Conv2d.conv2d(input, w, b, stride, padding, dilation, groups).singletonOrThrow();

@@ -114,6 +114,22 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
         return onlyShrink ? 1.0 / Math.max(1.0, sigma / target) : target / sigma;
     }
 
+    /**
+     * Returns the weight exactly as an inference forward uses it: {@code W · scale(σ)} with σ
+     * from the stored vectors (no update), for folding into certificates.
+     *
+     * @param manager the manager of the returned array
+     * @return the normalized weight, same shape as the wrapped layer's
+     */
+    public NDArray normalizedWeight(NDManager manager) {
+        NDArray w = layer.getParameters().get("weight").getArray();
+        return Ownership.computeInto(manager, () -> {
+            NDArray sigma = sigmaOf(w.stopGradient(), u.getArray(), v.getArray());
+            NDArray scale = onlyShrink ? sigma.div(target).maximum(1f).pow(-1) : sigma.div(target).pow(-1);
+            return w.stopGradient().mul(scale);
+        });
+    }
+
     @Override
     public void beforeForward(StepContext step) {
         hookDriven = true;

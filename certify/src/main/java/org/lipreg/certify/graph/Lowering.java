@@ -1,0 +1,258 @@
+package org.lipreg.certify.graph;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.pooling.Pool;
+
+import org.lipreg.certify.ir.Layer;
+import org.lipreg.certify.ir.Network;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Lowers an IR {@link Network} to a {@link Graph}:
+ * <ul>
+ *   <li>convolution and average pooling become dense matrices, computed by applying the
+ *       operator to the identity basis (exact, and memory {@code in × out} doubles: meant for
+ *       the small models that bound propagation can handle anyway);</li>
+ *   <li>GroupSort becomes an odd-even transposition sorting network of compare-exchange steps,
+ *       each {@code x + E·ReLU(D x)} (for a pair (a, b): {@code max = a + ReLU(b − a)},
+ *       {@code min = b − ReLU(b − a)}). The chain rule over that network gives a superset of
+ *       GroupSort's Clarke Jacobian, so bounds stay sound;</li>
+ *   <li>a residual becomes a sum node; flatten disappears (the layout is already flat).</li>
+ * </ul>
+ */
+public final class Lowering {
+
+    private final NDManager manager;
+    private final List<Node> nodes = new ArrayList<>();
+
+    private Lowering(NDManager manager) {
+        this.manager = manager;
+    }
+
+    /**
+     * Lowers a network; the graph gets its own sub-manager of {@code parent}.
+     *
+     * @param network the network
+     * @param parent the parent manager
+     * @return the graph, to be closed by the caller
+     */
+    public static Graph lower(Network network, NDManager parent) {
+        NDManager manager = parent.newSubManager();
+        try {
+            Lowering lowering = new Lowering(manager);
+            lowering.nodes.add(new Node.Input(network.inputSize()));
+            lowering.chain(network.layers(), 0, network.inputShape());
+            return new Graph(manager, lowering.nodes);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Returns each layer's output shape for an input shape (one example, no batch axis).
+     *
+     * @param layer the layer
+     * @param in the input shape
+     * @return the output shape
+     */
+    public static int[] outputShape(Layer layer, int[] in) {
+        if (layer instanceof Layer.Dense d) {
+            int size = Arrays.stream(in).reduce(1, (a, b) -> a * b);
+            if (in.length != 1) {
+                throw new IllegalArgumentException("dense layer on a non-flat input " + Arrays.toString(in)
+                        + "; flatten first");
+            }
+            if (size != d.weight().dim(1)) {
+                throw new IllegalArgumentException("dense layer expects " + d.weight().dim(1) + " inputs, got " + size);
+            }
+            return new int[] {d.weight().dim(0)};
+        }
+        if (layer instanceof Layer.Conv2d c) {
+            requireImage(in, "conv2d");
+            if (in[0] != c.weight().dim(1) * c.groups()) {
+                throw new IllegalArgumentException("conv2d expects " + c.weight().dim(1) * c.groups()
+                        + " input channels, got " + in[0]);
+            }
+            int[] out = {c.weight().dim(0), 0, 0};
+            for (int i = 0; i < 2; i++) {
+                int k = c.weight().dim(2 + i);
+                out[1 + i] = (in[1 + i] + 2 * c.padding()[i] - c.dilation()[i] * (k - 1) - 1) / c.stride()[i] + 1;
+            }
+            return out;
+        }
+        if (layer instanceof Layer.AvgPool2d p) {
+            requireImage(in, "avgpool2d");
+            int[] out = {in[0], 0, 0};
+            for (int i = 0; i < 2; i++) {
+                out[1 + i] = (in[1 + i] + 2 * p.padding()[i] - p.kernel()[i]) / p.stride()[i] + 1;
+            }
+            return out;
+        }
+        if (layer instanceof Layer.ChannelAffine a) {
+            if (in[0] != a.scale().dim(0)) {
+                throw new IllegalArgumentException("channel affine has " + a.scale().dim(0) + " channels, input has " + in[0]);
+            }
+            return in.clone();
+        }
+        if (layer instanceof Layer.GroupSort g) {
+            if (in[0] % g.size() != 0) {
+                throw new IllegalArgumentException("group size " + g.size() + " does not divide " + in[0] + " channels");
+            }
+            return in.clone();
+        }
+        if (layer instanceof Layer.Flatten) {
+            return new int[] {Arrays.stream(in).reduce(1, (a, b) -> a * b)};
+        }
+        if (layer instanceof Layer.Residual r) {
+            int[] body = in;
+            for (Layer l : r.body()) {
+                body = outputShape(l, body);
+            }
+            int[] shortcut = in;
+            for (Layer l : r.shortcut()) {
+                shortcut = outputShape(l, shortcut);
+            }
+            if (!Arrays.equals(body, shortcut)) {
+                throw new IllegalArgumentException("residual: body gives " + Arrays.toString(body)
+                        + ", shortcut gives " + Arrays.toString(shortcut));
+            }
+            return body;
+        }
+        return in.clone(); // Relu
+    }
+
+    private static void requireImage(int[] in, String what) {
+        if (in.length != 3) {
+            throw new IllegalArgumentException(what + " needs a (channels, height, width) input, got " + Arrays.toString(in));
+        }
+    }
+
+    /** Appends the layers after node {@code at}; returns the last node. */
+    private int chain(List<Layer> layers, int at, int[] shape) {
+        int node = at;
+        int[] current = shape;
+        for (Layer layer : layers) {
+            int[] next = outputShape(layer, current);
+            node = lower(layer, node, current);
+            current = next;
+        }
+        return node;
+    }
+
+    private int lower(Layer layer, int at, int[] in) {
+        if (layer instanceof Layer.Dense d) {
+            return add(new Node.Affine(at, d.weight().toNDArray(manager), d.bias().toNDArray(manager)));
+        }
+        if (layer instanceof Layer.Conv2d c) {
+            NDArray w = c.weight().toNDArray(manager);
+            NDArray matrix = probe(in, basis -> Conv2d.conv2d(basis, w, null, shape(c.stride()), shape(c.padding()),
+                    shape(c.dilation()), c.groups()).singletonOrThrow());
+            int[] out = outputShape(layer, in);
+            NDArray bias = c.bias().toNDArray(manager).repeat(0, (long) out[1] * out[2]);
+            return add(new Node.Affine(at, matrix, bias));
+        }
+        if (layer instanceof Layer.AvgPool2d p) {
+            NDArray matrix = probe(in, basis -> Pool.avgPool2d(basis, shape(p.kernel()), shape(p.stride()),
+                    shape(p.padding()), false, true));
+            return add(new Node.Affine(at, matrix, manager.zeros(new Shape(matrix.getShape().get(0)), DataType.FLOAT64)));
+        }
+        if (layer instanceof Layer.ChannelAffine a) {
+            int perChannel = Arrays.stream(in).skip(1).reduce(1, (x, y) -> x * y);
+            NDArray scale = a.scale().toNDArray(manager).repeat(0, perChannel);
+            NDArray shift = a.shift().toNDArray(manager).repeat(0, perChannel);
+            return add(new Node.Affine(at, diag(scale), shift));
+        }
+        if (layer instanceof Layer.Relu r) {
+            return add(new Node.Activation(at, r.negativeSlope(), nodes.get(at).size()));
+        }
+        if (layer instanceof Layer.GroupSort g) {
+            return sortingNetwork(at, in, g.size());
+        }
+        if (layer instanceof Layer.Residual r) {
+            int body = chain(r.body(), at, in);
+            int shortcut = chain(r.shortcut(), at, in);
+            return add(new Node.Sum(body, shortcut, nodes.get(body).size()));
+        }
+        return at; // Flatten
+    }
+
+    /** The dense matrix {@code (out, in)} of a linear operator, from its action on the basis. */
+    private NDArray probe(int[] in, java.util.function.UnaryOperator<NDArray> operator) {
+        int size = Arrays.stream(in).reduce(1, (a, b) -> a * b);
+        long[] batched = new long[in.length + 1];
+        batched[0] = size;
+        for (int i = 0; i < in.length; i++) {
+            batched[i + 1] = in[i];
+        }
+        try (NDManager scratch = manager.newSubManager()) {
+            NDArray basis = scratch.eye(size, size, 0, DataType.FLOAT64).reshape(new Shape(batched));
+            NDArray columns = operator.apply(basis).reshape(size, -1);
+            NDArray matrix = columns.transpose().duplicate();
+            matrix.attach(manager);
+            return matrix;
+        }
+    }
+
+    private NDArray diag(NDArray values) {
+        long n = values.getShape().get(0);
+        return manager.eye((int) n, (int) n, 0, DataType.FLOAT64).mul(values.reshape(1, n));
+    }
+
+    /** Odd-even transposition sort (descending) of each channel group, position by position. */
+    private int sortingNetwork(int at, int[] in, int groupSize) {
+        int channels = in[0];
+        int positions = Arrays.stream(in).skip(1).reduce(1, (a, b) -> a * b);
+        int size = channels * positions;
+        int node = at;
+        for (int round = 0; round < groupSize; round++) {
+            List<int[]> pairs = new ArrayList<>();
+            for (int group = 0; group < channels / groupSize; group++) {
+                for (int i = round % 2; i + 1 < groupSize; i += 2) {
+                    int a = group * groupSize + i;
+                    for (int p = 0; p < positions; p++) {
+                        pairs.add(new int[] {a * positions + p, (a + 1) * positions + p});
+                    }
+                }
+            }
+            if (pairs.isEmpty()) {
+                continue;
+            }
+            double[] difference = new double[pairs.size() * size];
+            double[] spread = new double[size * pairs.size()];
+            for (int k = 0; k < pairs.size(); k++) {
+                int a = pairs.get(k)[0];
+                int b = pairs.get(k)[1];
+                difference[k * size + b] = 1;
+                difference[k * size + a] = -1;
+                spread[a * pairs.size() + k] = 1;
+                spread[b * pairs.size() + k] = -1;
+            }
+            NDArray d = manager.create(difference, new Shape(pairs.size(), size));
+            NDArray e = manager.create(spread, new Shape(size, pairs.size()));
+            NDArray zerosPairs = manager.zeros(new Shape(pairs.size()), DataType.FLOAT64);
+            NDArray zeros = manager.zeros(new Shape(size), DataType.FLOAT64);
+            int gap = add(new Node.Affine(node, d, zerosPairs));
+            int relu = add(new Node.Activation(gap, 0, pairs.size()));
+            int moved = add(new Node.Affine(relu, e, zeros));
+            node = add(new Node.Sum(node, moved, size));
+        }
+        return node;
+    }
+
+    private int add(Node node) {
+        nodes.add(node);
+        return nodes.size() - 1;
+    }
+
+    private static Shape shape(int[] values) {
+        return new Shape(Arrays.stream(values).asLongStream().toArray());
+    }
+}

@@ -1,0 +1,155 @@
+package org.lipreg.certify.ir;
+
+import java.util.List;
+
+/**
+ * One layer of the certification IR. Every layer here is affine, a piecewise-linear activation,
+ * or a residual sum of two such chains: the set that bound propagation handles exactly. Shapes
+ * are per example, without the batch axis, and values are laid out channel-major as in DJL.
+ */
+public sealed interface Layer {
+
+    /**
+     * A fully connected layer {@code y = W x + b} on a flat input.
+     *
+     * @param weight {@code (out, in)}
+     * @param bias {@code (out)}
+     */
+    record Dense(Tensor weight, Tensor bias) implements Layer {
+        /** Checks the shapes. */
+        public Dense {
+            if (weight.shape().length != 2 || bias.shape().length != 1 || bias.dim(0) != weight.dim(0)) {
+                throw new IllegalArgumentException("dense: weight must be (out, in) and bias (out), got "
+                        + weight + " and " + bias);
+            }
+        }
+    }
+
+    /**
+     * A 2-d convolution, as DJL's {@code Conv2d} computes it.
+     *
+     * @param weight {@code (out, in/groups, kh, kw)}
+     * @param bias {@code (out)}
+     * @param stride (height, width)
+     * @param padding zeros on each side (height, width)
+     * @param dilation (height, width)
+     * @param groups the groups
+     */
+    record Conv2d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups)
+            implements Layer {
+        /** Checks the shapes. */
+        public Conv2d {
+            if (weight.shape().length != 4 || bias.shape().length != 1 || bias.dim(0) != weight.dim(0)) {
+                throw new IllegalArgumentException("conv2d: weight must be (out, in/groups, kh, kw) and bias (out), got "
+                        + weight + " and " + bias);
+            }
+            if (stride.length != 2 || padding.length != 2 || dilation.length != 2 || groups < 1) {
+                throw new IllegalArgumentException("conv2d: stride, padding and dilation need 2 values, groups ≥ 1");
+            }
+            stride = stride.clone();
+            padding = padding.clone();
+            dilation = dilation.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Conv2d c && weight.equals(c.weight) && bias.equals(c.bias)
+                    && java.util.Arrays.equals(stride, c.stride) && java.util.Arrays.equals(padding, c.padding)
+                    && java.util.Arrays.equals(dilation, c.dilation) && groups == c.groups;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(weight, bias, java.util.Arrays.hashCode(stride), groups);
+        }
+    }
+
+    /**
+     * Average pooling over 2-d windows, counting padded zeros (DJL's default).
+     *
+     * @param kernel (height, width)
+     * @param stride (height, width)
+     * @param padding (height, width)
+     */
+    record AvgPool2d(int[] kernel, int[] stride, int[] padding) implements Layer {
+        /** Copies the arrays. */
+        public AvgPool2d {
+            kernel = kernel.clone();
+            stride = stride.clone();
+            padding = padding.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof AvgPool2d p && java.util.Arrays.equals(kernel, p.kernel)
+                    && java.util.Arrays.equals(stride, p.stride) && java.util.Arrays.equals(padding, p.padding);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(kernel) * 31 + java.util.Arrays.hashCode(stride);
+        }
+    }
+
+    /**
+     * A per-channel affine map {@code y_c = scale_c x_c + shift_c}: batch norm in inference
+     * form where it could not be folded into a neighbouring layer.
+     *
+     * @param scale {@code (channels)}
+     * @param shift {@code (channels)}
+     */
+    record ChannelAffine(Tensor scale, Tensor shift) implements Layer {
+        /** Checks the shapes. */
+        public ChannelAffine {
+            if (scale.shape().length != 1 || !java.util.Arrays.equals(scale.shape(), shift.shape())) {
+                throw new IllegalArgumentException("channel affine: scale and shift must both be (channels)");
+            }
+        }
+    }
+
+    /**
+     * ReLU, or leaky ReLU {@code max(x, slope·x)} with {@code 0 ≤ slope ≤ 1}.
+     *
+     * @param negativeSlope 0 for ReLU
+     */
+    record Relu(double negativeSlope) implements Layer {
+        /** Checks the slope. */
+        public Relu {
+            if (!(negativeSlope >= 0 && negativeSlope <= 1)) {
+                throw new IllegalArgumentException("leaky ReLU slope must be in [0, 1], got " + negativeSlope);
+            }
+        }
+    }
+
+    /**
+     * GroupSort on axis 0 (channels): consecutive groups of {@code size} sorted in descending
+     * order; MaxMin is size 2.
+     *
+     * @param size the group size
+     */
+    record GroupSort(int size) implements Layer {
+        /** Checks the size. */
+        public GroupSort {
+            if (size < 2) {
+                throw new IllegalArgumentException("group size must be at least 2, got " + size);
+            }
+        }
+    }
+
+    /** Flattens to one axis (a no-op on the channel-major layout). */
+    record Flatten() implements Layer {}
+
+    /**
+     * {@code y = body(x) + shortcut(x)}; an empty shortcut is the identity.
+     *
+     * @param body the residual branch
+     * @param shortcut the shortcut branch, empty for identity
+     */
+    record Residual(List<Layer> body, List<Layer> shortcut) implements Layer {
+        /** Copies the lists. */
+        public Residual {
+            body = List.copyOf(body);
+            shortcut = List.copyOf(shortcut);
+        }
+    }
+}

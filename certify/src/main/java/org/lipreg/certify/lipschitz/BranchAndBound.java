@@ -1,0 +1,228 @@
+package org.lipreg.certify.lipschitz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import org.lipreg.certify.graph.Graph;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+
+/**
+ * Branch-and-bound on unstable forward activations (DESIGN §4.3.5): best-first over domains
+ * (the open domain with the largest bound is split first), a batch of domains split and bounded
+ * per step. A domain fixes some activations to a branch (active {@code z ≥ 0}: derivative 1;
+ * inactive {@code z ≤ 0}: the negative slope); its bound is recomputed with CROWN forward bounds
+ * and the linear gradient bounds, and kept no larger than its parent's (a sub-domain's maximum
+ * cannot exceed its parent's). The neuron to split maximizes
+ * {@code (u|u| − l|l|)·(|A1| + |A2|)} — the gate's input range times its coefficients in the
+ * final bound — falling back to the widest unstable forward interval. A fully split domain is
+ * dropped when its region is empty ({@link RegionFeasibility}); otherwise its bound is exact.
+ * The certified value is the maximum over open domains and exact leaves, so stopping early
+ * (budget, domain cap) is always sound.
+ */
+final class BranchAndBound {
+
+    private final Graph graph;
+    private final List<Integer> activations;
+    private final NDManager manager;
+
+    BranchAndBound(Graph graph, NDManager manager) {
+        this.graph = graph;
+        this.activations = graph.activations();
+        this.manager = manager;
+    }
+
+    /** One domain: a spec row and, per activation, a split per neuron (+1, −1, 0). */
+    private static final class Domain {
+        final int spec;
+        final double[][] splits;
+        double bound;
+        int[] branch; // {activation position, neuron} to split next, or null for a leaf
+        double[][] states;
+
+        Domain(int spec, double[][] splits, double bound) {
+            this.spec = spec;
+            this.splits = splits;
+            this.bound = bound;
+        }
+    }
+
+    /**
+     * Runs branch-and-bound for each spec row together.
+     *
+     * @param box the input box
+     * @param specs the spec rows
+     * @param start upper bounds to start from (CROWN's), one per row
+     * @param settings the limits
+     * @return the certified bounds
+     */
+    LipschitzBound run(InputBox box, double[][] specs, double[] start, BabSettings settings) {
+        long begin = System.nanoTime();
+        double[] leafMax = new double[specs.length];
+        java.util.Arrays.fill(leafMax, Double.NEGATIVE_INFINITY);
+        PriorityQueue<Domain> open = new PriorityQueue<>((a, b) -> Double.compare(b.bound, a.bound));
+        List<Domain> roots = new ArrayList<>();
+        for (int s = 0; s < specs.length; s++) {
+            double[][] none = new double[activations.size()][];
+            for (int k = 0; k < none.length; k++) {
+                none[k] = new double[graph.node(activations.get(k)).size()];
+            }
+            roots.add(new Domain(s, none, start[s]));
+        }
+        long evaluated = 0;
+        List<Domain> batch = roots;
+        boolean complete = false;
+        while (true) {
+            evaluate(box, batch, specs);
+            evaluated += batch.size();
+            for (Domain d : batch) {
+                if (d.bound == Double.NEGATIVE_INFINITY) {
+                    continue; // empty domain
+                }
+                if (d.branch == null) {
+                    if (leafFeasible(box, d)) {
+                        leafMax[d.spec] = Math.max(leafMax[d.spec], d.bound);
+                    }
+                } else {
+                    open.add(d);
+                }
+            }
+            double bestLeaf = max(leafMax);
+            if (open.isEmpty() || open.peek().bound <= bestLeaf) {
+                complete = true;
+                break;
+            }
+            double elapsed = (System.nanoTime() - begin) / 1e9;
+            if (elapsed >= settings.timeBudgetSeconds() || open.size() >= settings.maxDomains()) {
+                break;
+            }
+            batch = new ArrayList<>();
+            while (!open.isEmpty() && batch.size() < settings.batchSize()) {
+                Domain parent = open.poll();
+                if (parent.bound <= bestLeaf) { // cannot raise the maximum: keep it open, unsplit
+                    open.add(parent);
+                    break;
+                }
+                int k = parent.branch[0];
+                int neuron = parent.branch[1];
+                for (double side : new double[] {1, -1}) {
+                    double[][] splits = new double[parent.splits.length][];
+                    for (int a = 0; a < splits.length; a++) {
+                        splits[a] = a == k ? parent.splits[a].clone() : parent.splits[a];
+                    }
+                    splits[k][neuron] = side;
+                    batch.add(new Domain(parent.spec, splits, parent.bound));
+                }
+            }
+            if (batch.isEmpty()) {
+                complete = true;
+                break;
+            }
+        }
+        double[] perSpec = leafMax.clone();
+        for (Domain d : open) {
+            perSpec[d.spec] = Math.max(perSpec[d.spec], d.bound);
+        }
+        for (int s = 0; s < perSpec.length; s++) {
+            if (perSpec[s] == Double.NEGATIVE_INFINITY) {
+                perSpec[s] = 0; // every domain was empty: no gradient in the box (cannot happen for a real box)
+            }
+        }
+        return new LipschitzBound(Method.BAB, perSpec, (System.nanoTime() - begin) / 1e9, evaluated, complete);
+    }
+
+    private static double max(double[] values) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double v : values) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+
+    private boolean leafFeasible(InputBox box, Domain d) {
+        Map<Integer, double[]> states = new HashMap<>();
+        for (int k = 0; k < activations.size(); k++) {
+            states.put(activations.get(k), d.states[k]);
+        }
+        return RegionFeasibility.feasible(graph, box, states, manager);
+    }
+
+    /** Bounds a batch of domains; sets bound (−∞ when empty), states and the next branch. */
+    private void evaluate(InputBox box, List<Domain> batch, double[][] specs) {
+        int count = batch.size();
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            Map<Integer, NDArray> splits = new HashMap<>();
+            for (int k = 0; k < activations.size(); k++) {
+                int n = graph.node(activations.get(k)).size();
+                double[] flat = new double[count * n];
+                for (int d = 0; d < count; d++) {
+                    System.arraycopy(batch.get(d).splits[k], 0, flat, d * n, n);
+                }
+                splits.put(activations.get(k), manager.create(flat, new Shape(count, n)));
+            }
+            double[] specFlat = new double[count * graph.outputSize()];
+            for (int d = 0; d < count; d++) {
+                System.arraycopy(specs[batch.get(d).spec], 0, specFlat, d * graph.outputSize(), graph.outputSize());
+            }
+            NDArray spec = manager.create(specFlat, new Shape(count, graph.outputSize()));
+            ForwardBounds forward = ForwardBounds.compute(graph, box, splits, count, true, manager);
+            GradientBounds gradient = GradientBounds.compute(graph, forward, splits, spec, GradientMethod.LINEAR);
+            double[] bound = gradient.normUpper.toDoubleArray();
+            boolean[] feasible = forward.feasible.toBooleanArray();
+            double[][][] states = new double[activations.size()][][];
+            double[][] best = new double[count][];
+            double[] bestScore = new double[count];
+            double[] bestFallback = new double[count];
+            java.util.Arrays.fill(bestScore, -1);
+            java.util.Arrays.fill(bestFallback, -1);
+            for (int k = 0; k < activations.size(); k++) {
+                int node = activations.get(k);
+                int n = graph.node(node).size();
+                double[] state = forward.state(node, splits.get(node)).toDoubleArray();
+                NDArray hl = gradient.gateLower.get(node);
+                NDArray hu = gradient.gateUpper.get(node);
+                NDArray weight = gradient.gateWeight.get(node);
+                NDArray range = hu.mul(hu.abs()).sub(hl.mul(hl.abs()));
+                double[] score = weight == null ? new double[count * n] : range.mul(weight).toDoubleArray();
+                double[] width = forward.upper.get(node).mul(forward.lower.get(node).neg()).toDoubleArray();
+                states[k] = new double[count][];
+                for (int d = 0; d < count; d++) {
+                    states[k][d] = java.util.Arrays.copyOfRange(state, d * n, (d + 1) * n);
+                    for (int j = 0; j < n; j++) {
+                        if (state[d * n + j] != 0) {
+                            continue;
+                        }
+                        double s = score[d * n + j];
+                        double f = width[d * n + j];
+                        if (s > bestScore[d] || (s == bestScore[d] && f > bestFallback[d])) {
+                            bestScore[d] = s;
+                            bestFallback[d] = f;
+                            best[d] = new double[] {k, j};
+                        }
+                    }
+                }
+            }
+            for (int d = 0; d < count; d++) {
+                Domain domain = batch.get(d);
+                if (!feasible[d]) {
+                    domain.bound = Double.NEGATIVE_INFINITY;
+                    continue;
+                }
+                domain.bound = Math.min(domain.bound, bound[d]);
+                domain.branch = best[d] == null ? null : new int[] {(int) best[d][0], (int) best[d][1]};
+                domain.states = new double[activations.size()][];
+                for (int k = 0; k < activations.size(); k++) {
+                    domain.states[k] = states[k][d];
+                }
+            }
+        }
+    }
+}

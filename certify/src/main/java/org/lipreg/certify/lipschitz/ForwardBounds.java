@@ -1,0 +1,203 @@
+package org.lipreg.certify.lipschitz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
+import org.lipreg.certify.graph.Graph;
+import org.lipreg.certify.graph.Node;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Bounds on every activation's pre-activation over the input box, for a batch of D
+ * branch-and-bound domains at once: interval arithmetic (IBP), optionally tightened by CROWN
+ * (backward linear bound propagation to the input, with the chord above each unstable
+ * activation and {@code α·z} below it, α chosen by the adaptive rule). A domain's split
+ * neurons are clamped to their branch: active {@code z ≥ 0}, inactive {@code z ≤ 0} — closed
+ * half-spaces, so the two branches together cover the point {@code z = 0}.
+ *
+ * <p>Arrays are created in the current {@code NDScope}; run inside one.
+ */
+final class ForwardBounds {
+
+    /** Pre-activation lower bounds per activation node, {@code (D, n)}. */
+    final Map<Integer, NDArray> lower = new HashMap<>();
+    /** Pre-activation upper bounds per activation node, {@code (D, n)}. */
+    final Map<Integer, NDArray> upper = new HashMap<>();
+    /** Per domain: false where some bound is empty (the domain has no point). */
+    NDArray feasible;
+
+    private final Graph graph;
+    private final Map<Integer, NDArray> upperSlope = new HashMap<>();
+    private final Map<Integer, NDArray> upperIntercept = new HashMap<>();
+    private final Map<Integer, NDArray> lowerSlope = new HashMap<>();
+
+    private ForwardBounds(Graph graph) {
+        this.graph = graph;
+    }
+
+    /**
+     * Computes the bounds.
+     *
+     * @param graph the network
+     * @param box the input box
+     * @param splits per activation node, {@code (D, n)} of +1 (active), −1 (inactive), 0; may
+     *     be empty for one unsplit domain
+     * @param domains D
+     * @param crown whether to tighten IBP by CROWN
+     * @param manager the manager for new arrays
+     * @return the bounds
+     */
+    static ForwardBounds compute(Graph graph, InputBox box, Map<Integer, NDArray> splits, int domains, boolean crown,
+            NDManager manager) {
+        ForwardBounds b = new ForwardBounds(graph);
+        b.run(box, splits, domains, crown, manager);
+        return b;
+    }
+
+    private void run(InputBox box, Map<Integer, NDArray> splits, int domains, boolean crown, NDManager manager) {
+        int n = graph.nodes().size();
+        NDArray[] lo = new NDArray[n];
+        NDArray[] hi = new NDArray[n];
+        NDArray xl = box.lower(manager).reshape(1, -1);
+        NDArray xu = box.upper(manager).reshape(1, -1);
+        NDArray zeros = manager.zeros(new ai.djl.ndarray.types.Shape(domains, 1), DataType.FLOAT64);
+        lo[0] = xl.add(zeros);
+        hi[0] = xu.add(zeros);
+        feasible = manager.ones(new ai.djl.ndarray.types.Shape(domains), DataType.BOOLEAN);
+        for (int i = 1; i < n; i++) {
+            Node node = graph.node(i);
+            if (node instanceof Node.Affine a) {
+                NDArray w = a.weight();
+                NDArray pos = w.maximum(0).transpose();
+                NDArray neg = w.minimum(0).transpose();
+                lo[i] = lo[a.input()].matMul(pos).add(hi[a.input()].matMul(neg)).add(a.bias());
+                hi[i] = hi[a.input()].matMul(pos).add(lo[a.input()].matMul(neg)).add(a.bias());
+            } else if (node instanceof Node.Sum s) {
+                lo[i] = lo[s.left()].add(lo[s.right()]);
+                hi[i] = hi[s.left()].add(hi[s.right()]);
+            } else if (node instanceof Node.Activation act) {
+                int p = act.input();
+                if (crown && p != 0) {
+                    NDArray[] linear = crownBounds(p, xl, xu);
+                    lo[p] = lo[p].maximum(linear[0]);
+                    hi[p] = hi[p].minimum(linear[1]);
+                }
+                NDArray split = splits.get(i);
+                if (split != null) {
+                    lo[p] = NDArrays.where(split.gt(0), lo[p].maximum(0), lo[p]);
+                    hi[p] = NDArrays.where(split.lt(0), hi[p].minimum(0), hi[p]);
+                }
+                // An empty interval proves the domain has no point (tolerance for rounding).
+                NDArray slack = lo[p].abs().add(hi[p].abs()).mul(1e-9).add(1e-12);
+                NDArray empty = lo[p].sub(hi[p]).gt(slack).toType(DataType.FLOAT64, false).sum(new int[] {1});
+                feasible = feasible.logicalAnd(empty.eq(0));
+                lower.put(i, lo[p]);
+                upper.put(i, hi[p]);
+                relax(i, act.slope(), lo[p], hi[p], split);
+                double s = act.slope();
+                lo[i] = s == 0 ? lo[p].maximum(0) : lo[p].maximum(lo[p].mul(s));
+                hi[i] = s == 0 ? hi[p].maximum(0) : hi[p].maximum(hi[p].mul(s));
+            }
+        }
+    }
+
+    /** Linear bounds {@code sl·z ≤ act(z) ≤ su·z + tu} for the activation at node i. */
+    private void relax(int i, double s, NDArray l, NDArray u, NDArray split) {
+        NDArray active = l.gt(0);
+        NDArray inactive = u.lt(0);
+        if (split != null) {
+            active = active.logicalOr(split.gt(0));
+            inactive = inactive.logicalOr(split.lt(0));
+        }
+        NDArray width = u.sub(l).maximum(Double.MIN_NORMAL);
+        // Chord through (l, s·l) and (u, u).
+        NDArray chord = u.sub(l.mul(s)).div(width);
+        NDArray one = l.onesLike();
+        NDArray slopeS = one.mul(s);
+        NDArray su = NDArrays.where(active, one, NDArrays.where(inactive, slopeS, chord));
+        NDArray tu = NDArrays.where(active.logicalOr(inactive), l.zerosLike(), l.mul(slopeS.sub(chord)));
+        // Adaptive lower slope: 1 where u ≥ −l, else s.
+        NDArray adaptive = NDArrays.where(u.gte(l.neg()), one, slopeS);
+        NDArray sl = NDArrays.where(active, one, NDArrays.where(inactive, slopeS, adaptive));
+        upperSlope.put(i, su);
+        upperIntercept.put(i, tu);
+        lowerSlope.put(i, sl);
+    }
+
+    /** CROWN: lower and upper bounds of node p, by backward propagation to the input box. */
+    private NDArray[] crownBounds(int p, NDArray xl, NDArray xu) {
+        NDArray[] pending = new NDArray[p + 1];
+        NDArray constant;
+        int size = graph.node(p).size();
+        if (graph.node(p) instanceof Node.Affine a) {
+            NDArray w = a.weight();
+            pending[a.input()] = w.concat(w.neg(), 0).expandDims(0);
+            constant = a.bias().concat(a.bias().neg(), 0).expandDims(0);
+        } else {
+            NDArray eye = xl.getManager().eye(size, size, 0, DataType.FLOAT64);
+            pending[p] = eye.concat(eye.neg(), 0).expandDims(0);
+            constant = xl.getManager().zeros(new ai.djl.ndarray.types.Shape(1, 2L * size), DataType.FLOAT64);
+        }
+        NDArray result = null;
+        for (int i = p; i >= 0; i--) {
+            NDArray lambda = pending[i];
+            if (lambda == null) {
+                continue;
+            }
+            pending[i] = null;
+            Node node = graph.node(i);
+            if (node instanceof Node.Input) {
+                NDArray bound = lambda.maximum(0).mul(xu.expandDims(1)).add(lambda.minimum(0).mul(xl.expandDims(1)));
+                result = constant.add(bound.sum(new int[] {2}));
+            } else if (node instanceof Node.Affine a) {
+                constant = constant.add(lambda.matMul(a.bias()));
+                add(pending, a.input(), lambda.matMul(a.weight()));
+            } else if (node instanceof Node.Activation act) {
+                NDArray positive = lambda.maximum(0);
+                NDArray negative = lambda.minimum(0);
+                NDArray su = upperSlope.get(i).expandDims(1);
+                NDArray sl = lowerSlope.get(i).expandDims(1);
+                constant = constant.add(positive.mul(upperIntercept.get(i).expandDims(1)).sum(new int[] {2}));
+                add(pending, act.input(), positive.mul(su).add(negative.mul(sl)));
+            } else if (node instanceof Node.Sum s) {
+                add(pending, s.left(), lambda);
+                add(pending, s.right(), lambda);
+            }
+        }
+        if (result == null) { // p does not depend on the input (cannot happen in a lowered network)
+            result = constant;
+        }
+        NDArray upperBound = result.get(":, :" + size);
+        NDArray lowerBound = result.get(":, " + size + ":").neg();
+        return new NDArray[] {lowerBound, upperBound};
+    }
+
+    private static void add(NDArray[] pending, int i, NDArray lambda) {
+        pending[i] = pending[i] == null ? lambda : pending[i].add(lambda);
+    }
+
+    /**
+     * Returns the forward state of activation {@code i} per domain: +1 active (identity),
+     * −1 inactive (the negative slope), 0 unstable (the Clarke interval).
+     *
+     * @param i the activation node
+     * @param split its splits {@code (D, n)}, or null
+     * @return the states {@code (D, n)}, float64
+     */
+    NDArray state(int i, NDArray split) {
+        NDArray l = lower.get(i);
+        NDArray u = upper.get(i);
+        NDArray active = l.gt(0);
+        NDArray inactive = u.lt(0);
+        if (split != null) {
+            active = active.logicalOr(split.gt(0));
+            inactive = inactive.logicalOr(split.lt(0));
+        }
+        NDArray one = l.onesLike();
+        return NDArrays.where(active, one, NDArrays.where(inactive, one.neg(), l.zerosLike()));
+    }
+}

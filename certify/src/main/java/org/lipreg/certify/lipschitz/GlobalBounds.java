@@ -1,0 +1,187 @@
+package org.lipreg.certify.lipschitz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+
+import org.apache.commons.math3.linear.Array2DRowRealMatrix;
+import org.apache.commons.math3.linear.EigenDecomposition;
+import org.lipreg.certify.graph.Graph;
+import org.lipreg.certify.graph.Lowering;
+import org.lipreg.certify.graph.Node;
+import org.lipreg.certify.ir.Layer;
+import org.lipreg.certify.ir.Network;
+
+import java.util.List;
+
+/**
+ * Global Lipschitz bounds: the product of per-layer operator norms, valid everywhere (DESIGN
+ * §4.2). Activations (ReLU, leaky ReLU with slope ≤ 1, GroupSort) are 1-Lipschitz in ℓ2 and ℓ∞;
+ * a residual {@code body + shortcut} is bounded by the sum of the two branches' bounds.
+ */
+public final class GlobalBounds {
+
+    /** Relative margin on computed singular values, far above the eigen-solver's rounding. */
+    private static final double SVD_MARGIN = 1e-9;
+
+    private GlobalBounds() {}
+
+    /**
+     * Returns the ℓ∞ → ℓ∞ product bound (max row ℓ1 norm per layer).
+     *
+     * @param network the network
+     * @return the bound on {@code ‖f(x) − f(y)‖∞ / ‖x − y‖∞}
+     */
+    public static double linfProduct(Network network) {
+        return linf(network.layers(), network.inputShape());
+    }
+
+    /**
+     * Returns the naive bound on {@code ‖∇(c·f)‖₁} per spec row: {@code ‖W_Lᵀ c‖₁} times the
+     * product of the other layers' ℓ∞ norms when the last layer is dense, else
+     * {@code ‖c‖₁ · linfProduct}.
+     *
+     * @param network the network
+     * @param specs the rows c
+     * @return one bound per row
+     */
+    public static double[] linfPerSpec(Network network, double[][] specs) {
+        List<Layer> layers = network.layers();
+        Layer last = layers.isEmpty() ? null : layers.get(layers.size() - 1);
+        double[] out = new double[specs.length];
+        if (last instanceof Layer.Dense dense) {
+            double rest = linf(layers.subList(0, layers.size() - 1), network.inputShape());
+            int rows = dense.weight().dim(0);
+            int cols = dense.weight().dim(1);
+            double[] w = dense.weight().data();
+            for (int s = 0; s < specs.length; s++) {
+                double norm = 0;
+                for (int j = 0; j < cols; j++) {
+                    double v = 0;
+                    for (int i = 0; i < rows; i++) {
+                        v += specs[s][i] * w[i * cols + j];
+                    }
+                    norm += Math.abs(v);
+                }
+                out[s] = norm * rest;
+            }
+            return out;
+        }
+        double all = linfProduct(network);
+        for (int s = 0; s < specs.length; s++) {
+            double norm = 0;
+            for (double c : specs[s]) {
+                norm += Math.abs(c);
+            }
+            out[s] = norm * all;
+        }
+        return out;
+    }
+
+    /**
+     * Returns the ℓ2 product bound (largest singular value per layer, by a symmetric eigen
+     * decomposition of the smaller Gram matrix in double precision).
+     *
+     * @param network the network
+     * @param manager for the scratch arrays
+     * @return the bound on {@code ‖f(x) − f(y)‖₂ / ‖x − y‖₂}
+     */
+    public static double l2Product(Network network, NDManager manager) {
+        return l2(network.layers(), network.inputShape(), manager);
+    }
+
+    private static double linf(List<Layer> layers, int[] shape) {
+        double product = 1;
+        int[] current = shape;
+        for (Layer layer : layers) {
+            product *= linf(layer, current);
+            current = Lowering.outputShape(layer, current);
+        }
+        return product;
+    }
+
+    private static double linf(Layer layer, int[] shape) {
+        if (layer instanceof Layer.Dense d) {
+            return maxRowAbsSum(d.weight().data(), d.weight().dim(0));
+        }
+        if (layer instanceof Layer.Conv2d c) {
+            // Each output sums |w| over at most its whole kernel (padding only removes terms).
+            return maxRowAbsSum(c.weight().data(), c.weight().dim(0));
+        }
+        if (layer instanceof Layer.ChannelAffine a) {
+            double m = 0;
+            for (double v : a.scale().data()) {
+                m = Math.max(m, Math.abs(v));
+            }
+            return m;
+        }
+        if (layer instanceof Layer.Residual r) {
+            return linf(r.body(), shape) + linf(r.shortcut(), shape);
+        }
+        return 1; // ReLU, leaky ReLU, GroupSort, flatten, average pooling
+    }
+
+    private static double maxRowAbsSum(double[] data, int rows) {
+        int cols = data.length / rows;
+        double max = 0;
+        for (int i = 0; i < rows; i++) {
+            double sum = 0;
+            for (int j = 0; j < cols; j++) {
+                sum += Math.abs(data[i * cols + j]);
+            }
+            max = Math.max(max, sum);
+        }
+        return max;
+    }
+
+    private static double l2(List<Layer> layers, int[] shape, NDManager manager) {
+        double product = 1;
+        int[] current = shape;
+        for (Layer layer : layers) {
+            product *= l2(layer, current, manager);
+            current = Lowering.outputShape(layer, current);
+        }
+        return product;
+    }
+
+    private static double l2(Layer layer, int[] shape, NDManager manager) {
+        if (layer instanceof Layer.Residual r) {
+            return l2(r.body(), shape, manager) + l2(r.shortcut(), shape, manager);
+        }
+        if (layer instanceof Layer.ChannelAffine a) {
+            return linf(layer, shape);
+        }
+        if (layer instanceof Layer.Dense || layer instanceof Layer.Conv2d || layer instanceof Layer.AvgPool2d) {
+            try (Graph g = Lowering.lower(new Network(shape, List.of(layer)), manager)) {
+                NDArray w = ((Node.Affine) g.node(1)).weight();
+                return spectralNorm(w);
+            }
+        }
+        return 1;
+    }
+
+    /**
+     * Returns the largest singular value of a matrix, with a small relative margin so that it
+     * bounds the true value despite rounding.
+     *
+     * @param w a float64 matrix
+     * @return σ_max(W) · (1 + 1e-9)
+     */
+    static double spectralNorm(NDArray w) {
+        long rows = w.getShape().get(0);
+        long cols = w.getShape().get(1);
+        NDArray gram = rows <= cols ? w.matMul(w.transpose()) : w.transpose().matMul(w);
+        int n = Math.toIntExact(gram.getShape().get(0));
+        double[] flat = gram.toType(DataType.FLOAT64, false).toDoubleArray();
+        gram.close();
+        double[][] m = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(flat, i * n, m[i], 0, n);
+        }
+        double max = 0;
+        for (double ev : new EigenDecomposition(new Array2DRowRealMatrix(m, false)).getRealEigenvalues()) {
+            max = Math.max(max, ev);
+        }
+        return Math.sqrt(max) * (1 + SVD_MARGIN);
+    }
+}

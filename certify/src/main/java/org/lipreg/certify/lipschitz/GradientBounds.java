@@ -1,0 +1,256 @@
+package org.lipreg.certify.lipschitz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import org.lipreg.certify.graph.Graph;
+import org.lipreg.certify.graph.Node;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Bounds on the Clarke gradients of {@code c·f} over the input box, and on their ℓ1 norm: the
+ * backward graph seeded with {@code c} at the output, {@code h ↦ Wᵀh} through affine nodes and a
+ * gate {@code y = δ·h} through each activation, δ in the forward state's Clarke set ({1} active,
+ * {s} inactive, [s, 1] unstable). Writing {@code y = a0·h + w·y'} with {@code y' ∈ [−ReLU(−h), ReLU(h)]}
+ * (a0 = 1, w = 0 active; a0 = s, w = 0 inactive; a0 = s, w = 1 − s unstable), an upper bound
+ * on {@code Λ·y} routes positive coefficients of {@code w·Λ} to {@code ReLU(h)} and negative
+ * ones to {@code ReLU(−h)}, each then bounded above by a {@link Relaxation}. Bounds on h at
+ * every gate come first, from the output side inward; then bounds on the input gradient v; then
+ * {@code ‖v‖₁ ≤ min(Σ max(|v_l|, |v_u|), linear bound with the chord of |·|)}.
+ *
+ * <p>Rows: B = D·S, row {@code d·S + s} is domain d with spec row s. Arrays are created in the
+ * current {@code NDScope}.
+ */
+final class GradientBounds {
+
+    /** Upper bound on ‖∇(c·f)‖₁ per row, {@code (B)}. */
+    NDArray normUpper;
+    /** Bounds on each input derivative, {@code (B, n0)}. */
+    NDArray inputLower;
+    NDArray inputUpper;
+    /** Bounds on h at each activation's gate, {@code (B, n)}. */
+    final Map<Integer, NDArray> gateLower = new HashMap<>();
+    final Map<Integer, NDArray> gateUpper = new HashMap<>();
+    /** Total |coefficient| on each gate's relaxation in the final objective, {@code (B, n)}. */
+    final Map<Integer, NDArray> gateWeight = new HashMap<>();
+
+    private final Graph graph;
+    private final GradientMethod method;
+    private final NDArray spec;
+    private final Map<Integer, NDArray> fixedSlope = new HashMap<>();
+    private final Map<Integer, NDArray> gateWidth = new HashMap<>();
+    private final Map<Integer, Relaxation> positiveRelax = new HashMap<>();
+    private final Map<Integer, Relaxation> negativeRelax = new HashMap<>();
+
+    private GradientBounds(Graph graph, GradientMethod method, NDArray spec) {
+        this.graph = graph;
+        this.method = method;
+        this.spec = spec;
+    }
+
+    /**
+     * Computes the bounds.
+     *
+     * @param graph the network
+     * @param forward the forward bounds of D domains
+     * @param splits the domains' splits (may be empty)
+     * @param spec {@code (B, outputs)}, B a multiple of D
+     * @param method the gradient-graph method
+     * @return the bounds
+     */
+    static GradientBounds compute(Graph graph, ForwardBounds forward, Map<Integer, NDArray> splits, NDArray spec,
+            GradientMethod method) {
+        GradientBounds g = new GradientBounds(graph, method, spec);
+        g.run(forward, splits);
+        return g;
+    }
+
+    private void run(ForwardBounds forward, Map<Integer, NDArray> splits) {
+        long rows = spec.getShape().get(0);
+        int n = graph.nodes().size();
+        for (int k : graph.activations()) {
+            NDArray state = forward.state(k, splits.get(k));
+            long domains = state.getShape().get(0);
+            if (rows % domains != 0) {
+                throw new IllegalArgumentException("rows " + rows + " is not a multiple of domains " + domains);
+            }
+            if (rows != domains) {
+                state = state.repeat(0, rows / domains);
+            }
+            double s = ((Node.Activation) graph.node(k)).slope();
+            NDArray active = state.gt(0).toType(DataType.FLOAT64, false);
+            NDArray unstable = state.eq(0).toType(DataType.FLOAT64, false);
+            fixedSlope.put(k, active.mul(1 - s).add(s));
+            gateWidth.put(k, unstable.mul(1 - s));
+        }
+        NDArray[] lo = new NDArray[n];
+        NDArray[] hi = new NDArray[n];
+        lo[graph.output()] = spec;
+        hi[graph.output()] = spec;
+        for (int i = graph.output() - 1; i >= 0; i--) {
+            intervalStep(i, lo, hi);
+            Node node = graph.node(i);
+            boolean linear = method != GradientMethod.INTERVAL;
+            if (node instanceof Node.Activation) {
+                if (linear) {
+                    NDArray[] bounds = linearBounds(i);
+                    lo[i] = lo[i].maximum(bounds[0]);
+                    hi[i] = hi[i].minimum(bounds[1]);
+                }
+                gateLower.put(i, lo[i]);
+                gateUpper.put(i, hi[i]);
+                boolean chord = method == GradientMethod.LINEAR;
+                positiveRelax.put(i, chord ? Relaxation.chord(lo[i], hi[i]) : Relaxation.constant(lo[i], hi[i]));
+                NDArray negLo = hi[i].neg();
+                NDArray negHi = lo[i].neg();
+                negativeRelax.put(i, chord ? Relaxation.chord(negLo, negHi) : Relaxation.constant(negLo, negHi));
+            } else if (i == 0 && linear) {
+                NDArray[] bounds = linearBounds(0);
+                lo[0] = lo[0].maximum(bounds[0]);
+                hi[0] = hi[0].minimum(bounds[1]);
+            }
+        }
+        inputLower = lo[0];
+        inputUpper = hi[0];
+        NDArray interval = inputLower.abs().maximum(inputUpper.abs()).sum(new int[] {1});
+        normUpper = interval;
+        if (method == GradientMethod.LINEAR) {
+            normUpper = interval.minimum(linearNorm());
+        }
+    }
+
+    /** Interval bounds of g_i from its consumers' bounds. */
+    private void intervalStep(int i, NDArray[] lo, NDArray[] hi) {
+        NDArray l = null;
+        NDArray u = null;
+        for (int c : graph.consumers(i)) {
+            NDArray cl;
+            NDArray cu;
+            Node node = graph.node(c);
+            if (node instanceof Node.Affine a) {
+                NDArray pos = a.weight().maximum(0);
+                NDArray neg = a.weight().minimum(0);
+                cl = lo[c].matMul(pos).add(hi[c].matMul(neg));
+                cu = hi[c].matMul(pos).add(lo[c].matMul(neg));
+            } else if (node instanceof Node.Activation) {
+                NDArray a0 = fixedSlope.get(c);
+                NDArray w = gateWidth.get(c);
+                cl = a0.mul(lo[c]).add(w.mul(lo[c].minimum(0)));
+                cu = a0.mul(hi[c]).add(w.mul(hi[c].maximum(0)));
+            } else {
+                cl = lo[c];
+                cu = hi[c];
+            }
+            l = l == null ? cl : l.add(cl);
+            u = u == null ? cu : u.add(cu);
+        }
+        if (l == null) { // a node nothing reads: its gradient is zero
+            long rows = spec.getShape().get(0);
+            l = spec.getManager().zeros(new Shape(rows, graph.node(i).size()), DataType.FLOAT64);
+            u = l;
+        }
+        lo[i] = l;
+        hi[i] = u;
+    }
+
+    /** Linear lower and upper bounds of every entry of g_t. */
+    private NDArray[] linearBounds(int t) {
+        int size = graph.node(t).size();
+        NDArray[] pending = new NDArray[graph.nodes().size()];
+        NDArray constant = spec.getManager().zeros(new Shape(1, 2L * size), DataType.FLOAT64);
+        NDArray eye = null;
+        for (int c : graph.consumers(t)) {
+            if (graph.node(c) instanceof Node.Affine a) {
+                NDArray wt = a.weight().transpose();
+                add(pending, c, wt.concat(wt.neg(), 0).expandDims(0));
+            } else {
+                if (eye == null) {
+                    NDArray e = spec.getManager().eye(size, size, 0, DataType.FLOAT64);
+                    eye = e.concat(e.neg(), 0).expandDims(0);
+                }
+                constant = step(t, c, eye, pending, constant, false);
+            }
+        }
+        NDArray result = propagate(t, pending, constant, false);
+        return new NDArray[] {result.get(":, " + size + ":").neg(), result.get(":, :" + size)};
+    }
+
+    /** The linear bound on ‖v‖₁ through the chord of |·| on each input derivative. */
+    private NDArray linearNorm() {
+        NDArray l = inputLower;
+        NDArray u = inputUpper;
+        NDArray positive = l.gte(0);
+        NDArray negative = u.lte(0);
+        NDArray width = u.sub(l).maximum(Double.MIN_NORMAL);
+        NDArray chord = u.add(l).div(width); // (|u| − |l|)/(u − l) when l < 0 < u
+        NDArray one = l.onesLike();
+        NDArray slope = NDArrays.where(positive, one, NDArrays.where(negative, one.neg(), chord));
+        NDArray intercept = NDArrays.where(positive.logicalOr(negative), l.zerosLike(), l.neg().sub(chord.mul(l)));
+        NDArray[] pending = new NDArray[graph.nodes().size()];
+        NDArray lambda = slope.expandDims(1);
+        NDArray constant = intercept.sum(new int[] {1}).expandDims(1);
+        for (int c : graph.consumers(0)) {
+            constant = step(0, c, lambda, pending, constant, true);
+        }
+        return propagate(0, pending, constant, true).squeeze(1);
+    }
+
+    /** Pushes pending coefficients from node t outward to the output; returns the upper bounds. */
+    private NDArray propagate(int t, NDArray[] pending, NDArray constant, boolean record) {
+        for (int i = t + 1; i <= graph.output(); i++) {
+            NDArray lambda = pending[i];
+            if (lambda == null) {
+                continue;
+            }
+            pending[i] = null;
+            if (i == graph.output()) {
+                constant = constant.add(lambda.mul(spec.expandDims(1)).sum(new int[] {2}));
+                continue;
+            }
+            List<Integer> consumers = graph.consumers(i);
+            for (int c : consumers) {
+                constant = step(i, c, lambda, pending, constant, record);
+            }
+        }
+        return constant;
+    }
+
+    /** Moves coefficients on g_i through the edge to consumer c; returns the new constant. */
+    private NDArray step(int i, int c, NDArray lambda, NDArray[] pending, NDArray constant, boolean record) {
+        Node node = graph.node(c);
+        if (node instanceof Node.Affine a) {
+            add(pending, c, lambda.matMul(a.weight().transpose()));
+            return constant;
+        }
+        if (node instanceof Node.Sum) {
+            add(pending, c, lambda);
+            return constant;
+        }
+        NDArray a0 = fixedSlope.get(c).expandDims(1);
+        NDArray w = gateWidth.get(c).expandDims(1);
+        NDArray mu = lambda.mul(w);
+        NDArray muPos = mu.maximum(0);
+        NDArray muNeg = mu.neg().maximum(0);
+        Relaxation pos = positiveRelax.get(c);
+        Relaxation neg = negativeRelax.get(c);
+        NDArray coefficient = lambda.mul(a0)
+                .add(muPos.mul(pos.slope().expandDims(1)))
+                .sub(muNeg.mul(neg.slope().expandDims(1)));
+        add(pending, c, coefficient);
+        if (record) {
+            NDArray weight = muPos.add(muNeg).sum(new int[] {1});
+            gateWeight.merge(c, weight, NDArray::add);
+        }
+        NDArray offset = muPos.mul(pos.intercept().expandDims(1)).add(muNeg.mul(neg.intercept().expandDims(1)));
+        return constant.add(offset.sum(new int[] {2}));
+    }
+
+    private static void add(NDArray[] pending, int i, NDArray lambda) {
+        pending[i] = pending[i] == null ? lambda : pending[i].add(lambda);
+    }
+}

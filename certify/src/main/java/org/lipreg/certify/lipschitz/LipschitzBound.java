@@ -1,0 +1,28 @@
+package org.lipreg.certify.lipschitz;
+
+/**
+ * A certified upper bound on the local ℓ∞ Lipschitz constant, {@code max ‖∇(c_j·f)(x)‖₁} over
+ * the box and the Clarke gradients, for each spec row {@code c_j}.
+ *
+ * @param method how it was computed
+ * @param perSpec the bound for each spec row
+ * @param seconds wall time
+ * @param domains branch-and-bound domains evaluated (1 per spec row otherwise)
+ * @param complete true when branch-and-bound closed every domain, so the value is exact up to
+ *     the relaxation of leaves (always true for the other methods, which have no budget)
+ */
+public record LipschitzBound(Method method, double[] perSpec, double seconds, long domains, boolean complete) {
+
+    /**
+     * Returns the bound reduced over spec rows.
+     *
+     * @return {@code max_j perSpec[j]}
+     */
+    public double max() {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double v : perSpec) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,203 @@
+package org.lipreg.certify.lipschitz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+
+import org.lipreg.certify.graph.Graph;
+import org.lipreg.certify.graph.Lowering;
+import org.lipreg.certify.ir.Network;
+
+import java.util.Collections;
+import java.util.Map;
+
+/**
+ * Certified upper bounds on the local ℓ∞ Lipschitz constant of a network: for each spec row c,
+ * {@code max ‖∇(c·f)(x)‖₁} over the box {@code B∞(x0, ε) ∩ [min, max]} and over the Clarke
+ * gradients (DESIGN §4.3). Computations run in float64 on DJL arrays, a batch of spec rows (or
+ * branch-and-bound domains) at a time. Close the certifier to free the lowered network.
+ *
+ * <pre>{@code
+ * try (LipschitzCertifier certifier = LipschitzCertifier.of(network)) {
+ *     InputBox box = InputBox.around(x0, 0.01, 0, 1);
+ *     LipschitzBound crown = certifier.bound(box, LipschitzCertifier.outputSpecs(10), Method.CROWN);
+ * }
+ * }</pre>
+ */
+public final class LipschitzCertifier implements AutoCloseable {
+
+    private final Network network;
+    private final NDManager manager;
+    private final Graph graph;
+
+    private LipschitzCertifier(Network network) {
+        this.network = network;
+        this.manager = NDManager.newBaseManager();
+        this.graph = Lowering.lower(network, manager);
+    }
+
+    /**
+     * Creates a certifier for a network.
+     *
+     * @param network the network
+     * @return the certifier
+     */
+    public static LipschitzCertifier of(Network network) {
+        return new LipschitzCertifier(network);
+    }
+
+    /**
+     * Returns the lowered network (for evaluation and gradients in float64).
+     *
+     * @return the graph
+     */
+    public Graph graph() {
+        return graph;
+    }
+
+    /**
+     * Returns one spec row per output: {@code L_j} bounds output j's gradient.
+     *
+     * @param outputs the number of outputs
+     * @return the identity rows
+     */
+    public static double[][] outputSpecs(int outputs) {
+        double[][] specs = new double[outputs][outputs];
+        for (int j = 0; j < outputs; j++) {
+            specs[j][j] = 1;
+        }
+        return specs;
+    }
+
+    /**
+     * Returns the margin rows {@code e_label − e_j} for every {@code j ≠ label}.
+     *
+     * @param outputs the number of outputs
+     * @param label the predicted class
+     * @return {@code outputs − 1} rows
+     */
+    public static double[][] marginSpecs(int outputs, int label) {
+        double[][] specs = new double[outputs - 1][outputs];
+        int row = 0;
+        for (int j = 0; j < outputs; j++) {
+            if (j != label) {
+                specs[row][label] = 1;
+                specs[row][j] = -1;
+                row++;
+            }
+        }
+        return specs;
+    }
+
+    /**
+     * Bounds with the default branch-and-bound settings.
+     *
+     * @param box the input box
+     * @param specs the spec rows
+     * @param method the method
+     * @return the bound
+     */
+    public LipschitzBound bound(InputBox box, double[][] specs, Method method) {
+        return bound(box, specs, method, BabSettings.DEFAULT);
+    }
+
+    /**
+     * Computes a certified upper bound.
+     *
+     * @param box the input box
+     * @param specs the spec rows, each of the output length
+     * @param method the method
+     * @param settings branch-and-bound limits (used by {@link Method#BAB})
+     * @return the bound per spec row
+     */
+    public LipschitzBound bound(InputBox box, double[][] specs, Method method, BabSettings settings) {
+        check(box, specs);
+        long begin = System.nanoTime();
+        if (method == Method.NAIVE) {
+            return new LipschitzBound(method, GlobalBounds.linfPerSpec(network, specs), seconds(begin), specs.length, true);
+        }
+        double[] perSpec;
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            boolean crown = method != Method.IBP;
+            GradientMethod gradientMethod = switch (method) {
+                case IBP -> GradientMethod.INTERVAL;
+                case RECURJAC -> GradientMethod.RECURJAC;
+                default -> GradientMethod.LINEAR;
+            };
+            Map<Integer, NDArray> none = Collections.emptyMap();
+            ForwardBounds forward = ForwardBounds.compute(graph, box, none, 1, crown, manager);
+            GradientBounds gradient = GradientBounds.compute(graph, forward, none, specArray(specs), gradientMethod);
+            perSpec = gradient.normUpper.toDoubleArray();
+        }
+        if (method != Method.BAB) {
+            return new LipschitzBound(method, perSpec, seconds(begin), specs.length, true);
+        }
+        LipschitzBound bab = new BranchAndBound(graph, manager).run(box, specs, perSpec, settings);
+        return new LipschitzBound(Method.BAB, bab.perSpec(), seconds(begin), bab.domains(), bab.complete());
+    }
+
+    /**
+     * Bounds every input derivative of each spec row over the box (CROWN forward bounds,
+     * linear gradient bounds), the basis of monotonicity certificates.
+     *
+     * @param box the input box
+     * @param specs the spec rows
+     * @return lower and upper bounds per spec row and input
+     */
+    public DerivativeBounds derivativeBounds(InputBox box, double[][] specs) {
+        check(box, specs);
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            Map<Integer, NDArray> none = Collections.emptyMap();
+            ForwardBounds forward = ForwardBounds.compute(graph, box, none, 1, true, manager);
+            GradientBounds gradient = GradientBounds.compute(graph, forward, none, specArray(specs), GradientMethod.LINEAR);
+            int n0 = graph.inputSize();
+            double[] lo = gradient.inputLower.toDoubleArray();
+            double[] hi = gradient.inputUpper.toDoubleArray();
+            double[][] lower = new double[specs.length][];
+            double[][] upper = new double[specs.length][];
+            for (int s = 0; s < specs.length; s++) {
+                lower[s] = java.util.Arrays.copyOfRange(lo, s * n0, (s + 1) * n0);
+                upper[s] = java.util.Arrays.copyOfRange(hi, s * n0, (s + 1) * n0);
+            }
+            return new DerivativeBounds(lower, upper);
+        }
+    }
+
+    private NDArray specArray(double[][] specs) {
+        int outputs = graph.outputSize();
+        double[] flat = new double[specs.length * outputs];
+        for (int s = 0; s < specs.length; s++) {
+            System.arraycopy(specs[s], 0, flat, s * outputs, outputs);
+        }
+        return manager.create(flat, new Shape(specs.length, outputs));
+    }
+
+    private void check(InputBox box, double[][] specs) {
+        if (box.size() != graph.inputSize()) {
+            throw new IllegalArgumentException("the box has " + box.size() + " coordinates, the network takes "
+                    + graph.inputSize());
+        }
+        if (specs.length == 0) {
+            throw new IllegalArgumentException("no spec rows");
+        }
+        for (double[] row : specs) {
+            if (row.length != graph.outputSize()) {
+                throw new IllegalArgumentException("a spec row has " + row.length + " entries, the network has "
+                        + graph.outputSize() + " outputs");
+            }
+        }
+    }
+
+    private static double seconds(long begin) {
+        return (System.nanoTime() - begin) / 1e9;
+    }
+
+    @Override
+    public void close() {
+        graph.close();
+        manager.close();
+    }
+}

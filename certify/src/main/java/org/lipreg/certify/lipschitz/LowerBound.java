@@ -1,0 +1,25 @@
+package org.lipreg.certify.lipschitz;
+
+/**
+ * The best {@code ‖∇(c_j·f)(x)‖₁} found in the box per spec row: a lower bound on the local
+ * Lipschitz constant, to sandwich the certified upper bound.
+ *
+ * @param perSpec the largest gradient norm found per row
+ * @param seconds wall time
+ * @param evaluations gradients evaluated
+ */
+public record LowerBound(double[] perSpec, double seconds, long evaluations) {
+
+    /**
+     * Returns the bound reduced over spec rows.
+     *
+     * @return the maximum
+     */
+    public double max() {
+        double m = Double.NEGATIVE_INFINITY;
+        for (double v : perSpec) {
+            m = Math.max(m, v);
+        }
+        return m;
+    }
+}

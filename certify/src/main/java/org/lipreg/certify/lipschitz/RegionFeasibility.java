@@ -1,0 +1,128 @@
+package org.lipreg.certify.lipschitz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+
+import org.apache.commons.math3.optim.MaxIter;
+import org.apache.commons.math3.optim.linear.LinearConstraint;
+import org.apache.commons.math3.optim.linear.LinearConstraintSet;
+import org.apache.commons.math3.optim.linear.LinearObjectiveFunction;
+import org.apache.commons.math3.optim.linear.NoFeasibleSolutionException;
+import org.apache.commons.math3.optim.linear.NonNegativeConstraint;
+import org.apache.commons.math3.optim.linear.Relationship;
+import org.apache.commons.math3.optim.linear.SimplexSolver;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.apache.commons.math3.exception.TooManyIterationsException;
+import org.lipreg.certify.graph.Graph;
+import org.lipreg.certify.graph.Node;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides whether an activation pattern occurs in the box: with every activation fixed, each
+ * pre-activation is an exact affine function {@code a·x + b} of the input, and the pattern's
+ * closed region is {@code {x in box : a·x + b ≥ 0 for active, ≤ 0 for inactive}}, a linear
+ * program. Branch-and-bound drops a fully split domain only when the program has no solution,
+ * so a wrong answer can only keep a domain (loose), never drop a real one (unsound).
+ */
+final class RegionFeasibility {
+
+    /** Slack on each half-space, so that rounding never drops a region that touches the boundary. */
+    private static final double SLACK = 1e-9;
+
+    private RegionFeasibility() {}
+
+    /**
+     * Tests one pattern.
+     *
+     * @param graph the network
+     * @param box the input box
+     * @param states per activation node, one state per neuron: +1 active, −1 inactive
+     * @param manager for scratch arrays
+     * @return false only when the region is provably empty
+     */
+    static boolean feasible(Graph graph, InputBox box, Map<Integer, double[]> states, NDManager manager) {
+        List<double[]> rows = new ArrayList<>();
+        List<Double> offsets = new ArrayList<>();
+        List<Double> signs = new ArrayList<>();
+        int n0 = graph.inputSize();
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            int n = graph.nodes().size();
+            NDArray[] map = new NDArray[n];
+            NDArray[] offset = new NDArray[n];
+            map[0] = manager.eye(n0, n0, 0, DataType.FLOAT64);
+            offset[0] = manager.zeros(new ai.djl.ndarray.types.Shape(n0), DataType.FLOAT64);
+            for (int i = 1; i < n; i++) {
+                Node node = graph.node(i);
+                if (node instanceof Node.Affine a) {
+                    map[i] = a.weight().matMul(map[a.input()]);
+                    offset[i] = a.weight().matMul(offset[a.input()]).add(a.bias());
+                } else if (node instanceof Node.Sum s) {
+                    map[i] = map[s.left()].add(map[s.right()]);
+                    offset[i] = offset[s.left()].add(offset[s.right()]);
+                } else if (node instanceof Node.Activation act) {
+                    double[] state = states.get(i);
+                    double[] slope = new double[state.length];
+                    for (int k = 0; k < state.length; k++) {
+                        if (state[k] == 0) {
+                            throw new IllegalArgumentException("pattern has an unfixed activation at node " + i);
+                        }
+                        slope[k] = state[k] > 0 ? 1 : act.slope();
+                    }
+                    double[] a = map[act.input()].toDoubleArray();
+                    double[] b = offset[act.input()].toDoubleArray();
+                    for (int k = 0; k < state.length; k++) {
+                        double[] row = new double[n0];
+                        System.arraycopy(a, k * n0, row, 0, n0);
+                        rows.add(row);
+                        offsets.add(b[k]);
+                        signs.add(state[k]);
+                    }
+                    NDArray d = manager.create(slope).reshape(-1, 1);
+                    map[i] = map[act.input()].mul(d);
+                    offset[i] = offset[act.input()].mul(d.reshape(-1));
+                }
+            }
+        }
+        // Variables t = x − lower ≥ 0, t ≤ upper − lower.
+        double[] lo = box.lower();
+        double[] hi = box.upper();
+        List<LinearConstraint> constraints = new ArrayList<>();
+        for (int i = 0; i < n0; i++) {
+            double[] e = new double[n0];
+            e[i] = 1;
+            constraints.add(new LinearConstraint(e, Relationship.LEQ, hi[i] - lo[i]));
+        }
+        for (int r = 0; r < rows.size(); r++) {
+            double[] row = rows.get(r);
+            double shift = offsets.get(r);
+            for (int i = 0; i < n0; i++) {
+                shift += row[i] * lo[i];
+            }
+            double scale = 0;
+            for (double v : row) {
+                scale += Math.abs(v);
+            }
+            double slack = SLACK * (1 + scale + Math.abs(shift));
+            if (signs.get(r) > 0) { // row·t + shift ≥ −slack
+                constraints.add(new LinearConstraint(row, Relationship.GEQ, -shift - slack));
+            } else {
+                constraints.add(new LinearConstraint(row, Relationship.LEQ, -shift + slack));
+            }
+        }
+        try {
+            new SimplexSolver().optimize(new MaxIter(10_000), new LinearObjectiveFunction(new double[n0], 0),
+                    new LinearConstraintSet(constraints), GoalType.MINIMIZE, new NonNegativeConstraint(true));
+            return true;
+        } catch (NoFeasibleSolutionException e) {
+            return false;
+        } catch (TooManyIterationsException e) {
+            return true; // undecided: keep the domain
+        }
+    }
+}

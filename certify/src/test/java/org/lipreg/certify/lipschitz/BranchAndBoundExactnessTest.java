@@ -1,0 +1,173 @@
+package org.lipreg.certify.lipschitz;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.apache.commons.math3.optim.MaxIter;
+import org.apache.commons.math3.optim.linear.LinearConstraint;
+import org.apache.commons.math3.optim.linear.LinearConstraintSet;
+import org.apache.commons.math3.optim.linear.LinearObjectiveFunction;
+import org.apache.commons.math3.optim.linear.NoFeasibleSolutionException;
+import org.apache.commons.math3.optim.linear.NonNegativeConstraint;
+import org.apache.commons.math3.optim.linear.Relationship;
+import org.apache.commons.math3.optim.linear.SimplexSolver;
+import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
+import org.junit.jupiter.api.Test;
+import org.lipreg.certify.RandomNetworks;
+import org.lipreg.certify.ir.Layer;
+import org.lipreg.certify.ir.Network;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * On 2-d-input MLPs small enough to enumerate every activation pattern, branch-and-bound run to
+ * completion must equal the exact maximum of ‖∇f‖₁ over the box: the largest gradient norm
+ * over the patterns whose closed region meets the box (a 2-variable linear program each),
+ * computed here with plain loops.
+ */
+class BranchAndBoundExactnessTest {
+
+    @Test
+    void babToCompletionEqualsTheEnumeratedMaximum() {
+        Random random = new Random(3);
+        boolean branched = false;
+        for (int trial = 0; trial < 6; trial++) {
+            int h = 4 + trial % 2;
+            Network network = RandomNetworks.mlp(random, new Layer.Relu(0), 2, h, h, 2);
+            double[] x0 = {random.nextDouble(), random.nextDouble()};
+            InputBox box = InputBox.around(x0, 0.6, -1, 2);
+            double[][] specs = {{1, -1}};
+            double exact = enumerate(network, box, specs[0]);
+            double sampled = grid(network, box, specs[0]);
+            assertTrue(exact >= sampled - 1e-12, "the enumeration misses a region: " + exact + " < " + sampled);
+            try (LipschitzCertifier certifier = LipschitzCertifier.of(network)) {
+                LipschitzBound bab = certifier.bound(box, specs, Method.BAB, new BabSettings(60, 1_000_000, 8));
+                assertTrue(bab.complete(), "trial " + trial + ": bab did not finish");
+                assertEquals(exact, bab.max(), 1e-4 * exact, "trial " + trial);
+                double crown = certifier.bound(box, specs, Method.CROWN).max();
+                branched |= crown > exact * 1.01 && bab.domains() > 1;
+                assertTrue(crown >= exact - 1e-9, "crown " + crown + " below the exact " + exact);
+            }
+        }
+        assertTrue(branched, "no trial needed branching: the test would not exercise branch-and-bound");
+    }
+
+    private static double[][] matrix(Layer.Dense d) {
+        int rows = d.weight().dim(0);
+        int cols = d.weight().dim(1);
+        double[][] m = new double[rows][cols];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) {
+                m[i][j] = d.weight().data()[i * cols + j];
+            }
+        }
+        return m;
+    }
+
+    /** Max over feasible patterns of ‖W1ᵀ D1 W2ᵀ D2 W3ᵀ c‖₁. */
+    private static double enumerate(Network network, InputBox box, double[] c) {
+        double[][] w1 = matrix((Layer.Dense) network.layers().get(0));
+        double[] b1 = ((Layer.Dense) network.layers().get(0)).bias().data();
+        double[][] w2 = matrix((Layer.Dense) network.layers().get(2));
+        double[] b2 = ((Layer.Dense) network.layers().get(2)).bias().data();
+        double[][] w3 = matrix((Layer.Dense) network.layers().get(4));
+        int h1 = w1.length;
+        int h2 = w2.length;
+        double best = 0;
+        for (int p1 = 0; p1 < (1 << h1); p1++) {
+            // z2 = A2 x + c2 under pattern p1
+            double[][] a2 = new double[h2][2];
+            double[] c2 = new double[h2];
+            for (int i = 0; i < h2; i++) {
+                c2[i] = b2[i];
+                for (int k = 0; k < h1; k++) {
+                    if ((p1 >> k & 1) == 1) {
+                        a2[i][0] += w2[i][k] * w1[k][0];
+                        a2[i][1] += w2[i][k] * w1[k][1];
+                        c2[i] += w2[i][k] * b1[k];
+                    }
+                }
+            }
+            for (int p2 = 0; p2 < (1 << h2); p2++) {
+                List<LinearConstraint> constraints = new ArrayList<>();
+                for (int k = 0; k < h1; k++) {
+                    add(constraints, w1[k], b1[k], (p1 >> k & 1) == 1);
+                }
+                for (int i = 0; i < h2; i++) {
+                    add(constraints, a2[i], c2[i], (p2 >> i & 1) == 1);
+                }
+                for (int j = 0; j < 2; j++) {
+                    double[] e = new double[2];
+                    e[j] = 1;
+                    constraints.add(new LinearConstraint(e, Relationship.GEQ, box.lower()[j]));
+                    constraints.add(new LinearConstraint(e, Relationship.LEQ, box.upper()[j]));
+                }
+                try {
+                    new SimplexSolver().optimize(new MaxIter(1000), new LinearObjectiveFunction(new double[2], 0),
+                            new LinearConstraintSet(constraints), GoalType.MINIMIZE, new NonNegativeConstraint(false));
+                } catch (NoFeasibleSolutionException e) {
+                    continue;
+                }
+                best = Math.max(best, gradientNorm(w1, w2, w3, p1, p2, c));
+            }
+        }
+        return best;
+    }
+
+    private static void add(List<LinearConstraint> constraints, double[] a, double b, boolean active) {
+        double slack = 1e-9 * (1 + Math.abs(a[0]) + Math.abs(a[1]) + Math.abs(b));
+        constraints.add(active ? new LinearConstraint(a, Relationship.GEQ, -b - slack)
+                : new LinearConstraint(a, Relationship.LEQ, -b + slack));
+    }
+
+    private static double gradientNorm(double[][] w1, double[][] w2, double[][] w3, int p1, int p2, double[] c) {
+        double[] g2 = new double[w3[0].length];
+        for (int i = 0; i < g2.length; i++) {
+            for (int o = 0; o < c.length; o++) {
+                g2[i] += w3[o][i] * c[o];
+            }
+            g2[i] *= (p2 >> i & 1);
+        }
+        double[] g1 = new double[w2[0].length];
+        for (int k = 0; k < g1.length; k++) {
+            for (int i = 0; i < g2.length; i++) {
+                g1[k] += w2[i][k] * g2[i];
+            }
+            g1[k] *= (p1 >> k & 1);
+        }
+        double norm = 0;
+        for (int j = 0; j < 2; j++) {
+            double v = 0;
+            for (int k = 0; k < g1.length; k++) {
+                v += w1[k][j] * g1[k];
+            }
+            norm += Math.abs(v);
+        }
+        return norm;
+    }
+
+    /** The largest gradient norm on a 301 × 301 grid of the box (a lower bound on the exact value). */
+    private static double grid(Network network, InputBox box, double[] c) {
+        try (LipschitzCertifier certifier = LipschitzCertifier.of(network)) {
+            GraphOracle oracle = new GraphOracle(certifier.graph());
+            int n = 301;
+            double[][] x = new double[n * n][];
+            double[][] specs = new double[n * n][];
+            for (int i = 0; i < n; i++) {
+                for (int j = 0; j < n; j++) {
+                    x[i * n + j] = new double[] {
+                        box.lower()[0] + (box.upper()[0] - box.lower()[0]) * i / (n - 1),
+                        box.lower()[1] + (box.upper()[1] - box.lower()[1]) * j / (n - 1)};
+                    specs[i * n + j] = c;
+                }
+            }
+            double best = 0;
+            for (double[] g : oracle.gradients(x, specs)) {
+                best = Math.max(best, Math.abs(g[0]) + Math.abs(g[1]));
+            }
+            return best;
+        }
+    }
+}
