@@ -79,11 +79,14 @@ public final class IrReader {
             return current;
         }
         if (block instanceof Residual residual) {
+            // The path segments are DJL's child keys ("01body", "02shortcut"), as for a
+            // SequentialBlock, so that a reported path can be followed through getChildren().
             List<Layer> body = new ArrayList<>();
-            int[] bodyShape = visit(residual.getBody(), path + "/body", shape, body);
+            visit(residual.getBody(), path + "/" + childKey(residual, residual.getBody(), "body"), shape, body);
             List<Layer> shortcut = new ArrayList<>();
             if (residual.getShortcut() != null) {
-                visit(residual.getShortcut(), path + "/shortcut", shape, shortcut);
+                visit(residual.getShortcut(), path + "/" + childKey(residual, residual.getShortcut(), "shortcut"),
+                        shape, shortcut);
             }
             return append(out, new Layer.Residual(body, shortcut), shape, path);
         }
@@ -92,6 +95,16 @@ public final class IrReader {
             return shape;
         }
         return append(out, layer, shape, path);
+    }
+
+    /** Returns the key under which {@code parent} holds {@code child}. */
+    private static String childKey(Block parent, Block child, String fallback) {
+        for (Pair<String, Block> c : parent.getChildren()) {
+            if (c.getValue() == child) {
+                return c.getKey();
+            }
+        }
+        return fallback;
     }
 
     private int[] append(List<Layer> out, Layer layer, int[] shape, String path) {

@@ -62,4 +62,15 @@ public final class BlockOracle implements GradientOracle {
             return GraphOracle.unflatten(g, x.length);
         }
     }
+
+    @Override
+    public double[][] outputs(double[][] x) {
+        try (NDManager m = manager.newSubManager()) {
+            Shape batch = new Shape(x.length).addAll(exampleShape);
+            NDArray xs = m.create(GraphOracle.flatten(x), new Shape(x.length, inputSize()))
+                    .toType(DataType.FLOAT32, false).reshape(batch);
+            NDArray y = block.forward(new ParameterStore(m, false), new NDList(xs), false).singletonOrThrow();
+            return GraphOracle.unflatten(y.toType(DataType.FLOAT64, false).toDoubleArray(), x.length);
+        }
+    }
 }

@@ -28,4 +28,12 @@ public interface GradientOracle {
      * @return the gradients, flat
      */
     double[][] gradients(double[][] x, double[][] spec);
+
+    /**
+     * Returns the outputs {@code f(x[r])}.
+     *
+     * @param x points, flat
+     * @return the outputs
+     */
+    double[][] outputs(double[][] x);
 }

@@ -39,6 +39,14 @@ public final class GraphOracle implements GradientOracle {
         }
     }
 
+    @Override
+    public double[][] outputs(double[][] x) {
+        try (NDManager m = graph.getManager().newSubManager()) {
+            NDArray xs = m.create(flatten(x), new Shape(x.length, inputSize()));
+            return unflatten(graph.evaluate(xs).toDoubleArray(), x.length);
+        }
+    }
+
     static double[] flatten(double[][] rows) {
         int width = rows.length == 0 ? 0 : rows[0].length;
         double[] flat = new double[rows.length * width];

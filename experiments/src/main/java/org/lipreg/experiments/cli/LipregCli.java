@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             ReportCommand.class,
             BenchCommand.class,
             ExperimentCommand.class,
+            CertifyCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class LipregCli implements Runnable {

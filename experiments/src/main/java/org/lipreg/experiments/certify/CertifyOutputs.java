@@ -1,0 +1,124 @@
+package org.lipreg.experiments.certify;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.lipreg.training.io.AtomicFiles;
+
+import tech.tablesaw.api.Table;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/** Writes certification tables (CSV and Markdown), plots and the run's certificate summary. */
+public final class CertifyOutputs {
+
+    /** The file in a run directory that sweep reports read certified figures from. */
+    public static final String CERTIFICATE_FILE = "certificate.json";
+
+    private CertifyOutputs() {}
+
+    /**
+     * Writes a table as {@code <name>.csv}.
+     *
+     * @param table the table
+     * @param file the CSV file
+     * @throws IOException if writing fails
+     */
+    public static void csv(Table table, Path file) throws IOException {
+        StringWriter w = new StringWriter();
+        table.write().csv(w);
+        AtomicFiles.writeString(file, w.toString());
+    }
+
+    /**
+     * Writes everything of a Lipschitz job into a directory: points.csv, per_output.csv,
+     * summary.csv, summary.md and ratio.png (mean upper/lower ratio per method and ε).
+     *
+     * @param result the job's result
+     * @param dir the output directory
+     * @return the files written
+     * @throws IOException if writing fails
+     */
+    public static List<Path> writeLipschitz(LipschitzJob.Result result, Path dir) throws IOException {
+        List<Path> files = new ArrayList<>();
+        csv(result.points(), dir.resolve("points.csv"));
+        files.add(dir.resolve("points.csv"));
+        csv(result.outputs(), dir.resolve("per_output.csv"));
+        files.add(dir.resolve("per_output.csv"));
+        csv(result.summary(), dir.resolve("summary.csv"));
+        files.add(dir.resolve("summary.csv"));
+        String md = "# Certified local Lipschitz constants (ℓ∞ in, ‖∇f‖₁)\n\n"
+                + (result.unsupported() == null ? "" : "Upper bounds unavailable: " + result.unsupported() + "\n\n")
+                + MarkdownTables.of(result.summary());
+        AtomicFiles.writeString(dir.resolve("summary.md"), md);
+        files.add(dir.resolve("summary.md"));
+        if (result.unsupported() == null) {
+            Path png = dir.resolve("ratio.png");
+            ratioChart(result.summary(), png);
+            files.add(png);
+        }
+        return files;
+    }
+
+    private static void ratioChart(Table summary, Path file) throws IOException {
+        CategoryChart chart = new CategoryChartBuilder().width(720).height(440)
+                .title("certified upper / sampled lower bound (mean over points; 1 is tight)")
+                .xAxisTitle("method").yAxisTitle("upper / lower").build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        List<Double> epsilons = new ArrayList<>();
+        for (double e : summary.doubleColumn("eps")) {
+            if (!epsilons.contains(e)) {
+                epsilons.add(e);
+            }
+        }
+        for (double eps : epsilons) {
+            Table group = summary.where(summary.doubleColumn("eps").isEqualTo(eps));
+            List<String> methods = group.stringColumn("method").asList();
+            List<Double> ratios = new ArrayList<>();
+            for (double r : group.doubleColumn("mean_ratio")) {
+                ratios.add(Double.isFinite(r) && r > 0 ? r : 1.0);
+            }
+            chart.addSeries(String.format(Locale.ROOT, "eps = %.3g", eps), methods, ratios);
+        }
+        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(file, o -> o.write(png));
+    }
+
+    /**
+     * Writes the run's certificate summary, one number per (method, ε, statistic), for sweep
+     * reports: e.g. {@code lipschitz_crown_eps0.01_mean_upper}.
+     *
+     * @param summary the job's summary table
+     * @param file the JSON file
+     * @throws IOException if writing fails
+     */
+    public static void writeCertificate(Table summary, Path file) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        for (int r = 0; r < summary.rowCount(); r++) {
+            String prefix = String.format(Locale.ROOT, "lipschitz_%s_eps%s_", summary.stringColumn("method").get(r),
+                    trim(summary.doubleColumn("eps").get(r)));
+            for (String stat : new String[] {"mean_lower", "mean_upper", "mean_ratio", "mean_seconds", "mean_radius"}) {
+                double v = summary.doubleColumn(stat).get(r);
+                if (Double.isFinite(v)) {
+                    root.put(prefix + stat, v);
+                }
+            }
+        }
+        AtomicFiles.writeString(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+    }
+
+    private static String trim(double v) {
+        String s = String.format(Locale.ROOT, "%.6f", v);
+        return s.replaceAll("0+$", "").replaceAll("\\.$", "");
+    }
+}

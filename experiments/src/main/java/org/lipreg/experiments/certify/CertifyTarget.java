@@ -1,0 +1,215 @@
+package org.lipreg.experiments.certify;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+
+import org.lipreg.certify.ir.IrReader;
+import org.lipreg.certify.ir.Network;
+import org.lipreg.certify.ir.NetworkFiles;
+import org.lipreg.certify.ir.UnsupportedLayerException;
+import org.lipreg.certify.lipschitz.BlockOracle;
+import org.lipreg.certify.lipschitz.GradientOracle;
+import org.lipreg.certify.lipschitz.LipschitzCertifier;
+import org.lipreg.experiments.config.ConfigException;
+import org.lipreg.experiments.config.RunConfig;
+import org.lipreg.experiments.data.Datasets;
+import org.lipreg.experiments.data.ImageData;
+import org.lipreg.experiments.data.TrainTestData;
+import org.lipreg.experiments.run.RunSetupException;
+import org.lipreg.experiments.run.TrainedRun;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * What a certification job works on: the model (as an IR network when it has one, and always
+ * as something that gives input gradients), the points to certify, their labels, and the data
+ * domain that clips every box.
+ */
+public final class CertifyTarget implements AutoCloseable {
+
+    private final String name;
+    private final Network network;
+    private final UnsupportedLayerException unsupported;
+    private final Model model;
+    private final NDManager manager;
+    private final GradientOracle blockOracle;
+    private final double[][] points;
+    private final int[] labels;
+    private final int outputs;
+    private final double domainMin;
+    private final double domainMax;
+
+    private CertifyTarget(String name, Network network, UnsupportedLayerException unsupported, Model model,
+            NDManager manager, GradientOracle blockOracle, double[][] points, int[] labels, int outputs, double min,
+            double max) {
+        this.name = name;
+        this.network = network;
+        this.unsupported = unsupported;
+        this.model = model;
+        this.manager = manager;
+        this.blockOracle = blockOracle;
+        this.points = points;
+        this.labels = labels;
+        this.outputs = outputs;
+        this.domainMin = min;
+        this.domainMax = max;
+    }
+
+    /**
+     * Opens a finished run: its final model and the first test examples; the domain defaults to
+     * the data's range over the training and test sets.
+     *
+     * @param runDir the run directory
+     * @param count how many test points
+     * @param baseDir the directory relative data paths are resolved against
+     * @param domain {min, max} or null for the data range
+     * @return the target
+     * @throws ConfigException if the run's config is invalid
+     * @throws RunSetupException if the data cannot be read
+     * @throws IOException if the model cannot be read
+     */
+    public static CertifyTarget fromRun(Path runDir, int count, Path baseDir, double[] domain)
+            throws ConfigException, RunSetupException, IOException {
+        RunConfig config = TrainedRun.config(runDir);
+        TrainTestData data;
+        try {
+            data = Datasets.load(config.data, config.seed, baseDir);
+        } catch (IOException e) {
+            throw new RunSetupException(e.getMessage(), e);
+        }
+        ImageData test = data.test();
+        Shape example = test.exampleShape();
+        Model model = TrainedRun.load(runDir, example, data.numClasses());
+        Network network = null;
+        UnsupportedLayerException unsupported = null;
+        try {
+            network = IrReader.read(model.getBlock(), example);
+        } catch (UnsupportedLayerException e) {
+            unsupported = e;
+        }
+        int n = Math.min(count, test.size());
+        int size = Math.toIntExact(example.size());
+        double[][] points = new double[n][size];
+        int[] labels = Arrays.copyOf(test.labels(), n);
+        for (int p = 0; p < n; p++) {
+            for (int i = 0; i < size; i++) {
+                points[p][i] = test.pixels()[p * size + i];
+            }
+        }
+        double[] range = domain != null ? domain : range(data.train().pixels(), test.pixels());
+        NDManager manager = NDManager.newBaseManager();
+        GradientOracle oracle = new BlockOracle(model.getBlock(), example, data.numClasses(), manager);
+        return new CertifyTarget(runDir.getFileName().toString(), network, unsupported, model, manager, oracle, points,
+                labels, data.numClasses(), range[0], range[1]);
+    }
+
+    /**
+     * Opens an exported network ({@code .npz} weights and the JSON architecture beside it); the
+     * points are drawn uniformly from the domain (there is no data), labels are the predictions.
+     *
+     * @param npz the weights
+     * @param json the architecture, or null for the npz's name with {@code .json}
+     * @param count how many points
+     * @param seed the seed for the points
+     * @param domain {min, max}
+     * @return the target
+     * @throws IOException if the files cannot be read
+     */
+    public static CertifyTarget fromNpz(Path npz, Path json, int count, long seed, double[] domain) throws IOException {
+        Path arch = json != null ? json : npz.resolveSibling(npz.getFileName().toString().replaceFirst("\\.npz$", "") + ".json");
+        if (!Files.isRegularFile(npz)) {
+            throw new IOException(npz + ": no such file");
+        }
+        if (!Files.isRegularFile(arch)) {
+            throw new IOException(arch + ": no such file (the architecture JSON that goes with " + npz.getFileName() + ")");
+        }
+        Network network = NetworkFiles.read(npz, arch);
+        Random random = new Random(seed);
+        double[][] points = new double[count][network.inputSize()];
+        for (double[] p : points) {
+            for (int i = 0; i < p.length; i++) {
+                p[i] = domain[0] + random.nextDouble() * (domain[1] - domain[0]);
+            }
+        }
+        int outputs;
+        try (LipschitzCertifier certifier = LipschitzCertifier.of(network)) {
+            outputs = certifier.graph().outputSize();
+        }
+        int[] labels = new int[count];
+        Arrays.fill(labels, -1);
+        return new CertifyTarget(npz.getFileName().toString(), network, null, null, null, null, points, labels, outputs,
+                domain[0], domain[1]);
+    }
+
+    private static double[] range(float[]... arrays) {
+        double min = Double.POSITIVE_INFINITY;
+        double max = Double.NEGATIVE_INFINITY;
+        for (float[] a : arrays) {
+            for (float v : a) {
+                min = Math.min(min, v);
+                max = Math.max(max, v);
+            }
+        }
+        return new double[] {min, max};
+    }
+
+    /** @return a short name for reports */
+    public String name() {
+        return name;
+    }
+
+    /** @return the IR network, or null when the model has a block the IR cannot represent */
+    public Network network() {
+        return network;
+    }
+
+    /** @return why there is no IR network, or null */
+    public UnsupportedLayerException unsupported() {
+        return unsupported;
+    }
+
+    /** @return gradients of the DJL model (float32), or null for an imported network */
+    public GradientOracle blockOracle() {
+        return blockOracle;
+    }
+
+    /** @return the points, flat */
+    public double[][] points() {
+        return points;
+    }
+
+    /** @return the true labels, −1 where unknown */
+    public int[] labels() {
+        return labels;
+    }
+
+    /** @return the number of outputs */
+    public int outputs() {
+        return outputs;
+    }
+
+    /** @return the smallest input value of the domain */
+    public double domainMin() {
+        return domainMin;
+    }
+
+    /** @return the largest input value of the domain */
+    public double domainMax() {
+        return domainMax;
+    }
+
+    @Override
+    public void close() {
+        if (manager != null) {
+            manager.close();
+        }
+        if (model != null) {
+            model.close();
+        }
+    }
+}

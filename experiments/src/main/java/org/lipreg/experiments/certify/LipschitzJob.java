@@ -1,0 +1,218 @@
+package org.lipreg.experiments.certify;
+
+import org.lipreg.certify.lipschitz.BabSettings;
+import org.lipreg.certify.lipschitz.GradientOracle;
+import org.lipreg.certify.lipschitz.GraphOracle;
+import org.lipreg.certify.lipschitz.InputBox;
+import org.lipreg.certify.lipschitz.LipschitzBound;
+import org.lipreg.certify.lipschitz.LipschitzCertifier;
+import org.lipreg.certify.lipschitz.LowerBound;
+import org.lipreg.certify.lipschitz.LowerBoundSearch;
+import org.lipreg.certify.lipschitz.Method;
+import org.lipreg.certify.lipschitz.RobustnessRadius;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+/**
+ * Certifies local Lipschitz constants at each point of a target for each ε and method, beside a
+ * sampled lower bound: one row per (point, ε, method) with lower, upper, their ratio and the
+ * time, one row per output in a second table, and a summary per (ε, method). With margin specs
+ * (rows {@code e_y − e_j}) each row also gets the certified ℓ∞ radius.
+ */
+public final class LipschitzJob {
+
+    /** Which functions are bounded. */
+    public enum Spec {
+        /** Each output f_j; the reduced value is the max over j. */
+        OUTPUT,
+        /** Each margin f_y − f_j with y the prediction; gives certified radii. */
+        MARGIN
+    }
+
+    private final List<Method> methods;
+    private final List<Double> epsilons;
+    private final Spec spec;
+    private final BabSettings bab;
+    private final LowerBoundSearch search;
+    private final Consumer<String> progress;
+
+    /**
+     * Creates a job.
+     *
+     * @param methods the upper-bound methods
+     * @param epsilons the box radii
+     * @param spec which functions
+     * @param bab branch-and-bound limits
+     * @param search the lower-bound search
+     * @param progress receives one line per point
+     */
+    public LipschitzJob(List<Method> methods, List<Double> epsilons, Spec spec, BabSettings bab, LowerBoundSearch search,
+            Consumer<String> progress) {
+        this.methods = List.copyOf(methods);
+        this.epsilons = List.copyOf(epsilons);
+        this.spec = spec;
+        this.bab = bab;
+        this.search = search;
+        this.progress = progress;
+    }
+
+    /** The job's tables. */
+    public record Result(Table points, Table outputs, Table summary, String unsupported) {}
+
+    /**
+     * Runs the job. Without an IR network (an unsupported block), only the lower bounds are
+     * computed and every upper bound is NaN; {@link Result#unsupported} says why.
+     *
+     * @param target the model and points
+     * @return the tables
+     */
+    public Result run(CertifyTarget target) {
+        Table rows = Table.create("lipschitz").addColumns(IntColumn.create("point"), IntColumn.create("label"),
+                IntColumn.create("predicted"), DoubleColumn.create("eps"), StringColumn.create("method"),
+                DoubleColumn.create("lower"), DoubleColumn.create("upper"), DoubleColumn.create("ratio"),
+                DoubleColumn.create("seconds"), DoubleColumn.create("lower_seconds"), DoubleColumn.create("domains"),
+                StringColumn.create("complete"), DoubleColumn.create("radius"));
+        Table perOutput = Table.create("lipschitz_per_output").addColumns(IntColumn.create("point"),
+                DoubleColumn.create("eps"), StringColumn.create("method"), StringColumn.create("function"),
+                DoubleColumn.create("lower"), DoubleColumn.create("upper"));
+        LipschitzCertifier certifier = target.network() == null ? null : LipschitzCertifier.of(target.network());
+        try {
+            GradientOracle oracle = certifier != null ? new GraphOracle(certifier.graph()) : target.blockOracle();
+            double[][] points = target.points();
+            long begin = System.nanoTime();
+            for (int p = 0; p < points.length; p++) {
+                double[] x0 = points[p];
+                double[] out = oracle.outputs(new double[][] {x0})[0];
+                int predicted = argMax(out);
+                double[][] specs = spec == Spec.MARGIN ? LipschitzCertifier.marginSpecs(out.length, predicted)
+                        : LipschitzCertifier.outputSpecs(out.length);
+                double[] margins = margins(out, predicted);
+                StringBuilder line = new StringBuilder();
+                for (double eps : epsilons) {
+                    InputBox box = InputBox.around(x0, eps, target.domainMin(), target.domainMax());
+                    LowerBound lower = search.search(oracle, box, specs);
+                    line.append(String.format(Locale.ROOT, " eps %.3g: lower %.4g", eps, lower.max()));
+                    for (Method method : methods) {
+                        LipschitzBound upper = certifier == null ? null : certifier.bound(box, specs, method, bab);
+                        double u = upper == null ? Double.NaN : upper.max();
+                        rows.intColumn("point").append(p);
+                        rows.intColumn("label").append(target.labels()[p]);
+                        rows.intColumn("predicted").append(predicted);
+                        rows.doubleColumn("eps").append(eps);
+                        rows.stringColumn("method").append(method.toString());
+                        rows.doubleColumn("lower").append(lower.max());
+                        rows.doubleColumn("upper").append(u);
+                        rows.doubleColumn("ratio").append(u / lower.max());
+                        rows.doubleColumn("seconds").append(upper == null ? Double.NaN : upper.seconds());
+                        rows.doubleColumn("lower_seconds").append(lower.seconds());
+                        rows.doubleColumn("domains").append(upper == null ? Double.NaN : upper.domains());
+                        rows.stringColumn("complete").append(upper == null ? "" : String.valueOf(upper.complete()));
+                        rows.doubleColumn("radius").append(spec == Spec.MARGIN && upper != null
+                                ? RobustnessRadius.of(margins, upper.perSpec(), eps) : Double.NaN);
+                        for (int s = 0; s < specs.length; s++) {
+                            perOutput.intColumn("point").append(p);
+                            perOutput.doubleColumn("eps").append(eps);
+                            perOutput.stringColumn("method").append(method.toString());
+                            perOutput.stringColumn("function").append(functionName(specs[s]));
+                            perOutput.doubleColumn("lower").append(lower.perSpec()[s]);
+                            perOutput.doubleColumn("upper").append(upper == null ? Double.NaN : upper.perSpec()[s]);
+                        }
+                        if (upper != null) {
+                            line.append(String.format(Locale.ROOT, ", %s %.4g (%.2fs)", method, u, upper.seconds()));
+                        }
+                    }
+                }
+                double elapsed = (System.nanoTime() - begin) / 1e9;
+                double eta = elapsed / (p + 1) * (points.length - p - 1);
+                progress.accept(String.format(Locale.ROOT, "[%d/%d] point %d%s   elapsed %.0fs, eta %.0fs",
+                        p + 1, points.length, p, line, elapsed, eta));
+            }
+        } finally {
+            if (certifier != null) {
+                certifier.close();
+            }
+        }
+        String unsupported = target.unsupported() == null ? null : target.unsupported().getMessage();
+        return new Result(rows, perOutput, summarize(rows), unsupported);
+    }
+
+    /**
+     * Groups the point rows by ε and method.
+     *
+     * @param rows the per-point table
+     * @return n, mean lower/upper, mean and max ratio, mean seconds, completed fraction, mean radius
+     */
+    public static Table summarize(Table rows) {
+        Table summary = Table.create("lipschitz_summary").addColumns(DoubleColumn.create("eps"),
+                StringColumn.create("method"), IntColumn.create("n"), DoubleColumn.create("mean_lower"),
+                DoubleColumn.create("mean_upper"), DoubleColumn.create("mean_ratio"), DoubleColumn.create("max_ratio"),
+                DoubleColumn.create("mean_seconds"), DoubleColumn.create("complete_fraction"),
+                DoubleColumn.create("mean_radius"));
+        List<String> keys = new ArrayList<>();
+        for (int r = 0; r < rows.rowCount(); r++) {
+            String key = rows.doubleColumn("eps").get(r) + "|" + rows.stringColumn("method").get(r);
+            if (!keys.contains(key)) {
+                keys.add(key);
+            }
+        }
+        for (String key : keys) {
+            double eps = Double.parseDouble(key.substring(0, key.indexOf('|')));
+            String method = key.substring(key.indexOf('|') + 1);
+            Table group = rows.where(rows.doubleColumn("eps").isEqualTo(eps).and(rows.stringColumn("method").isEqualTo(method)));
+            summary.doubleColumn("eps").append(eps);
+            summary.stringColumn("method").append(method);
+            summary.intColumn("n").append(group.rowCount());
+            summary.doubleColumn("mean_lower").append(group.doubleColumn("lower").mean());
+            summary.doubleColumn("mean_upper").append(group.doubleColumn("upper").mean());
+            summary.doubleColumn("mean_ratio").append(group.doubleColumn("ratio").mean());
+            summary.doubleColumn("max_ratio").append(group.doubleColumn("ratio").max());
+            summary.doubleColumn("mean_seconds").append(group.doubleColumn("seconds").mean());
+            long complete = group.stringColumn("complete").asList().stream().filter("true"::equals).count();
+            summary.doubleColumn("complete_fraction").append(complete / (double) group.rowCount());
+            summary.doubleColumn("mean_radius").append(group.doubleColumn("radius").mean());
+        }
+        return summary;
+    }
+
+    private static String functionName(double[] spec) {
+        int plus = -1;
+        int minus = -1;
+        for (int i = 0; i < spec.length; i++) {
+            if (spec[i] > 0) {
+                plus = i;
+            } else if (spec[i] < 0) {
+                minus = i;
+            }
+        }
+        return minus < 0 ? "f" + plus : "f" + plus + "-f" + minus;
+    }
+
+    private static double[] margins(double[] out, int predicted) {
+        double[] m = new double[out.length - 1];
+        int row = 0;
+        for (int j = 0; j < out.length; j++) {
+            if (j != predicted) {
+                m[row++] = out[predicted] - out[j];
+            }
+        }
+        return m;
+    }
+
+    private static int argMax(double[] v) {
+        int best = 0;
+        for (int i = 1; i < v.length; i++) {
+            if (v[i] > v[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}

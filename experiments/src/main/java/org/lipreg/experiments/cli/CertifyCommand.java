@@ -1,0 +1,282 @@
+package org.lipreg.experiments.cli;
+
+import org.lipreg.certify.ir.NetworkFiles;
+import org.lipreg.certify.lipschitz.BabSettings;
+import org.lipreg.certify.lipschitz.DerivativeBounds;
+import org.lipreg.certify.lipschitz.InputBox;
+import org.lipreg.certify.lipschitz.LipschitzCertifier;
+import org.lipreg.certify.lipschitz.LowerBoundSearch;
+import org.lipreg.certify.lipschitz.Method;
+import org.lipreg.certify.lipschitz.Monotonicity;
+import org.lipreg.experiments.certify.CertifyOutputs;
+import org.lipreg.experiments.certify.CertifyTarget;
+import org.lipreg.experiments.certify.LipschitzJob;
+import org.lipreg.experiments.certify.MarkdownTables;
+import org.lipreg.experiments.run.RunSetupException;
+import org.lipreg.training.io.AtomicFiles;
+
+import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code lipreg certify}: certificates for trained models. */
+@Command(
+        name = "certify",
+        mixinStandardHelpOptions = true,
+        description = "Certificates for trained models: local Lipschitz constants, monotonicity; IR export.",
+        subcommands = {CertifyCommand.Lipschitz.class, CertifyCommand.Monotonic.class, CertifyCommand.Export.class})
+final class CertifyCommand implements Runnable {
+
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Where the model comes from: a run directory or an exported network. */
+    static final class Source {
+        @Option(names = "--run", paramLabel = "DIR", description = "A finished run directory (its final model and test set).")
+        Path run;
+
+        @Option(names = "--npz", paramLabel = "FILE", description = "An exported network: FILE.npz with FILE.json beside it.")
+        Path npz;
+    }
+
+    /** Options shared by the certify subcommands. */
+    abstract static class Common {
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Source source;
+
+        @Option(names = "--json", paramLabel = "FILE", description = "The architecture file for --npz (default: beside it).")
+        Path json;
+
+        @Option(names = "--points", defaultValue = "20", description = "Points to certify (default ${DEFAULT-VALUE}).")
+        int points;
+
+        @Option(names = "--domain", paramLabel = "MIN,MAX", split = ",",
+                description = "Input domain that clips every box (default: the data range; [0,1] for --npz).")
+        double[] domain;
+
+        @Option(names = "--seed", defaultValue = "0", description = "Seed for sampled points and lower bounds.")
+        long seed;
+
+        @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: RUN/certify or runs/certify-<timestamp>).")
+        Path out;
+
+        CertifyTarget open() throws Exception {
+            if (points < 1) {
+                throw new RunSetupException("--points must be at least 1, got " + points, null);
+            }
+            if (domain != null && (domain.length != 2 || !(domain[0] < domain[1]))) {
+                throw new RunSetupException("--domain needs MIN,MAX with MIN < MAX", null);
+            }
+            if (source.run != null) {
+                if (!Files.isDirectory(source.run)) {
+                    throw new RunSetupException("--run " + source.run + ": no such directory", null);
+                }
+                return CertifyTarget.fromRun(source.run, points, Path.of("").toAbsolutePath(), domain);
+            }
+            try {
+                return CertifyTarget.fromNpz(source.npz, json, points, seed, domain != null ? domain : new double[] {0, 1});
+            } catch (java.io.IOException e) {
+                throw new RunSetupException(e.getMessage(), e);
+            }
+        }
+
+        Path outputDirectory(String what) {
+            if (out != null) {
+                return out;
+            }
+            return source.run != null ? source.run.resolve("certify") : RunDirectories.fresh("certify-" + what);
+        }
+    }
+
+    /** {@code lipreg certify lipschitz}. */
+    @Command(
+            name = "lipschitz",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Certified local l-inf Lipschitz constants (max ||grad f_j||_1 over the box B(x0, eps) clipped",
+                "to the domain) beside sampled lower bounds, per point and method; tables and a plot."
+            })
+    static final class Lipschitz extends Common implements Callable<Integer> {
+
+        @Option(names = "--eps", required = true, split = ",", description = "Box radius (l-inf); a comma list for several.")
+        List<Double> eps;
+
+        @Option(names = "--method", split = ",", defaultValue = "naive,ibp,recurjac,crown,bab",
+                description = "Methods, comma separated: naive, ibp, recurjac, crown, bab (default all).")
+        List<String> methods;
+
+        @Option(names = "--timeout", defaultValue = "60", description = "Branch-and-bound time budget per point and eps, seconds (default 60).")
+        double timeout;
+
+        @Option(names = "--max-domains", defaultValue = "20000", description = "Branch-and-bound domain cap (default 20000).")
+        int maxDomains;
+
+        @Option(names = "--spec", defaultValue = "output",
+                description = "output: bound each f_j; margin: each f_y - f_j, with certified radii (default output).")
+        String specName;
+
+        @Override
+        public Integer call() throws Exception {
+            List<Method> parsed = new ArrayList<>();
+            for (String m : methods) {
+                try {
+                    parsed.add(Method.parse(m));
+                } catch (IllegalArgumentException e) {
+                    throw new RunSetupException("--method: " + e.getMessage(), e);
+                }
+            }
+            for (double e : eps) {
+                if (!(e >= 0)) {
+                    throw new RunSetupException("--eps must be ≥ 0, got " + e, null);
+                }
+            }
+            if (!(timeout > 0) || maxDomains < 1) {
+                throw new RunSetupException("--timeout must be positive and --max-domains at least 1", null);
+            }
+            LipschitzJob.Spec specKind = switch (specName) {
+                case "output" -> LipschitzJob.Spec.OUTPUT;
+                case "margin" -> LipschitzJob.Spec.MARGIN;
+                default -> throw new RunSetupException("--spec must be output or margin, got '" + specName + "'", null);
+            };
+            try (CertifyTarget target = open()) {
+                LipschitzJob job = new LipschitzJob(parsed, eps, specKind, new BabSettings(timeout, maxDomains, 32),
+                        new LowerBoundSearch(64, 4, 40, seed), System.out::println);
+                LipschitzJob.Result result = job.run(target);
+                Path dir = outputDirectory("lipschitz");
+                List<Path> files = CertifyOutputs.writeLipschitz(result, dir);
+                if (source.run != null && result.unsupported() == null) {
+                    CertifyOutputs.writeCertificate(result.summary(), source.run.resolve(CertifyOutputs.CERTIFICATE_FILE));
+                }
+                System.out.println();
+                System.out.print(MarkdownTables.of(result.summary()));
+                System.out.println("wrote " + files.size() + " files to " + dir);
+                if (result.unsupported() != null) {
+                    System.err.println("lipreg: no upper bounds for this model: " + result.unsupported()
+                            + " (the lower bounds were computed)");
+                    return ExitCodes.BAD_INPUT;
+                }
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    /** {@code lipreg certify monotonic}. */
+    @Command(
+            name = "monotonic",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Monotonicity certificates: bounds on every df_j/dx_i over a box prove its sign",
+                "(increasing, decreasing) or leave it unproven. The box is the whole domain unless --eps is given."
+            })
+    static final class Monotonic extends Common implements Callable<Integer> {
+
+        @Option(names = "--eps", description = "Local boxes of this radius around each point instead of the whole domain.")
+        Double eps;
+
+        @Override
+        public Integer call() throws Exception {
+            try (CertifyTarget target = open()) {
+                if (target.network() == null) {
+                    throw new RunSetupException("no monotonicity certificate for this model: "
+                            + target.unsupported().getMessage(), null);
+                }
+                Table table = Table.create("monotonicity").addColumns(IntColumn.create("point"), IntColumn.create("output"),
+                        IntColumn.create("feature"), DoubleColumn.create("lower"), DoubleColumn.create("upper"),
+                        StringColumn.create("verdict"));
+                try (LipschitzCertifier certifier = LipschitzCertifier.of(target.network())) {
+                    double[][] specs = LipschitzCertifier.outputSpecs(target.outputs());
+                    int n = target.network().inputSize();
+                    List<InputBox> boxes = new ArrayList<>();
+                    if (eps == null) {
+                        double[] lo = new double[n];
+                        double[] hi = new double[n];
+                        double[] mid = new double[n];
+                        java.util.Arrays.fill(lo, target.domainMin());
+                        java.util.Arrays.fill(hi, target.domainMax());
+                        java.util.Arrays.fill(mid, (target.domainMin() + target.domainMax()) / 2);
+                        boxes.add(new InputBox(mid, lo, hi));
+                    } else {
+                        for (double[] p : target.points()) {
+                            boxes.add(InputBox.around(p, eps, target.domainMin(), target.domainMax()));
+                        }
+                    }
+                    for (int b = 0; b < boxes.size(); b++) {
+                        DerivativeBounds d = certifier.derivativeBounds(boxes.get(b), specs);
+                        for (int j = 0; j < specs.length; j++) {
+                            for (int i = 0; i < n; i++) {
+                                table.intColumn("point").append(eps == null ? -1 : b);
+                                table.intColumn("output").append(j);
+                                table.intColumn("feature").append(i);
+                                table.doubleColumn("lower").append(d.lower()[j][i]);
+                                table.doubleColumn("upper").append(d.upper()[j][i]);
+                                table.stringColumn("verdict").append(Monotonicity.of(d.lower()[j][i], d.upper()[j][i]).toString());
+                            }
+                        }
+                    }
+                }
+                Table counts = Table.create("monotonicity_summary").addColumns(IntColumn.create("output"),
+                        IntColumn.create("increasing"), IntColumn.create("decreasing"), IntColumn.create("unproven"));
+                for (int j = 0; j < target.outputs(); j++) {
+                    Table rows = table.where(table.intColumn("output").isEqualTo(j));
+                    counts.intColumn("output").append(j);
+                    for (String v : new String[] {"increasing", "decreasing", "unproven"}) {
+                        counts.intColumn(v).append(rows.where(rows.stringColumn("verdict").isEqualTo(v)).rowCount());
+                    }
+                }
+                Path dir = outputDirectory("monotonic");
+                CertifyOutputs.csv(table, dir.resolve("monotonicity.csv"));
+                CertifyOutputs.csv(counts, dir.resolve("monotonicity_summary.csv"));
+                AtomicFiles.writeString(dir.resolve("monotonicity.md"), "# Monotonicity certificates\n\n"
+                        + MarkdownTables.of(counts) + "\n" + MarkdownTables.of(table));
+                System.out.print(MarkdownTables.of(counts));
+                System.out.println("wrote monotonicity.csv, monotonicity_summary.csv and monotonicity.md to " + dir);
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    /** {@code lipreg certify export}. */
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
+            description = "Exports a run's model as the certification IR: BASE.npz (numpy) and BASE.json.")
+    static final class Export implements Callable<Integer> {
+
+        @Option(names = "--run", required = true, paramLabel = "DIR", description = "A finished run directory.")
+        Path run;
+
+        @Option(names = "--out", required = true, paramLabel = "BASE", description = "Output path without extension.")
+        Path out;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!Files.isDirectory(run)) {
+                throw new RunSetupException("--run " + run + ": no such directory", null);
+            }
+            try (CertifyTarget target = CertifyTarget.fromRun(run, 1, Path.of("").toAbsolutePath(), null)) {
+                if (target.network() == null) {
+                    throw new RunSetupException("cannot export: " + target.unsupported().getMessage(), null);
+                }
+                NetworkFiles.write(target.network(), out);
+                System.out.println("wrote " + out + ".npz and " + out + ".json");
+                return ExitCodes.OK;
+            }
+        }
+    }
+}

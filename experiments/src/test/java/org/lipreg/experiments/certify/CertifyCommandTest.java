@@ -1,0 +1,105 @@
+package org.lipreg.experiments.certify;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lipreg.certify.ir.Layer;
+import org.lipreg.certify.ir.Network;
+import org.lipreg.certify.ir.NetworkFiles;
+import org.lipreg.certify.ir.Tensor;
+import org.lipreg.experiments.cli.LipregCli;
+
+import tech.tablesaw.api.Table;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+/** {@code lipreg certify} on exported networks: tables written, bounds ordered, bad input named. */
+class CertifyCommandTest {
+
+    @TempDir Path dir;
+
+    private static Layer.Dense dense(Random random, int in, int out, boolean positive) {
+        double[] w = new double[in * out];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = random.nextGaussian() / Math.sqrt(in);
+            if (positive) {
+                w[i] = Math.abs(w[i]);
+            }
+        }
+        double[] b = new double[out];
+        for (int i = 0; i < out; i++) {
+            b[i] = 0.1 * random.nextGaussian();
+        }
+        return new Layer.Dense(new Tensor(new int[] {out, in}, w), new Tensor(new int[] {out}, b));
+    }
+
+    private Path export(boolean positive) throws Exception {
+        Random random = new Random(4);
+        Network network = new Network(new int[] {6}, List.of(dense(random, 6, 10, positive), new Layer.Relu(0),
+                dense(random, 10, 10, positive), new Layer.Relu(0), dense(random, 10, 3, positive)));
+        Path base = dir.resolve(positive ? "positive" : "net");
+        NetworkFiles.write(network, base);
+        return dir.resolve(base.getFileName() + ".npz");
+    }
+
+    private static int run(StringWriter err, String... args) {
+        return LipregCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
+    }
+
+    @Test
+    void lipschitzWritesTablesWithSoundOrderedBounds() throws Exception {
+        Path npz = export(false);
+        Path out = dir.resolve("out");
+        StringWriter err = new StringWriter();
+        int code = run(err, "certify", "lipschitz", "--npz", npz.toString(), "--eps", "0.05,0.2", "--points", "3",
+                "--method", "naive,ibp,crown,bab", "--timeout", "1", "--spec", "margin", "--out", out.toString());
+        assertEquals(0, code, err.toString());
+        for (String f : List.of("points.csv", "per_output.csv", "summary.csv", "summary.md", "ratio.png")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        Table points = Table.read().csv(out.resolve("points.csv").toFile());
+        assertEquals(3 * 2 * 4, points.rowCount());
+        for (int r = 0; r < points.rowCount(); r++) {
+            double lower = points.doubleColumn("lower").get(r);
+            double upper = points.doubleColumn("upper").get(r);
+            assertTrue(upper >= lower * (1 - 1e-9), "row " + r + ": upper " + upper + " < lower " + lower);
+            if (!"naive".equals(points.stringColumn("method").get(r))) {
+                assertTrue(points.doubleColumn("radius").get(r) >= 0);
+            }
+        }
+    }
+
+    @Test
+    void monotonicProvesAPositiveNetworkIncreasing() throws Exception {
+        Path npz = export(true);
+        Path out = dir.resolve("mono");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "certify", "monotonic", "--npz", npz.toString(), "--out", out.toString()), err.toString());
+        Table table = Table.read().csv(out.resolve("monotonicity.csv").toFile());
+        assertEquals(3 * 6, table.rowCount());
+        assertTrue(table.stringColumn("verdict").asList().stream().allMatch("increasing"::equals));
+    }
+
+    @Test
+    void badInputIsNamedWithExitTwo() throws Exception {
+        Path npz = export(false);
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(err, "certify", "lipschitz", "--npz", npz.toString(), "--eps", "0.1", "--method", "exact"));
+        assertTrue(err.toString().contains("--method") && err.toString().contains("exact"), err.toString());
+        StringWriter missing = new StringWriter();
+        assertEquals(2, run(missing, "certify", "lipschitz", "--npz", dir.resolve("nope.npz").toString(), "--eps", "0.1"));
+        assertTrue(missing.toString().contains("nope.npz"), missing.toString());
+        StringWriter domain = new StringWriter();
+        assertEquals(2, run(domain, "certify", "lipschitz", "--npz", npz.toString(), "--eps", "0.1", "--domain", "1,0"));
+        assertTrue(domain.toString().contains("--domain"), domain.toString());
+        assertFalse(Files.exists(dir.resolve("runs")));
+    }
+}
