@@ -66,6 +66,7 @@ final class BranchAndBound {
     LipschitzBound run(InputBox box, double[][] specs, double[] start, BabSettings settings) {
         long begin = System.nanoTime();
         double[] leafMax = new double[specs.length];
+        double[][] witnesses = new double[specs.length][];
         java.util.Arrays.fill(leafMax, Double.NEGATIVE_INFINITY);
         PriorityQueue<Domain> open = new PriorityQueue<>((a, b) -> Double.compare(b.bound, a.bound));
         List<Domain> roots = new ArrayList<>();
@@ -87,8 +88,10 @@ final class BranchAndBound {
                     continue; // empty domain
                 }
                 if (d.branch == null) {
-                    if (leafFeasible(box, d)) {
-                        leafMax[d.spec] = Math.max(leafMax[d.spec], d.bound);
+                    double[] witness = leafWitness(box, d);
+                    if (witness != null && d.bound > leafMax[d.spec]) {
+                        leafMax[d.spec] = d.bound;
+                        witnesses[d.spec] = witness;
                     }
                 } else {
                     open.add(d);
@@ -135,7 +138,7 @@ final class BranchAndBound {
                 perSpec[s] = 0; // every domain was empty: no gradient in the box (cannot happen for a real box)
             }
         }
-        return new LipschitzBound(Method.BAB, perSpec, (System.nanoTime() - begin) / 1e9, evaluated, complete);
+        return new LipschitzBound(Method.BAB, perSpec, (System.nanoTime() - begin) / 1e9, evaluated, complete, witnesses);
     }
 
     private static double max(double[] values) {
@@ -146,12 +149,12 @@ final class BranchAndBound {
         return m;
     }
 
-    private boolean leafFeasible(InputBox box, Domain d) {
+    private double[] leafWitness(InputBox box, Domain d) {
         Map<Integer, double[]> states = new HashMap<>();
         for (int k = 0; k < activations.size(); k++) {
             states.put(activations.get(k), d.states[k]);
         }
-        return RegionFeasibility.feasible(graph, box, states, manager);
+        return RegionFeasibility.witness(graph, box, states, manager);
     }
 
     /** Bounds a batch of domains; sets bound (−∞ when empty), states and the next branch. */

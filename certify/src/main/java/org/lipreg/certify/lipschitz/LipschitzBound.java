@@ -10,8 +10,24 @@ package org.lipreg.certify.lipschitz;
  * @param domains branch-and-bound domains evaluated (1 per spec row otherwise)
  * @param complete true when branch-and-bound closed every domain, so the value is exact up to
  *     the relaxation of leaves (always true for the other methods, which have no budget)
+ * @param witnesses per spec row, a point inside the activation region where branch-and-bound
+ *     found its largest exact leaf, or null: evaluating the gradient there gives a lower bound
  */
-public record LipschitzBound(Method method, double[] perSpec, double seconds, long domains, boolean complete) {
+public record LipschitzBound(Method method, double[] perSpec, double seconds, long domains, boolean complete,
+        double[][] witnesses) {
+
+    /**
+     * A bound without witnesses.
+     *
+     * @param method how it was computed
+     * @param perSpec the bound for each spec row
+     * @param seconds wall time
+     * @param domains domains evaluated
+     * @param complete whether branch-and-bound finished
+     */
+    public LipschitzBound(Method method, double[] perSpec, double seconds, long domains, boolean complete) {
+        this(method, perSpec, seconds, domains, complete, new double[perSpec.length][]);
+    }
 
     /**
      * Returns the bound reduced over spec rows.

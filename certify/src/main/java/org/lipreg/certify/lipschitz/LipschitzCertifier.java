@@ -135,7 +135,7 @@ public final class LipschitzCertifier implements AutoCloseable {
             return new LipschitzBound(method, perSpec, seconds(begin), specs.length, true);
         }
         LipschitzBound bab = new BranchAndBound(graph, manager).run(box, specs, perSpec, settings);
-        return new LipschitzBound(Method.BAB, bab.perSpec(), seconds(begin), bab.domains(), bab.complete());
+        return new LipschitzBound(Method.BAB, bab.perSpec(), seconds(begin), bab.domains(), bab.complete(), bab.witnesses());
     }
 
     /**

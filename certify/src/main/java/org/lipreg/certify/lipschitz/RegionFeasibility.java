@@ -43,9 +43,11 @@ final class RegionFeasibility {
      * @param box the input box
      * @param states per activation node, one state per neuron: +1 active, −1 inactive
      * @param manager for scratch arrays
-     * @return false only when the region is provably empty
+     * @return null only when the region is provably empty; otherwise a point of the box that
+     *     maximizes the smallest normalized distance to the region's half-spaces (inside the
+     *     region when the region has an interior)
      */
-    static boolean feasible(Graph graph, InputBox box, Map<Integer, double[]> states, NDManager manager) {
+    static double[] witness(Graph graph, InputBox box, Map<Integer, double[]> states, NDManager manager) {
         List<double[]> rows = new ArrayList<>();
         List<Double> offsets = new ArrayList<>();
         List<Double> signs = new ArrayList<>();
@@ -89,40 +91,56 @@ final class RegionFeasibility {
                 }
             }
         }
-        // Variables t = x − lower ≥ 0, t ≤ upper − lower.
+        // Variables (t, s): x = lower + t with 0 ≤ t ≤ upper − lower, and s ≥ 0 the margin by
+        // which every half-space holds (scaled by its row norm); maximizing s finds an interior
+        // point when there is one, and s = 0 is feasible exactly when the closed region is.
         double[] lo = box.lower();
         double[] hi = box.upper();
+        int vars = n0 + 1;
         List<LinearConstraint> constraints = new ArrayList<>();
         for (int i = 0; i < n0; i++) {
-            double[] e = new double[n0];
+            double[] e = new double[vars];
             e[i] = 1;
             constraints.add(new LinearConstraint(e, Relationship.LEQ, hi[i] - lo[i]));
         }
+        double[] sCap = new double[vars];
+        sCap[n0] = 1;
+        constraints.add(new LinearConstraint(sCap, Relationship.LEQ, 1));
         for (int r = 0; r < rows.size(); r++) {
             double[] row = rows.get(r);
             double shift = offsets.get(r);
+            double scale = 0;
             for (int i = 0; i < n0; i++) {
                 shift += row[i] * lo[i];
-            }
-            double scale = 0;
-            for (double v : row) {
-                scale += Math.abs(v);
+                scale += Math.abs(row[i]);
             }
             double slack = SLACK * (1 + scale + Math.abs(shift));
-            if (signs.get(r) > 0) { // row·t + shift ≥ −slack
-                constraints.add(new LinearConstraint(row, Relationship.GEQ, -shift - slack));
-            } else {
-                constraints.add(new LinearConstraint(row, Relationship.LEQ, -shift + slack));
+            double[] coefficients = new double[vars];
+            if (signs.get(r) > 0) { // row·t + shift ≥ s·scale − slack
+                System.arraycopy(row, 0, coefficients, 0, n0);
+            } else { // −(row·t + shift) ≥ s·scale − slack
+                for (int i = 0; i < n0; i++) {
+                    coefficients[i] = -row[i];
+                }
+                shift = -shift;
             }
+            coefficients[n0] = -scale;
+            constraints.add(new LinearConstraint(coefficients, Relationship.GEQ, -shift - slack));
         }
         try {
-            new SimplexSolver().optimize(new MaxIter(10_000), new LinearObjectiveFunction(new double[n0], 0),
-                    new LinearConstraintSet(constraints), GoalType.MINIMIZE, new NonNegativeConstraint(true));
-            return true;
+            double[] objective = new double[vars];
+            objective[n0] = 1;
+            double[] t = new SimplexSolver().optimize(new MaxIter(10_000), new LinearObjectiveFunction(objective, 0),
+                    new LinearConstraintSet(constraints), GoalType.MAXIMIZE, new NonNegativeConstraint(true)).getPoint();
+            double[] x = new double[n0];
+            for (int i = 0; i < n0; i++) {
+                x[i] = Math.max(lo[i], Math.min(hi[i], lo[i] + t[i]));
+            }
+            return x;
         } catch (NoFeasibleSolutionException e) {
-            return false;
+            return null;
         } catch (TooManyIterationsException e) {
-            return true; // undecided: keep the domain
+            return box.center(); // undecided: keep the domain
         }
     }
 }

@@ -46,6 +46,9 @@ class BranchAndBoundExactnessTest {
                 LipschitzBound bab = certifier.bound(box, specs, Method.BAB, new BabSettings(60, 1_000_000, 8));
                 assertTrue(bab.complete(), "trial " + trial + ": bab did not finish");
                 assertEquals(exact, bab.max(), 1e-4 * exact, "trial " + trial);
+                // The witness lies inside the maximizing region: its gradient attains the maximum.
+                double[] g = new GraphOracle(certifier.graph()).gradients(new double[][] {bab.witnesses()[0]}, specs)[0];
+                assertEquals(exact, Math.abs(g[0]) + Math.abs(g[1]), 1e-6 * exact, "trial " + trial + " witness");
                 double crown = certifier.bound(box, specs, Method.CROWN).max();
                 branched |= crown > exact * 1.01 && bab.domains() > 1;
                 assertTrue(crown >= exact - 1e-9, "crown " + crown + " below the exact " + exact);

@@ -53,6 +53,10 @@ final class CertifyCommand implements Runnable {
 
         @Option(names = "--npz", paramLabel = "FILE", description = "An exported network: FILE.npz with FILE.json beside it.")
         Path npz;
+
+        @Option(names = "--sweep", paramLabel = "DIR",
+                description = "Every finished run of a sweep (lipschitz only); then 'lipreg report DIR' shows the figures.")
+        Path sweep;
     }
 
     /** Options shared by the certify subcommands. */
@@ -82,6 +86,9 @@ final class CertifyCommand implements Runnable {
             }
             if (domain != null && (domain.length != 2 || !(domain[0] < domain[1]))) {
                 throw new RunSetupException("--domain needs MIN,MAX with MIN < MAX", null);
+            }
+            if (source.sweep != null) {
+                throw new RunSetupException("--sweep is only for 'certify lipschitz'", null);
             }
             if (source.run != null) {
                 if (!Files.isDirectory(source.run)) {
@@ -154,6 +161,9 @@ final class CertifyCommand implements Runnable {
                 case "margin" -> LipschitzJob.Spec.MARGIN;
                 default -> throw new RunSetupException("--spec must be output or margin, got '" + specName + "'", null);
             };
+            if (source.sweep != null) {
+                return certifySweep(parsed, specKind);
+            }
             try (CertifyTarget target = open()) {
                 LipschitzJob job = new LipschitzJob(parsed, eps, specKind, new BabSettings(timeout, maxDomains, 32),
                         new LowerBoundSearch(64, 4, 40, seed), System.out::println);
@@ -173,6 +183,38 @@ final class CertifyCommand implements Runnable {
                 }
                 return ExitCodes.OK;
             }
+        }
+
+        private int certifySweep(List<Method> parsed, LipschitzJob.Spec specKind) throws Exception {
+            com.fasterxml.jackson.databind.JsonNode plan;
+            try {
+                plan = org.lipreg.experiments.sweep.SweepRunner.readPlan(source.sweep);
+            } catch (java.io.IOException e) {
+                throw new RunSetupException("--sweep " + source.sweep + ": " + e.getMessage(), e);
+            }
+            int done = 0;
+            for (com.fasterxml.jackson.databind.JsonNode r : plan.path("runs")) {
+                Path runDir = source.sweep.resolve(r.path("name").asText());
+                if (!Files.isRegularFile(runDir.resolve("summary.json")) || !Files.isDirectory(runDir.resolve("model"))) {
+                    System.out.println("skipping " + runDir.getFileName() + " (not finished)");
+                    continue;
+                }
+                System.out.println("== " + runDir.getFileName());
+                try (CertifyTarget target = CertifyTarget.fromRun(runDir, points, Path.of("").toAbsolutePath(), domain)) {
+                    LipschitzJob.Result result = new LipschitzJob(parsed, eps, specKind,
+                            new BabSettings(timeout, maxDomains, 32), new LowerBoundSearch(64, 4, 40, seed),
+                            System.out::println).run(target);
+                    CertifyOutputs.writeLipschitz(result, runDir.resolve("certify"));
+                    if (result.unsupported() == null) {
+                        CertifyOutputs.writeCertificate(result.summary(), runDir.resolve(CertifyOutputs.CERTIFICATE_FILE));
+                        done++;
+                    } else {
+                        System.err.println("lipreg: " + runDir.getFileName() + ": no upper bounds: " + result.unsupported());
+                    }
+                }
+            }
+            System.out.println("certified " + done + " runs; 'lipreg report " + source.sweep + "' adds their figures to the report");
+            return ExitCodes.OK;
         }
     }
 

@@ -96,6 +96,19 @@ public final class SweepReport {
         plan.path("axes").forEach(a -> axes.add(a.asText()));
         List<String> metrics = new ArrayList<>();
         plan.path("metrics").forEach(m -> metrics.add(m.asText()));
+        // Certified figures (lipreg certify lipschitz --sweep) join the metrics of every run.
+        Map<String, Map<String, Double>> certificates = new LinkedHashMap<>();
+        java.util.TreeSet<String> certified = new java.util.TreeSet<>();
+        for (JsonNode r : plan.path("runs")) {
+            Map<String, Double> values = certificate(sweepDir.resolve(r.path("name").asText()));
+            certificates.put(r.path("name").asText(), values);
+            certified.addAll(values.keySet());
+        }
+        for (String key : certified) {
+            if (!metrics.contains(key)) {
+                metrics.add(key);
+            }
+        }
         boolean hasVariants = plan.path("hasVariants").asBoolean();
 
         Table runs = Table.create("runs").addColumns(StringColumn.create("run"));
@@ -130,7 +143,13 @@ public final class SweepReport {
             String status = status(dir);
             runs.stringColumn("status").append(status);
             Table metricsTable = readMetrics(dir);
+            Map<String, Double> certificate = certificates.getOrDefault(name, Map.of());
             for (String m : metrics) {
+                if (certificate.containsKey(m)) {
+                    runs.doubleColumn("final_" + m).append(certificate.get(m));
+                    runs.doubleColumn("best_" + m).append(certificate.get(m));
+                    continue;
+                }
                 boolean has = metricsTable != null && metricsTable.columnNames().contains(m);
                 DoubleColumn col = has ? metricsTable.numberColumn(m).asDoubleColumn() : null;
                 runs.doubleColumn("final_" + m).append(has && col.size() > 0 ? col.get(col.size() - 1) : Double.NaN);
@@ -148,6 +167,21 @@ public final class SweepReport {
         }
         Table summary = summarize(runs, groupColumns, metrics);
         return new SweepReport(runs, summary, groupColumns, metrics, curves);
+    }
+
+    /** Reads a run's certified figures, empty when it has none. */
+    private static Map<String, Double> certificate(Path runDir) throws IOException {
+        Path file = runDir.resolve(org.lipreg.experiments.certify.CertifyOutputs.CERTIFICATE_FILE);
+        Map<String, Double> values = new LinkedHashMap<>();
+        if (java.nio.file.Files.isRegularFile(file)) {
+            JsonNode root = new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+            root.fields().forEachRemaining(e -> {
+                if (e.getValue().isNumber()) {
+                    values.put(e.getKey(), e.getValue().asDouble());
+                }
+            });
+        }
+        return values;
     }
 
     /** Groups finished runs over seeds: mean, sample std and count of each final metric. */
@@ -173,7 +207,8 @@ public final class SweepReport {
                     .filter(i -> runs.stringColumn("status").get(i).equals("finished")).toList();
             for (String m : metrics) {
                 DoubleColumn values = runs.doubleColumn("final_" + m);
-                double[] v = finished.stream().mapToDouble(values::get).toArray();
+                // A run without the figure (e.g. not certified) does not count toward its mean.
+                double[] v = finished.stream().mapToDouble(values::getDouble).filter(d -> !Double.isNaN(d)).toArray();
                 summary.doubleColumn(m + "_mean").append(mean(v));
                 summary.doubleColumn(m + "_std").append(std(v));
             }

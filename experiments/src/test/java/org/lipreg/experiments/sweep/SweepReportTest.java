@@ -93,4 +93,24 @@ class SweepReportTest {
         IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class, () -> SweepReport.read(dir));
         assertEquals(dir + ": not a sweep directory (no sweep.json)", e.getMessage());
     }
+
+    @Test
+    void certifiedFiguresJoinTheMetrics() throws IOException {
+        plan();
+        run("a_seed-1", "a", "1", new double[] {0.9}, "finished");
+        run("a_seed-2", "a", "2", new double[] {0.8}, "finished");
+        run("a_seed-3", "a", "3", new double[] {0.85}, "finished");
+        run("b_seed-1", "b", "1", new double[] {0.7}, "finished");
+        run("b_seed-2", "b", "2", new double[] {0.6}, "finished");
+        Files.writeString(dir.resolve("a_seed-1/certificate.json"), "{\"lipschitz_crown_eps0.01_mean_upper\": 10.0}");
+        Files.writeString(dir.resolve("a_seed-2/certificate.json"), "{\"lipschitz_crown_eps0.01_mean_upper\": 14.0}");
+        SweepReport report = SweepReport.read(dir);
+        assertEquals(10.0, report.runs().doubleColumn("final_lipschitz_crown_eps0.01_mean_upper").get(0), 0);
+        assertEquals(true, Double.isNaN(report.runs().doubleColumn("final_lipschitz_crown_eps0.01_mean_upper").getDouble(2)));
+        // Group a: two of its three runs are certified; the mean is over those two.
+        assertEquals(12.0, report.summary().doubleColumn("lipschitz_crown_eps0.01_mean_upper_mean").get(0), 1e-12);
+        assertEquals(true, Double.isNaN(report.summary().doubleColumn("lipschitz_crown_eps0.01_mean_upper_mean").getDouble(1)));
+        report.write(dir);
+        assertEquals(true, Files.isRegularFile(dir.resolve("bar_lipschitz_crown_eps0.01_mean_upper.png")));
+    }
 }
