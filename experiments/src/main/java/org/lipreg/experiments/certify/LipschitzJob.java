@@ -96,10 +96,21 @@ public final class LipschitzJob {
                         : LipschitzCertifier.outputSpecs(out.length);
                 double[] margins = margins(out, predicted);
                 StringBuilder line = new StringBuilder();
+                // Boxes around one point grow with ε, so a gradient found in a smaller box is a
+                // lower bound for every larger one.
+                double[] carried = new double[specs.length];
+                double previous = Double.NEGATIVE_INFINITY;
                 for (double eps : epsilons) {
+                    if (eps < previous) {
+                        carried = new double[specs.length];
+                    }
+                    previous = eps;
                     InputBox box = InputBox.around(x0, eps, target.domainMin(), target.domainMax());
                     LowerBound sampled = search.search(oracle, box, specs);
                     double[] lowerPerSpec = sampled.perSpec().clone();
+                    for (int s = 0; s < specs.length; s++) {
+                        lowerPerSpec[s] = Math.max(lowerPerSpec[s], carried[s]);
+                    }
                     List<LipschitzBound> uppers = new ArrayList<>();
                     for (Method method : methods) {
                         LipschitzBound upper = certifier == null ? null : certifier.bound(box, specs, method, bab);
@@ -109,6 +120,7 @@ public final class LipschitzJob {
                         }
                     }
                     double lower = max(lowerPerSpec);
+                    carried = lowerPerSpec.clone();
                     line.append(String.format(Locale.ROOT, " eps %.3g: lower %.4g", eps, lower));
                     for (int k = 0; k < methods.size(); k++) {
                         Method method = methods.get(k);
