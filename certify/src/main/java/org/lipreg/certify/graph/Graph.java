@@ -18,14 +18,21 @@ public final class Graph implements AutoCloseable {
     private final NDManager manager;
     private final List<Node> nodes;
     private final List<List<Integer>> consumers;
+    // Interval arithmetic splits every weight by sign, every bound computation: split once.
+    private final java.util.Map<Integer, NDArray> positiveParts = new java.util.HashMap<>();
+    private final java.util.Map<Integer, NDArray> negativeParts = new java.util.HashMap<>();
 
     Graph(NDManager manager, List<Node> nodes) {
         this.manager = manager;
         this.nodes = List.copyOf(nodes);
         // The graph outlives any scope it was built in.
-        for (Node node : nodes) {
-            if (node instanceof Node.Affine a) {
-                NDScope.unregister(a.weight(), a.bias());
+        for (int i = 0; i < nodes.size(); i++) {
+            if (nodes.get(i) instanceof Node.Affine a) {
+                NDArray positive = a.weight().maximum(0);
+                NDArray negative = a.weight().minimum(0);
+                NDScope.unregister(a.weight(), a.bias(), positive, negative);
+                positiveParts.put(i, positive);
+                negativeParts.put(i, negative);
             }
         }
         List<List<Integer>> c = new ArrayList<>();
@@ -132,6 +139,26 @@ public final class Graph implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /**
+     * Returns {@code max(W, 0)} of affine node {@code i}.
+     *
+     * @param i an affine node
+     * @return the positive part of its weight
+     */
+    public NDArray positivePart(int i) {
+        return positiveParts.get(i);
+    }
+
+    /**
+     * Returns {@code min(W, 0)} of affine node {@code i}.
+     *
+     * @param i an affine node
+     * @return the negative part of its weight
+     */
+    public NDArray negativePart(int i) {
+        return negativeParts.get(i);
     }
 
     /**

@@ -129,6 +129,20 @@ public final class Lowering {
         return in.clone(); // Relu
     }
 
+    /**
+     * Returns a network's output shape (one example).
+     *
+     * @param network the network
+     * @return the shape after its last layer
+     */
+    public static int[] outputShape(Network network) {
+        int[] shape = network.inputShape();
+        for (Layer layer : network.layers()) {
+            shape = outputShape(layer, shape);
+        }
+        return shape;
+    }
+
     private static void requireImage(int[] in, String what) {
         if (in.length != 3) {
             throw new IllegalArgumentException(what + " needs a (channels, height, width) input, got " + Arrays.toString(in));

@@ -97,7 +97,7 @@ final class BranchAndBound {
                     open.add(d);
                 }
             }
-            double bestLeaf = max(leafMax);
+            double bestLeaf = java.util.Arrays.stream(leafMax).max().orElse(Double.NEGATIVE_INFINITY);
             if (open.isEmpty() || open.peek().bound <= bestLeaf) {
                 complete = true;
                 break;
@@ -141,14 +141,6 @@ final class BranchAndBound {
         return new LipschitzBound(Method.BAB, perSpec, (System.nanoTime() - begin) / 1e9, evaluated, complete, witnesses);
     }
 
-    private static double max(double[] values) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double v : values) {
-            m = Math.max(m, v);
-        }
-        return m;
-    }
-
     private double[] leafWitness(InputBox box, Domain d) {
         Map<Integer, double[]> states = new HashMap<>();
         for (int k = 0; k < activations.size(); k++) {
@@ -171,13 +163,13 @@ final class BranchAndBound {
                 }
                 splits.put(activations.get(k), manager.create(flat, new Shape(count, n)));
             }
-            double[] specFlat = new double[count * graph.outputSize()];
+            double[][] rows = new double[count][];
             for (int d = 0; d < count; d++) {
-                System.arraycopy(specs[batch.get(d).spec], 0, specFlat, d * graph.outputSize(), graph.outputSize());
+                rows[d] = specs[batch.get(d).spec];
             }
-            NDArray spec = manager.create(specFlat, new Shape(count, graph.outputSize()));
+            NDArray spec = manager.create(GraphOracle.flatten(rows), new Shape(count, graph.outputSize()));
             ForwardBounds forward = ForwardBounds.compute(graph, box, splits, count, true, manager);
-            GradientBounds gradient = GradientBounds.compute(graph, forward, splits, spec, GradientMethod.LINEAR);
+            GradientBounds gradient = GradientBounds.compute(graph, forward, spec, GradientMethod.LINEAR);
             double[] bound = gradient.normUpper.toDoubleArray();
             boolean[] feasible = forward.feasible.toBooleanArray();
             double[][][] states = new double[activations.size()][][];
@@ -189,7 +181,7 @@ final class BranchAndBound {
             for (int k = 0; k < activations.size(); k++) {
                 int node = activations.get(k);
                 int n = graph.node(node).size();
-                double[] state = forward.state(node, splits.get(node)).toDoubleArray();
+                double[] state = forward.state(node).toDoubleArray();
                 NDArray hl = gradient.gateLower.get(node);
                 NDArray hu = gradient.gateUpper.get(node);
                 NDArray weight = gradient.gateWeight.get(node);

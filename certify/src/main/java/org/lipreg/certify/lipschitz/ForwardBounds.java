@@ -34,6 +34,7 @@ final class ForwardBounds {
     private final Map<Integer, NDArray> upperSlope = new HashMap<>();
     private final Map<Integer, NDArray> upperIntercept = new HashMap<>();
     private final Map<Integer, NDArray> lowerSlope = new HashMap<>();
+    private final Map<Integer, NDArray> states = new HashMap<>();
 
     private ForwardBounds(Graph graph) {
         this.graph = graph;
@@ -71,9 +72,8 @@ final class ForwardBounds {
         for (int i = 1; i < n; i++) {
             Node node = graph.node(i);
             if (node instanceof Node.Affine a) {
-                NDArray w = a.weight();
-                NDArray pos = w.maximum(0).transpose();
-                NDArray neg = w.minimum(0).transpose();
+                NDArray pos = graph.positivePart(i).transpose();
+                NDArray neg = graph.negativePart(i).transpose();
                 lo[i] = lo[a.input()].matMul(pos).add(hi[a.input()].matMul(neg)).add(a.bias());
                 hi[i] = hi[a.input()].matMul(pos).add(lo[a.input()].matMul(neg)).add(a.bias());
             } else if (node instanceof Node.Sum s) {
@@ -126,6 +126,7 @@ final class ForwardBounds {
         upperSlope.put(i, su);
         upperIntercept.put(i, tu);
         lowerSlope.put(i, sl);
+        states.put(i, NDArrays.where(active, one, NDArrays.where(inactive, one.neg(), l.zerosLike())));
     }
 
     /** CROWN: lower and upper bounds of node p, by backward propagation to the input box. */
@@ -181,23 +182,13 @@ final class ForwardBounds {
     }
 
     /**
-     * Returns the forward state of activation {@code i} per domain: +1 active (identity),
-     * −1 inactive (the negative slope), 0 unstable (the Clarke interval).
+     * Returns the forward state of activation {@code i} per domain, splits included: +1 active
+     * (identity), −1 inactive (the negative slope), 0 unstable (the Clarke interval).
      *
      * @param i the activation node
-     * @param split its splits {@code (D, n)}, or null
      * @return the states {@code (D, n)}, float64
      */
-    NDArray state(int i, NDArray split) {
-        NDArray l = lower.get(i);
-        NDArray u = upper.get(i);
-        NDArray active = l.gt(0);
-        NDArray inactive = u.lt(0);
-        if (split != null) {
-            active = active.logicalOr(split.gt(0));
-            inactive = inactive.logicalOr(split.lt(0));
-        }
-        NDArray one = l.onesLike();
-        return NDArrays.where(active, one, NDArrays.where(inactive, one.neg(), l.zerosLike()));
+    NDArray state(int i) {
+        return states.get(i);
     }
 }

@@ -57,24 +57,22 @@ final class GradientBounds {
      * Computes the bounds.
      *
      * @param graph the network
-     * @param forward the forward bounds of D domains
-     * @param splits the domains' splits (may be empty)
+     * @param forward the forward bounds of D domains, splits included
      * @param spec {@code (B, outputs)}, B a multiple of D
      * @param method the gradient-graph method
      * @return the bounds
      */
-    static GradientBounds compute(Graph graph, ForwardBounds forward, Map<Integer, NDArray> splits, NDArray spec,
-            GradientMethod method) {
+    static GradientBounds compute(Graph graph, ForwardBounds forward, NDArray spec, GradientMethod method) {
         GradientBounds g = new GradientBounds(graph, method, spec);
-        g.run(forward, splits);
+        g.run(forward);
         return g;
     }
 
-    private void run(ForwardBounds forward, Map<Integer, NDArray> splits) {
+    private void run(ForwardBounds forward) {
         long rows = spec.getShape().get(0);
         int n = graph.nodes().size();
         for (int k : graph.activations()) {
-            NDArray state = forward.state(k, splits.get(k));
+            NDArray state = forward.state(k);
             long domains = state.getShape().get(0);
             if (rows % domains != 0) {
                 throw new IllegalArgumentException("rows " + rows + " is not a multiple of domains " + domains);
@@ -132,9 +130,9 @@ final class GradientBounds {
             NDArray cl;
             NDArray cu;
             Node node = graph.node(c);
-            if (node instanceof Node.Affine a) {
-                NDArray pos = a.weight().maximum(0);
-                NDArray neg = a.weight().minimum(0);
+            if (node instanceof Node.Affine) {
+                NDArray pos = graph.positivePart(c);
+                NDArray neg = graph.negativePart(c);
                 cl = lo[c].matMul(pos).add(hi[c].matMul(neg));
                 cu = hi[c].matMul(pos).add(lo[c].matMul(neg));
             } else if (node instanceof Node.Activation) {

@@ -35,10 +35,6 @@ public record LipschitzBound(Method method, double[] perSpec, double seconds, lo
      * @return {@code max_j perSpec[j]}
      */
     public double max() {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double v : perSpec) {
-            m = Math.max(m, v);
-        }
-        return m;
+        return java.util.Arrays.stream(perSpec).max().orElse(Double.NEGATIVE_INFINITY);
     }
 }

@@ -10,7 +10,6 @@ import org.lipreg.certify.graph.Lowering;
 import org.lipreg.certify.ir.Network;
 
 import java.util.Collections;
-import java.util.Map;
 
 /**
  * Certified upper bounds on the local ℓ∞ Lipschitz constant of a network: for each spec row c,
@@ -126,10 +125,7 @@ public final class LipschitzCertifier implements AutoCloseable {
                 case RECURJAC -> GradientMethod.RECURJAC;
                 default -> GradientMethod.LINEAR;
             };
-            Map<Integer, NDArray> none = Collections.emptyMap();
-            ForwardBounds forward = ForwardBounds.compute(graph, box, none, 1, crown, manager);
-            GradientBounds gradient = GradientBounds.compute(graph, forward, none, specArray(specs), gradientMethod);
-            perSpec = gradient.normUpper.toDoubleArray();
+            perSpec = unsplit(box, specs, crown, gradientMethod).normUpper.toDoubleArray();
         }
         if (method != Method.BAB) {
             return new LipschitzBound(method, perSpec, seconds(begin), specs.length, true);
@@ -150,9 +146,7 @@ public final class LipschitzCertifier implements AutoCloseable {
         check(box, specs);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            Map<Integer, NDArray> none = Collections.emptyMap();
-            ForwardBounds forward = ForwardBounds.compute(graph, box, none, 1, true, manager);
-            GradientBounds gradient = GradientBounds.compute(graph, forward, none, specArray(specs), GradientMethod.LINEAR);
+            GradientBounds gradient = unsplit(box, specs, true, GradientMethod.LINEAR);
             int n0 = graph.inputSize();
             double[] lo = gradient.inputLower.toDoubleArray();
             double[] hi = gradient.inputUpper.toDoubleArray();
@@ -166,13 +160,11 @@ public final class LipschitzCertifier implements AutoCloseable {
         }
     }
 
-    private NDArray specArray(double[][] specs) {
-        int outputs = graph.outputSize();
-        double[] flat = new double[specs.length * outputs];
-        for (int s = 0; s < specs.length; s++) {
-            System.arraycopy(specs[s], 0, flat, s * outputs, outputs);
-        }
-        return manager.create(flat, new Shape(specs.length, outputs));
+    /** Bounds on the whole box (one domain, no splits); arrays in the caller's scope. */
+    private GradientBounds unsplit(InputBox box, double[][] specs, boolean crown, GradientMethod method) {
+        ForwardBounds forward = ForwardBounds.compute(graph, box, Collections.emptyMap(), 1, crown, manager);
+        NDArray spec = manager.create(GraphOracle.flatten(specs), new Shape(specs.length, graph.outputSize()));
+        return GradientBounds.compute(graph, forward, spec, method);
     }
 
     private void check(InputBox box, double[][] specs) {

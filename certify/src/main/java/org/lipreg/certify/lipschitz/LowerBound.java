@@ -16,10 +16,6 @@ public record LowerBound(double[] perSpec, double seconds, long evaluations) {
      * @return the maximum
      */
     public double max() {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double v : perSpec) {
-            m = Math.max(m, v);
-        }
-        return m;
+        return java.util.Arrays.stream(perSpec).max().orElse(Double.NEGATIVE_INFINITY);
     }
 }

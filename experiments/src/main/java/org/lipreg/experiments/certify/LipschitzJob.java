@@ -119,7 +119,7 @@ public final class LipschitzJob {
                             witnessLowerBounds(oracle, upper, specs, lowerPerSpec);
                         }
                     }
-                    double lower = max(lowerPerSpec);
+                    double lower = java.util.Arrays.stream(lowerPerSpec).max().orElse(Double.NaN);
                     carried = lowerPerSpec.clone();
                     line.append(String.format(Locale.ROOT, " eps %.3g: lower %.4g", eps, lower));
                     for (int k = 0; k < methods.size(); k++) {
@@ -221,14 +221,6 @@ public final class LipschitzJob {
                 lower[s] = Math.max(lower[s], norm);
             }
         }
-    }
-
-    private static double max(double[] values) {
-        double m = Double.NEGATIVE_INFINITY;
-        for (double v : values) {
-            m = Math.max(m, v);
-        }
-        return m;
     }
 
     private static String functionName(double[] spec) {

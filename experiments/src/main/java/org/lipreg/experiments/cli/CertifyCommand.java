@@ -165,9 +165,7 @@ final class CertifyCommand implements Runnable {
                 return certifySweep(parsed, specKind);
             }
             try (CertifyTarget target = open()) {
-                LipschitzJob job = new LipschitzJob(parsed, eps, specKind, new BabSettings(timeout, maxDomains, 32),
-                        new LowerBoundSearch(64, 4, 40, seed), System.out::println);
-                LipschitzJob.Result result = job.run(target);
+                LipschitzJob.Result result = job(parsed, specKind).run(target);
                 Path dir = outputDirectory("lipschitz");
                 List<Path> files = CertifyOutputs.writeLipschitz(result, dir);
                 if (source.run != null && result.unsupported() == null) {
@@ -183,6 +181,11 @@ final class CertifyCommand implements Runnable {
                 }
                 return ExitCodes.OK;
             }
+        }
+
+        private LipschitzJob job(List<Method> parsed, LipschitzJob.Spec specKind) {
+            return new LipschitzJob(parsed, eps, specKind, new BabSettings(timeout, maxDomains, 32),
+                    new LowerBoundSearch(64, 4, 40, seed), System.out::println);
         }
 
         private int certifySweep(List<Method> parsed, LipschitzJob.Spec specKind) throws Exception {
@@ -201,9 +204,7 @@ final class CertifyCommand implements Runnable {
                 }
                 System.out.println("== " + runDir.getFileName());
                 try (CertifyTarget target = CertifyTarget.fromRun(runDir, points, Path.of("").toAbsolutePath(), domain)) {
-                    LipschitzJob.Result result = new LipschitzJob(parsed, eps, specKind,
-                            new BabSettings(timeout, maxDomains, 32), new LowerBoundSearch(64, 4, 40, seed),
-                            System.out::println).run(target);
+                    LipschitzJob.Result result = job(parsed, specKind).run(target);
                     CertifyOutputs.writeLipschitz(result, runDir.resolve("certify"));
                     if (result.unsupported() == null) {
                         CertifyOutputs.writeCertificate(result.summary(), runDir.resolve(CertifyOutputs.CERTIFICATE_FILE));
