@@ -143,6 +143,6 @@ public final class LipschitzBenchmark {
 
     private static double value(Table m, double eps, String method, String column) {
         Table row = m.where(m.doubleColumn("eps").isEqualTo(eps).and(m.stringColumn("method").isEqualTo(method)));
-        return row.rowCount() == 0 ? Double.NaN : row.doubleColumn(column).get(0);
+        return row.rowCount() == 0 ? Double.NaN : row.doubleColumn(column).getDouble(0);
     }
 }

@@ -84,7 +84,8 @@ public final class CertifyOutputs {
             Table group = summary.where(summary.doubleColumn("eps").isEqualTo(eps));
             List<String> methods = group.stringColumn("method").asList();
             List<Double> ratios = new ArrayList<>();
-            for (double r : group.doubleColumn("mean_ratio")) {
+            for (int i = 0; i < group.rowCount(); i++) {
+                double r = group.doubleColumn("mean_ratio").getDouble(i);
                 ratios.add(Double.isFinite(r) && r > 0 ? r : 1.0);
             }
             chart.addSeries(String.format(Locale.ROOT, "eps = %.3g", eps), methods, ratios);
@@ -106,9 +107,9 @@ public final class CertifyOutputs {
         ObjectNode root = mapper.createObjectNode();
         for (int r = 0; r < summary.rowCount(); r++) {
             String prefix = String.format(Locale.ROOT, "lipschitz_%s_eps%s_", summary.stringColumn("method").get(r),
-                    trim(summary.doubleColumn("eps").get(r)));
+                    trim(summary.doubleColumn("eps").getDouble(r)));
             for (String stat : new String[] {"mean_lower", "mean_upper", "mean_ratio", "mean_seconds", "mean_radius"}) {
-                double v = summary.doubleColumn(stat).get(r);
+                double v = summary.doubleColumn(stat).getDouble(r);
                 if (Double.isFinite(v)) {
                     root.put(prefix + stat, v);
                 }

@@ -181,7 +181,7 @@ public final class LipschitzJob {
                 DoubleColumn.create("mean_radius"));
         List<String> keys = new ArrayList<>();
         for (int r = 0; r < rows.rowCount(); r++) {
-            String key = rows.doubleColumn("eps").get(r) + "|" + rows.stringColumn("method").get(r);
+            String key = rows.doubleColumn("eps").getDouble(r) + "|" + rows.stringColumn("method").get(r);
             if (!keys.contains(key)) {
                 keys.add(key);
             }

@@ -71,13 +71,13 @@ final class CertifyStage implements QuickstartStage {
             for (int r = 0; r < s.rowCount(); r++) {
                 String method = s.stringColumn("method").get(r);
                 context.record(name(), method + " margin Lipschitz bound (mean, eps " + EPSILON + ")",
-                        s.doubleColumn("mean_upper").get(r));
-                context.record(name(), method + " upper / sampled lower (mean)", s.doubleColumn("mean_ratio").get(r));
+                        s.doubleColumn("mean_upper").getDouble(r));
+                context.record(name(), method + " upper / sampled lower (mean)", s.doubleColumn("mean_ratio").getDouble(r));
                 if (!"naive".equals(method)) {
-                    context.record(name(), method + " certified l-inf radius (mean)", s.doubleColumn("mean_radius").get(r));
+                    context.record(name(), method + " certified l-inf radius (mean)", s.doubleColumn("mean_radius").getDouble(r));
                 }
             }
-            context.record(name(), "sampled lower bound (mean)", s.doubleColumn("mean_lower").get(0));
+            context.record(name(), "sampled lower bound (mean)", s.doubleColumn("mean_lower").getDouble(0));
         }
     }
 }

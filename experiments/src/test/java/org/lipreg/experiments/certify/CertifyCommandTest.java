@@ -102,4 +102,27 @@ class CertifyCommandTest {
         assertTrue(domain.toString().contains("--domain"), domain.toString());
         assertFalse(Files.exists(dir.resolve("runs")));
     }
+
+    @Test
+    void aTrainedRunIsCertifiedExportedAndGetsItsCertificate() throws Exception {
+        Path config = dir.resolve("tiny.json");
+        Files.writeString(config, "{\"name\": \"tiny\", \"epochs\": 1, \"data\": {\"type\": \"synthetic\", "
+                + "\"trainSize\": 400, \"testSize\": 50, \"batchSize\": 50}, \"model\": {\"preset\": \"mlp\", \"hidden\": [8]}}");
+        Path run = dir.resolve("run");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "train", "--config", config.toString(), "--out", run.toString()), err.toString());
+        // Output specs: the summary has no radius, which must not break the certificate.
+        assertEquals(0, run(err, "certify", "lipschitz", "--run", run.toString(), "--eps", "0.01", "--points", "2",
+                "--method", "naive,crown"), err.toString());
+        String certificate = Files.readString(run.resolve(CertifyOutputs.CERTIFICATE_FILE));
+        assertTrue(certificate.contains("lipschitz_crown_eps0.01_mean_upper"), certificate);
+        assertFalse(certificate.contains("radius"), certificate);
+        Table points = Table.read().csv(run.resolve("certify/points.csv").toFile());
+        for (int r = 0; r < points.rowCount(); r++) {
+            assertTrue(points.doubleColumn("upper").get(r) >= points.doubleColumn("lower").get(r) * (1 - 1e-9));
+        }
+        assertEquals(0, run(err, "certify", "export", "--run", run.toString(), "--out", dir.resolve("tiny").toString()),
+                err.toString());
+        assertTrue(Files.isRegularFile(dir.resolve("tiny.npz")) && Files.isRegularFile(dir.resolve("tiny.json")));
+    }
 }
