@@ -13,10 +13,13 @@ import tech.tablesaw.api.Table;
 import java.awt.Color;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /** Writes certification tables (CSV and Markdown), plots and the run's certificate summary. */
 public final class CertifyOutputs {
@@ -116,18 +119,45 @@ public final class CertifyOutputs {
      * @throws IOException if writing fails
      */
     public static void writeCertificate(Table summary, Path file) throws IOException {
-        ObjectMapper mapper = new ObjectMapper();
-        ObjectNode root = mapper.createObjectNode();
+        Map<String, Double> figures = new LinkedHashMap<>();
         for (int r = 0; r < summary.rowCount(); r++) {
             String prefix = String.format(Locale.ROOT, "lipschitz_%s_eps%s_", summary.stringColumn("method").get(r),
                     trim(summary.doubleColumn("eps").getDouble(r)));
             for (String stat : new String[] {"mean_lower", "mean_upper", "mean_ratio", "mean_seconds", "mean_radius"}) {
-                double v = summary.doubleColumn(stat).getDouble(r);
-                if (Double.isFinite(v)) {
-                    root.put(prefix + stat, v);
-                }
+                figures.put(prefix + stat, summary.doubleColumn(stat).getDouble(r));
             }
         }
+        mergeCertificate(file, "lipschitz_", figures);
+    }
+
+    /**
+     * Replaces one family of figures in a certificate file and keeps the others, so Lipschitz
+     * and smoothing certificates of one run live side by side. Non-finite values are left out.
+     *
+     * @param file the certificate file (created if missing)
+     * @param family the key prefix of the figures being replaced, e.g. "lipschitz_"
+     * @param figures the new figures, every key starting with {@code family}
+     * @throws IOException if the file exists but is not a JSON object, or writing fails
+     */
+    public static void mergeCertificate(Path file, String family, Map<String, Double> figures) throws IOException {
+        ObjectMapper mapper = new ObjectMapper();
+        ObjectNode root = mapper.createObjectNode();
+        if (Files.isRegularFile(file)) {
+            com.fasterxml.jackson.databind.JsonNode old = mapper.readTree(file.toFile());
+            if (old == null || !old.isObject()) {
+                throw new IOException(file + ": not a JSON object");
+            }
+            old.fields().forEachRemaining(e -> {
+                if (!e.getKey().startsWith(family)) {
+                    root.set(e.getKey(), e.getValue());
+                }
+            });
+        }
+        figures.forEach((key, value) -> {
+            if (Double.isFinite(value)) {
+                root.put(key, value);
+            }
+        });
         AtomicFiles.writeString(file, mapper.writerWithDefaultPrettyPrinter().writeValueAsString(root));
     }
 

@@ -35,8 +35,9 @@ import java.util.concurrent.Callable;
 @Command(
         name = "certify",
         mixinStandardHelpOptions = true,
-        description = "Certificates for trained models: local Lipschitz constants, monotonicity; IR export.",
-        subcommands = {CertifyCommand.Lipschitz.class, CertifyCommand.Monotonic.class, CertifyCommand.Export.class})
+        description = "Certificates for trained models: local Lipschitz constants, randomized smoothing, monotonicity; IR export.",
+        subcommands = {CertifyCommand.Lipschitz.class, CertifySmoothCommand.class, CertifyCommand.Monotonic.class,
+            CertifyCommand.Export.class})
 final class CertifyCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

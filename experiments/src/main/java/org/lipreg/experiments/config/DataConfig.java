@@ -3,7 +3,7 @@ package org.lipreg.experiments.config;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** The dataset and how it is batched. */
-@JsonPropertyOrder({"type", "path", "trainSize", "testSize", "batchSize", "noise"})
+@JsonPropertyOrder({"type", "path", "trainSize", "testSize", "batchSize", "noise", "trainingNoise"})
 public final class DataConfig {
 
     /** The allowed values of {@link #type}. */
@@ -37,4 +37,11 @@ public final class DataConfig {
 
     /** For {@code synthetic}: standard deviation of the pixel noise. */
     public double noise = 0.2;
+
+    /**
+     * Standard deviation of Gaussian noise added to every training input (not to test inputs),
+     * in the inputs' units (pixels in [0, 1]); 0 turns it off. Train at the σ you will certify
+     * with randomized smoothing.
+     */
+    public double trainingNoise = 0;
 }

@@ -52,6 +52,9 @@ public final class RunConfigs {
             if (c.data.testSize != null) {
                 atLeast(p, "data.testSize", c.data.testSize, 1);
             }
+            if (!(c.data.trainingNoise >= 0) || Double.isInfinite(c.data.trainingNoise)) {
+                p.add("data.trainingNoise: must be a finite value >= 0 (got " + c.data.trainingNoise + ")");
+            }
             if (!(c.data.noise >= 0 && c.data.noise <= 1)) {
                 p.add("data.noise: must be in [0, 1] (got " + c.data.noise + ")");
             }

@@ -118,6 +118,7 @@ public final class RunExecutor {
                     .setEpochs(config.epochs)
                     .setBatchSize(batch)
                     .optSeed(config.seed)
+                    .optInputNoise(config.data.trainingNoise)
                     .setInputShape(new Shape(batch).addAll(example))
                     .setRunDirectory(runDir)
                     .optProgress(progress)

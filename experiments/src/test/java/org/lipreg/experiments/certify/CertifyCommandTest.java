@@ -107,7 +107,8 @@ class CertifyCommandTest {
     void aTrainedRunIsCertifiedExportedAndGetsItsCertificate() throws Exception {
         Path config = dir.resolve("tiny.json");
         Files.writeString(config, "{\"name\": \"tiny\", \"epochs\": 1, \"data\": {\"type\": \"synthetic\", "
-                + "\"trainSize\": 400, \"testSize\": 50, \"batchSize\": 50}, \"model\": {\"preset\": \"mlp\", \"hidden\": [8]}}");
+                + "\"trainSize\": 400, \"testSize\": 50, \"batchSize\": 50, \"trainingNoise\": 0.1}, "
+                + "\"model\": {\"preset\": \"mlp\", \"hidden\": [8]}}");
         Path run = dir.resolve("run");
         StringWriter err = new StringWriter();
         assertEquals(0, run(err, "train", "--config", config.toString(), "--out", run.toString()), err.toString());
@@ -124,5 +125,30 @@ class CertifyCommandTest {
         assertEquals(0, run(err, "certify", "export", "--run", run.toString(), "--out", dir.resolve("tiny").toString()),
                 err.toString());
         assertTrue(Files.isRegularFile(dir.resolve("tiny.npz")) && Files.isRegularFile(dir.resolve("tiny.json")));
+
+        // Smoothing at the run's training noise (the default σ); its figures join the certificate.
+        assertEquals(0, run(err, "certify", "smooth", "--run", run.toString(), "--method", "cohen,soft", "--points",
+                "5", "--n0", "20", "--n", "300", "--alpha", "0.01"), err.toString());
+        Path smoothing = run.resolve("smoothing");
+        for (String f : List.of("points.csv", "curve.csv", "summary.csv", "summary.md", "certified_accuracy.png")) {
+            assertTrue(Files.isRegularFile(smoothing.resolve(f)), f);
+        }
+        Table log = Table.read().csv(smoothing.resolve("points.csv").toFile());
+        assertEquals(10, log.rowCount());
+        double maxRadius = 0.1 * new org.apache.commons.math3.distribution.NormalDistribution()
+                .inverseCumulativeProbability(Math.pow(0.01, 1.0 / 300));
+        for (int r = 0; r < log.rowCount(); r++) {
+            int predicted = log.intColumn("predicted").getInt(r);
+            assertEquals(predicted == log.intColumn("label").getInt(r), Boolean.parseBoolean(log.column("correct").getString(r)));
+            double radius = log.doubleColumn("radius").getDouble(r);
+            assertTrue(radius >= 0 && radius <= maxRadius + 1e-12, "radius " + radius + " beyond n=300's maximum");
+            assertEquals(predicted == -1, radius == 0);
+        }
+        certificate = Files.readString(run.resolve(CertifyOutputs.CERTIFICATE_FILE));
+        assertTrue(certificate.contains("lipschitz_crown_eps0.01_mean_upper"), certificate);
+        assertTrue(certificate.contains("smoothing_soft_sigma0.1_acc_r0.25"), certificate);
+        StringWriter bad = new StringWriter();
+        assertEquals(2, run(bad, "certify", "smooth", "--run", run.toString(), "--method", "vote"));
+        assertTrue(bad.toString().contains("--method") && bad.toString().contains("vote"), bad.toString());
     }
 }

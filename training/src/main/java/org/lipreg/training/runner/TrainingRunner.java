@@ -23,6 +23,7 @@ import ai.djl.util.Pair;
 import org.lipreg.normalization.hook.StepContext;
 import org.lipreg.normalization.hook.StepHook;
 import org.lipreg.normalization.hook.StepHooks;
+import org.lipreg.training.data.GaussianInputNoise;
 import org.lipreg.training.data.SeededShuffleSampler;
 import org.lipreg.training.optimizer.CheckpointableOptimizer;
 
@@ -75,6 +76,7 @@ public final class TrainingRunner {
     private final TrainingProgress progress;
     private final int keepCheckpoints;
     private final List<EpochMetricsSource> epochSources;
+    private final GaussianInputNoise inputNoise;
 
     private TrainingRunner(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -92,6 +94,7 @@ public final class TrainingRunner {
         this.seed = b.seed;
         this.keepCheckpoints = b.keepCheckpoints;
         this.epochSources = List.copyOf(b.epochSources);
+        this.inputNoise = b.inputNoise;
     }
 
     /**
@@ -218,8 +221,9 @@ public final class TrainingRunner {
             batchIndex++;
             try (Batch b = batch;
                     NDManager stepManager = epochManager.newSubManager()) {
-                StepContext step = new StepContext(stepManager, epoch - 1, batchIndex - 1, globalStep, b.getData());
-                float batchLoss = trainingStep.run(b.getData(), b.getLabels(), step, (labels, predictions) -> {
+                NDList inputs = inputNoise == null ? b.getData() : inputNoise.apply(b.getData(), stepManager);
+                StepContext step = new StepContext(stepManager, epoch - 1, batchIndex - 1, globalStep, inputs);
+                float batchLoss = trainingStep.run(inputs, b.getLabels(), step, (labels, predictions) -> {
                     for (Evaluator e : evaluators) {
                         e.updateAccumulator("train", labels, predictions);
                     }
@@ -427,8 +431,21 @@ public final class TrainingRunner {
         private TrainingProgress progress = TrainingProgress.SILENT;
         private int keepCheckpoints = 2;
         private final List<EpochMetricsSource> epochSources = new ArrayList<>();
+        private GaussianInputNoise inputNoise;
 
         Builder() {}
+
+        /**
+         * Adds Gaussian noise to every training input (not to test inputs), e.g. to train a base
+         * classifier for randomized smoothing.
+         *
+         * @param sigma the noise standard deviation; 0 turns it off
+         * @return this builder
+         */
+        public Builder optInputNoise(double sigma) {
+            this.inputNoise = sigma == 0 ? null : new GaussianInputNoise(sigma);
+            return this;
+        }
 
         /**
          * Adds columns computed at the end of each epoch (e.g. a {@code LipschitzMonitor}).
