@@ -84,6 +84,7 @@ public final class SmoothingOutputs {
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
         chart.getStyler().setYAxisDecimalPattern("0.0#");
+        chart.getStyler().setXAxisDecimalPattern("0.0#");
         Map<String, List<double[]>> series = new LinkedHashMap<>();
         for (int r = 0; r < curve.rowCount(); r++) {
             String name = curve.stringColumn("method").get(r) + ", σ=" + SmoothingJob.trim(curve.doubleColumn("sigma")

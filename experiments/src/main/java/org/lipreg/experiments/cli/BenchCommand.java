@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Benchmarks, reported as tables (and ratios where there is a baseline).",
-        subcommands = {BenchMemoryCommand.class, BenchNormsCommand.class, BenchRegularizersCommand.class, BenchLipschitzCommand.class})
+        subcommands = {BenchMemoryCommand.class, BenchNormsCommand.class, BenchRegularizersCommand.class, BenchLipschitzCommand.class,
+            BenchSmoothingCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

@@ -27,7 +27,7 @@ public final class Quickstart {
             "regularizers=[{type: spectral-penalty, lambda: 0.001}]");
 
     /** The stages, in order. Add a stage here to extend the quickstart. */
-    static final List<QuickstartStage> STAGES = List.of(new TrainStage(), new EvaluateStage(), new CertifyStage());
+    static final List<QuickstartStage> STAGES = List.of(new TrainStage(), new EvaluateStage(), new CertifyStage(), new SmoothingStage());
 
     private final PrintStream out;
 

@@ -42,6 +42,13 @@ class QuickstartTest {
         // DJL accumulates accuracy in float; one example of 500 is 0.002, far above the tolerance.
         assertEquals(trained, value(results, "test accuracy (reloaded model)"), 1e-6,
                 "the model saved in the run directory is the model that was evaluated");
+        // Smoothing stage: the smoothed CNN certifies some test points beyond r = 0.25.
+        for (String method : List.of("cohen", "soft")) {
+            double certified = value(results, method + " certified accuracy at r=0.25 (sigma 0.25, n 500)");
+            assertTrue(certified > 0 && certified <= 1, method + " " + certified);
+            assertTrue(value(results, method + " average certified l2 radius") > 0);
+        }
+        assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("qs/smoothing/certified_accuracy.png")));
         String out = printed.toString(StandardCharsets.UTF_8);
         assertTrue(out.contains("quickstart results"), out);
         assertTrue(out.contains("Run directory: " + dir.resolve("qs").toAbsolutePath()), out);
