@@ -1,0 +1,122 @@
+package org.lipreg.rl.sac;
+
+import java.util.SplittableRandom;
+
+/**
+ * A fixed-capacity ring buffer of transitions, sampled uniformly with replacement. It stores
+ * whether the episode <em>terminated</em> (the next state is absorbing), not whether it was
+ * truncated by a time limit: a truncated transition still bootstraps from the next state.
+ */
+public final class ReplayBuffer {
+
+    private final int capacity;
+    private final int observationSize;
+    private final int actionSize;
+    private final float[] observations;
+    private final float[] actions;
+    private final float[] rewards;
+    private final float[] nextObservations;
+    private final float[] terminals;
+    private int next;
+    private int size;
+
+    /**
+     * Creates an empty buffer.
+     *
+     * @param capacity the number of transitions kept (the oldest are overwritten)
+     * @param observationSize the observation length
+     * @param actionSize the action length
+     */
+    public ReplayBuffer(int capacity, int observationSize, int actionSize) {
+        if (capacity < 1 || observationSize < 1 || actionSize < 1) {
+            throw new IllegalArgumentException("capacity, observation and action sizes must be positive");
+        }
+        this.capacity = capacity;
+        this.observationSize = observationSize;
+        this.actionSize = actionSize;
+        this.observations = new float[capacity * observationSize];
+        this.actions = new float[capacity * actionSize];
+        this.rewards = new float[capacity];
+        this.nextObservations = new float[capacity * observationSize];
+        this.terminals = new float[capacity];
+    }
+
+    /**
+     * Stores a transition.
+     *
+     * @param observation the state acted in
+     * @param action the action taken
+     * @param reward the reward received
+     * @param nextObservation the state reached
+     * @param terminated whether that state ends the episode for good (not a time limit)
+     */
+    public void add(double[] observation, double[] action, double reward, double[] nextObservation,
+            boolean terminated) {
+        if (observation.length != observationSize || nextObservation.length != observationSize
+                || action.length != actionSize) {
+            throw new IllegalArgumentException("transition sizes " + observation.length + "/" + action.length
+                    + "/" + nextObservation.length + " do not match the buffer's " + observationSize + "/"
+                    + actionSize);
+        }
+        copy(observation, observations, next * observationSize);
+        copy(action, actions, next * actionSize);
+        copy(nextObservation, nextObservations, next * observationSize);
+        rewards[next] = (float) reward;
+        terminals[next] = terminated ? 1f : 0f;
+        next = (next + 1) % capacity;
+        size = Math.min(size + 1, capacity);
+    }
+
+    /**
+     * Returns the number of stored transitions.
+     *
+     * @return at most the capacity
+     */
+    public int size() {
+        return size;
+    }
+
+    /**
+     * Draws a batch uniformly with replacement.
+     *
+     * @param batchSize the number of transitions
+     * @param random the generator
+     * @return the batch, row-major
+     */
+    public Batch sample(int batchSize, SplittableRandom random) {
+        if (size == 0) {
+            throw new IllegalStateException("cannot sample an empty replay buffer");
+        }
+        Batch b = new Batch(batchSize, new float[batchSize * observationSize], new float[batchSize * actionSize],
+                new float[batchSize], new float[batchSize * observationSize], new float[batchSize]);
+        for (int i = 0; i < batchSize; i++) {
+            int j = random.nextInt(size);
+            System.arraycopy(observations, j * observationSize, b.observations, i * observationSize, observationSize);
+            System.arraycopy(actions, j * actionSize, b.actions, i * actionSize, actionSize);
+            System.arraycopy(nextObservations, j * observationSize, b.nextObservations, i * observationSize,
+                    observationSize);
+            b.rewards[i] = rewards[j];
+            b.terminals[i] = terminals[j];
+        }
+        return b;
+    }
+
+    private static void copy(double[] from, float[] to, int offset) {
+        for (int i = 0; i < from.length; i++) {
+            to[offset + i] = (float) from[i];
+        }
+    }
+
+    /**
+     * A sampled batch, row-major.
+     *
+     * @param size the number of transitions
+     * @param observations size × observation length
+     * @param actions size × action length
+     * @param rewards size
+     * @param nextObservations size × observation length
+     * @param terminals 1 where the next state is terminal, else 0
+     */
+    public record Batch(int size, float[] observations, float[] actions, float[] rewards, float[] nextObservations,
+            float[] terminals) {}
+}

@@ -1,0 +1,403 @@
+package org.lipreg.rl.sac;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.util.Pair;
+
+import org.lipreg.training.optimizer.AdamOptimizer;
+
+/**
+ * Soft actor-critic (Haarnoja et al. 2018, with the automatic entropy tuning of the 2019
+ * version): a tanh-Gaussian policy, two Q networks with Polyak-averaged targets, and a learned
+ * temperature α whose target entropy is −dim(A).
+ *
+ * <p>One {@link #update} on a batch (s, a, r, s', d):
+ * <pre>
+ * y       = r + γ (1 − d) (min_i Q'_i(s', ã') − α log π(ã'|s')),   ã' ~ π(s')
+ * critic  = ½ Σ_i mean (Q_i(s, a) − y)²
+ * actor   = mean (α log π(ã|s) − min_i Q_i(s, ã)),                  ã ~ π(s), reparameterized
+ * alpha   = −mean (log α · (log π(ã|s) + target entropy))            (log π detached)
+ * Q'_i    ← τ Q_i + (1 − τ) Q'_i
+ * </pre>
+ * Actions are in [−1, 1] inside the agent and scaled to the environment's bounds outside.
+ */
+public final class SacAgent implements AutoCloseable {
+
+    private final NDManager manager;
+    private final int observationSize;
+    private final int actionSize;
+    private final TanhGaussianPolicy policy;
+    private final Block q1;
+    private final Block q2;
+    private final Block q1Target;
+    private final Block q2Target;
+    private final NDArray logAlpha;
+    private final AdamOptimizer actorOptimizer;
+    private final AdamOptimizer criticOptimizer;
+    private final AdamOptimizer alphaOptimizer;
+    private final float gamma;
+    private final float tau;
+    private final float targetEntropy;
+
+    private SacAgent(Builder b) {
+        this.observationSize = b.observationSize;
+        this.actionSize = b.actionSize;
+        this.gamma = (float) b.gamma;
+        this.tau = (float) b.tau;
+        this.targetEntropy = -actionSize;
+        this.manager = NDManager.newBaseManager();
+        Engine.getInstance().setRandomSeed((int) (b.seed & Integer.MAX_VALUE));
+        Shape obs = new Shape(1, observationSize);
+        Shape obsAct = new Shape(1, observationSize + actionSize);
+        Block actor = Mlp.of(b.hidden, 2 * actionSize);
+        actor.initialize(manager, DataType.FLOAT32, obs);
+        this.policy = new TanhGaussianPolicy(actor, actionSize);
+        this.q1 = initialized(b.critic.get(), obsAct);
+        this.q2 = initialized(b.critic.get(), obsAct);
+        this.q1Target = initialized(b.critic.get(), obsAct);
+        this.q2Target = initialized(b.critic.get(), obsAct);
+        copyParameters(q1, q1Target);
+        copyParameters(q2, q2Target);
+        this.logAlpha = manager.create(new float[] {(float) Math.log(b.initialAlpha)});
+        logAlpha.setRequiresGradient(true);
+        this.actorOptimizer = adam(b.actorLearningRate);
+        this.criticOptimizer = adam(b.criticLearningRate);
+        this.alphaOptimizer = adam(b.alphaLearningRate);
+    }
+
+    /**
+     * Starts a builder.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** What one update did, for logs. */
+    public record Losses(double critic, double actor, double alphaLoss, double alpha, double meanQ) {}
+
+    /**
+     * Chooses actions in [−1, 1] for a batch of observations.
+     *
+     * @param observations (B × observationSize), row-major
+     * @param deterministic tanh of the mean (evaluation) instead of a sample
+     * @return (B × actionSize), row-major
+     */
+    public float[] act(float[] observations, boolean deterministic) {
+        try (NDManager m = manager.newSubManager()) {
+            int rows = observations.length / observationSize;
+            NDArray obs = m.create(observations, new Shape(rows, observationSize));
+            ParameterStore store = new ParameterStore(m, false);
+            NDArray action = deterministic ? policy.mean(store, obs) : policy.sample(store, obs, false).action();
+            return action.toFloatArray();
+        }
+    }
+
+    /**
+     * Returns the current temperature.
+     *
+     * @return α
+     */
+    public double alpha() {
+        return Math.exp(logAlpha.getFloat());
+    }
+
+    /**
+     * Returns the critics, for Lipschitz estimates.
+     *
+     * @return the two Q networks
+     */
+    public Block[] critics() {
+        return new Block[] {q1, q2};
+    }
+
+    /**
+     * One gradient step of the critics, the actor and the temperature, then the target update.
+     *
+     * @param batch transitions
+     * @return the losses
+     */
+    public Losses update(ReplayBuffer.Batch batch) {
+        return update(batch, null, null);
+    }
+
+    /**
+     * {@link #update} with given policy noise for the target and the actor step (for tests).
+     *
+     * @param batch transitions
+     * @param targetNoise ξ for ã' (B × actionSize), or null to draw it
+     * @param actorNoise ξ for ã (B × actionSize), or null to draw it
+     * @return the losses
+     */
+    Losses update(ReplayBuffer.Batch batch, float[] targetNoise, float[] actorNoise) {
+        try (NDManager m = manager.newSubManager()) {
+            int n = batch.size();
+            NDArray s = m.create(batch.observations(), new Shape(n, observationSize));
+            NDArray a = m.create(batch.actions(), new Shape(n, actionSize));
+            NDArray r = m.create(batch.rewards(), new Shape(n, 1));
+            NDArray s2 = m.create(batch.nextObservations(), new Shape(n, observationSize));
+            NDArray notDone = m.create(batch.terminals(), new Shape(n, 1)).neg().add(1f);
+            ParameterStore store = new ParameterStore(m, false);
+            float alpha = (float) alpha();
+
+            // Targets outside any gradient collector: no graph is built.
+            TanhGaussianPolicy.Sample next = policy.sample(store, s2, false, noise(m, targetNoise, n));
+            NDArray nextQ = ai.djl.ndarray.NDArrays.minimum(q(q1Target, store, s2, next.action(), false),
+                    q(q2Target, store, s2, next.action(), false));
+            NDArray y = r.add(notDone.mul(gamma).mul(nextQ.sub(next.logProb().mul(alpha))));
+
+            double criticLoss;
+            double meanQ;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray q1Value = q(q1, store, s, a, true);
+                NDArray q2Value = q(q2, store, s, a, true);
+                NDArray loss = q1Value.sub(y).square().mean().add(q2Value.sub(y).square().mean()).mul(0.5f);
+                criticLoss = loss.getFloat();
+                meanQ = q1Value.mean().getFloat();
+                collector.backward(loss);
+            }
+            step(criticOptimizer, q1);
+            step(criticOptimizer, q2);
+
+            double actorLoss;
+            double alphaLoss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                TanhGaussianPolicy.Sample sample = policy.sample(store, s, true, noise(m, actorNoise, n));
+                NDArray q = ai.djl.ndarray.NDArrays.minimum(q(q1, store, s, sample.action(), true),
+                        q(q2, store, s, sample.action(), true));
+                NDArray actor = sample.logProb().mul(alpha).sub(q).mean();
+                // The first operand decides the result's manager: keep it the step's, not log α's.
+                NDArray entropyGap = sample.logProb().stopGradient().add(targetEntropy);
+                NDArray temperature = entropyGap.mul(logAlpha).mean().neg();
+                actorLoss = actor.getFloat();
+                alphaLoss = temperature.getFloat();
+                collector.backward(actor.add(temperature));
+            }
+            step(actorOptimizer, policy.network());
+            zeroGradients(q1);
+            zeroGradients(q2);
+            try (NDArray grad = logAlpha.getGradient()) {
+                alphaOptimizer.update("log_alpha", logAlpha, grad);
+            }
+            polyak(q1, q1Target);
+            polyak(q2, q2Target);
+            return new Losses(criticLoss, actorLoss, alphaLoss, alpha, meanQ);
+        }
+    }
+
+    private NDArray noise(NDManager m, float[] values, int rows) {
+        return values == null ? null : m.create(values, new Shape(rows, actionSize));
+    }
+
+    /**
+     * Returns the actor's policy.
+     *
+     * @return the policy
+     */
+    TanhGaussianPolicy policy() {
+        return policy;
+    }
+
+    /**
+     * Returns the target critics.
+     *
+     * @return Q'_1 and Q'_2
+     */
+    Block[] targetCritics() {
+        return new Block[] {q1Target, q2Target};
+    }
+
+    private static NDArray q(Block critic, ParameterStore store, NDArray s, NDArray a, boolean training) {
+        return critic.forward(store, new NDList(s.concat(a, 1)), training).singletonOrThrow();
+    }
+
+    private static void step(AdamOptimizer optimizer, Block block) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            NDArray weight = p.getValue().getArray();
+            try (NDArray grad = weight.getGradient()) {
+                optimizer.update(p.getValue().getId(), weight, grad);
+            }
+        }
+    }
+
+    private static void zeroGradients(Block block) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            try (NDArray grad = p.getValue().getArray().getGradient()) {
+                grad.subi(grad);
+            }
+        }
+    }
+
+    private void polyak(Block source, Block target) {
+        var from = source.getParameters();
+        var to = target.getParameters();
+        for (int i = 0; i < from.size(); i++) {
+            NDArray t = to.get(i).getValue().getArray();
+            try (NDArray scaled = from.get(i).getValue().getArray().mul(tau)) {
+                t.muli(1 - tau).addi(scaled);
+            }
+        }
+    }
+
+    private static void copyParameters(Block source, Block target) {
+        var from = source.getParameters();
+        var to = target.getParameters();
+        for (int i = 0; i < from.size(); i++) {
+            to.get(i).getValue().getArray().set(from.get(i).getValue().getArray().toFloatArray());
+        }
+    }
+
+    private Block initialized(Block block, Shape input) {
+        block.initialize(manager, DataType.FLOAT32, input);
+        return block;
+    }
+
+    private static AdamOptimizer adam(double learningRate) {
+        return AdamOptimizer.builder().setLearningRateTracker(Tracker.fixed((float) learningRate)).build();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+
+    /** Builds a {@link SacAgent}; defaults are the SAC paper's. */
+    public static final class Builder {
+
+        private int observationSize;
+        private int actionSize;
+        private int[] hidden = {256, 256};
+        private java.util.function.Supplier<Block> critic;
+        private double actorLearningRate = 3e-4;
+        private double criticLearningRate = 3e-4;
+        private double alphaLearningRate = 3e-4;
+        private double gamma = 0.99;
+        private double tau = 0.005;
+        private double initialAlpha = 1.0;
+        private long seed = 1;
+
+        private Builder() {}
+
+        /**
+         * Sets the observation and action sizes.
+         *
+         * @param observationSize the observation length
+         * @param actionSize the action length
+         * @return this builder
+         */
+        public Builder setSizes(int observationSize, int actionSize) {
+            this.observationSize = observationSize;
+            this.actionSize = actionSize;
+            return this;
+        }
+
+        /**
+         * Sets the hidden widths of the actor and of the default critics (default 256, 256).
+         *
+         * @param hidden the widths
+         * @return this builder
+         */
+        public Builder optHidden(int... hidden) {
+            this.hidden = hidden.clone();
+            return this;
+        }
+
+        /**
+         * Sets how a critic network is made (default: an MLP with the hidden widths and one
+         * output), e.g. with spectrally normalized layers.
+         *
+         * @param critic makes a fresh, uninitialized network with one output
+         * @return this builder
+         */
+        public Builder optCritic(java.util.function.Supplier<Block> critic) {
+            this.critic = critic;
+            return this;
+        }
+
+        /**
+         * Sets one learning rate for actor, critics and temperature (default 3e-4).
+         *
+         * @param learningRate the rate
+         * @return this builder
+         */
+        public Builder optLearningRate(double learningRate) {
+            this.actorLearningRate = learningRate;
+            this.criticLearningRate = learningRate;
+            this.alphaLearningRate = learningRate;
+            return this;
+        }
+
+        /**
+         * Sets the discount (default 0.99).
+         *
+         * @param gamma γ in [0, 1)
+         * @return this builder
+         */
+        public Builder optGamma(double gamma) {
+            this.gamma = gamma;
+            return this;
+        }
+
+        /**
+         * Sets the target averaging rate (default 0.005).
+         *
+         * @param tau τ in (0, 1]
+         * @return this builder
+         */
+        public Builder optTau(double tau) {
+            this.tau = tau;
+            return this;
+        }
+
+        /**
+         * Sets the initial temperature (default 1).
+         *
+         * @param alpha α &gt; 0
+         * @return this builder
+         */
+        public Builder optInitialAlpha(double alpha) {
+            this.initialAlpha = alpha;
+            return this;
+        }
+
+        /**
+         * Sets the seed of the initialization and of the engine's generator.
+         *
+         * @param seed the seed
+         * @return this builder
+         */
+        public Builder optSeed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        /**
+         * Builds the agent.
+         *
+         * @return the agent; close it to free its arrays
+         */
+        public SacAgent build() {
+            if (observationSize < 1 || actionSize < 1) {
+                throw new IllegalArgumentException("observation and action sizes must be positive");
+            }
+            if (!(gamma >= 0 && gamma < 1) || !(tau > 0 && tau <= 1) || !(initialAlpha > 0)) {
+                throw new IllegalArgumentException("need 0 <= gamma < 1, 0 < tau <= 1 and alpha > 0");
+            }
+            if (critic == null) {
+                int[] widths = hidden.clone();
+                critic = () -> Mlp.of(widths, 1);
+            }
+            return new SacAgent(this);
+        }
+    }
+}
