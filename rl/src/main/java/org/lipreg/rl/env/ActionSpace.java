@@ -13,6 +13,6 @@ package org.lipreg.rl.env;
  */
 public sealed interface ActionSpace permits ContinuousActionSpace, DiscreteActionSpace {
 
-  /** The length of the {@code double[]} that {@link Environment#step(double[])} expects. */
-  int actionSize();
+    /** The length of the {@code double[]} that {@link Environment#step(double[])} expects. */
+    int actionSize();
 }

@@ -24,80 +24,80 @@ import java.util.SplittableRandom;
  */
 public final class CartPole extends AbstractEnvironment {
 
-  /** The Gymnasium id. */
-  public static final String ID = "CartPole-v1";
-  /** Gymnasium's time limit for this id. */
-  public static final int MAX_EPISODE_STEPS = 500;
+    /** The Gymnasium id. */
+    public static final String ID = "CartPole-v1";
+    /** Gymnasium's time limit for this id. */
+    public static final int MAX_EPISODE_STEPS = 500;
 
-  static final double GRAVITY = 9.8;
-  static final double MASS_CART = 1.0;
-  static final double MASS_POLE = 0.1;
-  static final double TOTAL_MASS = MASS_POLE + MASS_CART;
-  static final double LENGTH = 0.5;
-  static final double POLE_MASS_LENGTH = MASS_POLE * LENGTH;
-  static final double FORCE_MAG = 10.0;
-  static final double TAU = 0.02;
-  static final double THETA_THRESHOLD_RADIANS = 12 * 2 * Math.PI / 360;
-  static final double X_THRESHOLD = 2.4;
+    static final double GRAVITY = 9.8;
+    static final double MASS_CART = 1.0;
+    static final double MASS_POLE = 0.1;
+    static final double TOTAL_MASS = MASS_POLE + MASS_CART;
+    static final double LENGTH = 0.5;
+    static final double POLE_MASS_LENGTH = MASS_POLE * LENGTH;
+    static final double FORCE_MAG = 10.0;
+    static final double TAU = 0.02;
+    static final double THETA_THRESHOLD_RADIANS = 12 * 2 * Math.PI / 360;
+    static final double X_THRESHOLD = 2.4;
 
-  private double x;
-  private double xDot;
-  private double theta;
-  private double thetaDot;
+    private double x;
+    private double xDot;
+    private double theta;
+    private double thetaDot;
 
-  /** CartPole-v1 with Gymnasium's time limit of 500 steps. */
-  public CartPole() {
-    this(MAX_EPISODE_STEPS);
-  }
+    /** CartPole-v1 with Gymnasium's time limit of 500 steps. */
+    public CartPole() {
+        this(MAX_EPISODE_STEPS);
+    }
 
-  /** CartPole-v1 with another time limit. */
-  public CartPole(int maxEpisodeSteps) {
-    super(ID, 4, new DiscreteActionSpace(2), maxEpisodeSteps);
-  }
+    /** CartPole-v1 with another time limit. */
+    public CartPole(int maxEpisodeSteps) {
+        super(ID, 4, new DiscreteActionSpace(2), maxEpisodeSteps);
+    }
 
-  @Override
-  protected void sampleInitialState(SplittableRandom random) {
-    x = random.nextDouble(-0.05, 0.05);
-    xDot = random.nextDouble(-0.05, 0.05);
-    theta = random.nextDouble(-0.05, 0.05);
-    thetaDot = random.nextDouble(-0.05, 0.05);
-  }
+    @Override
+    protected void sampleInitialState(SplittableRandom random) {
+        x = random.nextDouble(-0.05, 0.05);
+        xDot = random.nextDouble(-0.05, 0.05);
+        theta = random.nextDouble(-0.05, 0.05);
+        thetaDot = random.nextDouble(-0.05, 0.05);
+    }
 
-  @Override
-  protected Outcome advance(double[] action) {
-    double force = actionIndex(action) == 1 ? FORCE_MAG : -FORCE_MAG;
-    double cos = Math.cos(theta);
-    double sin = Math.sin(theta);
-    double temp = (force + POLE_MASS_LENGTH * thetaDot * thetaDot * sin) / TOTAL_MASS;
-    double thetaAcc =
-        (GRAVITY * sin - cos * temp)
-            / (LENGTH * (4.0 / 3.0 - MASS_POLE * cos * cos / TOTAL_MASS));
-    double xAcc = temp - POLE_MASS_LENGTH * thetaAcc * cos / TOTAL_MASS;
+    @Override
+    protected Outcome advance(double[] action) {
+        double force = actionIndex(action) == 1 ? FORCE_MAG : -FORCE_MAG;
+        double cos = Math.cos(theta);
+        double sin = Math.sin(theta);
+        double temp = (force + POLE_MASS_LENGTH * thetaDot * thetaDot * sin) / TOTAL_MASS;
+        double thetaAcc =
+                (GRAVITY * sin - cos * temp)
+                        / (LENGTH * (4.0 / 3.0 - MASS_POLE * cos * cos / TOTAL_MASS));
+        double xAcc = temp - POLE_MASS_LENGTH * thetaAcc * cos / TOTAL_MASS;
 
-    x = x + TAU * xDot;
-    xDot = xDot + TAU * xAcc;
-    theta = theta + TAU * thetaDot;
-    thetaDot = thetaDot + TAU * thetaAcc;
+        x = x + TAU * xDot;
+        xDot = xDot + TAU * xAcc;
+        theta = theta + TAU * thetaDot;
+        thetaDot = thetaDot + TAU * thetaAcc;
 
-    boolean terminated =
-        x < -X_THRESHOLD
-            || x > X_THRESHOLD
-            || theta < -THETA_THRESHOLD_RADIANS
-            || theta > THETA_THRESHOLD_RADIANS;
-    return new Outcome(1.0, terminated);
-  }
+        boolean terminated =
+                x < -X_THRESHOLD
+                        || x > X_THRESHOLD
+                        || theta < -THETA_THRESHOLD_RADIANS
+                        || theta > THETA_THRESHOLD_RADIANS;
+        return new Outcome(1.0, terminated);
+    }
 
-  @Override
-  protected double[] observation() {
-    return new double[] {x, xDot, theta, thetaDot};
-  }
+    @Override
+    protected double[] observation() {
+        return new double[] {x, xDot, theta, thetaDot};
+    }
 
-  /** For tests: sets {@code (x, ẋ, θ, θ̇)} and marks an episode as running. */
-  void setState(double x, double xDot, double theta, double thetaDot) {
-    this.x = x;
-    this.xDot = xDot;
-    this.theta = theta;
-    this.thetaDot = thetaDot;
-    markRunning();
-  }
+    /** For tests: sets {@code (x, ẋ, θ, θ̇)} and marks an episode as running. */
+    void setState(double x, double xDot, double theta, double thetaDot) {
+        this.x = x;
+        this.xDot = xDot;
+        this.theta = theta;
+        this.thetaDot = thetaDot;
+        markRunning();
+    }
 }

@@ -9,16 +9,16 @@ package org.lipreg.rl.env;
  */
 public record DiscreteActionSpace(int n) implements ActionSpace {
 
-  /** Checks {@code n >= 1}. */
-  public DiscreteActionSpace {
-    if (n < 1) {
-      throw new IllegalArgumentException("a discrete action space needs n >= 1, got " + n);
+    /** Checks {@code n >= 1}. */
+    public DiscreteActionSpace {
+        if (n < 1) {
+            throw new IllegalArgumentException("a discrete action space needs n >= 1, got " + n);
+        }
     }
-  }
 
-  /** Always 1: the action index travels in {@code action[0]}. */
-  @Override
-  public int actionSize() {
-    return 1;
-  }
+    /** Always 1: the action index travels in {@code action[0]}. */
+    @Override
+    public int actionSize() {
+        return 1;
+    }
 }

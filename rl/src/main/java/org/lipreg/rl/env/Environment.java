@@ -25,43 +25,43 @@ package org.lipreg.rl.env;
  */
 public interface Environment {
 
-  /** The Gymnasium id of the task, e.g. {@code "Pendulum-v1"}. */
-  String id();
+    /** The Gymnasium id of the task, e.g. {@code "Pendulum-v1"}. */
+    String id();
 
-  /** The length of every observation array. */
-  int observationSize();
+    /** The length of every observation array. */
+    int observationSize();
 
-  /** The actions this environment accepts. */
-  ActionSpace actionSpace();
+    /** The actions this environment accepts. */
+    ActionSpace actionSpace();
 
-  /** The time limit: the number of steps after which an episode is truncated. */
-  int maxEpisodeSteps();
+    /** The time limit: the number of steps after which an episode is truncated. */
+    int maxEpisodeSteps();
 
-  /**
-   * Seeds the environment's generator with {@code seed} and starts a new episode.
-   *
-   * @return the first observation of the episode
-   */
-  double[] reset(long seed);
+    /**
+     * Seeds the environment's generator with {@code seed} and starts a new episode.
+     *
+     * @return the first observation of the episode
+     */
+    double[] reset(long seed);
 
-  /**
-   * Starts a new episode, drawing its start from the generator as the last seeded reset left it
-   * (an environment never seeded is seeded once from an unpredictable source, as Gymnasium does).
-   *
-   * @return the first observation of the episode
-   */
-  double[] reset();
+    /**
+     * Starts a new episode, drawing its start from the generator as the last seeded reset left it
+     * (an environment never seeded is seeded once from an unpredictable source, as Gymnasium does).
+     *
+     * @return the first observation of the episode
+     */
+    double[] reset();
 
-  /**
-   * Applies one action and advances the task by one time step.
-   *
-   * @param action the action, as described in the interface documentation
-   * @return the next observation, the reward and whether the episode ended
-   * @throws IllegalStateException if no episode is running (never reset, or already done)
-   * @throws IllegalArgumentException if the action has the wrong size or an invalid value
-   */
-  Step step(double[] action);
+    /**
+     * Applies one action and advances the task by one time step.
+     *
+     * @param action the action, as described in the interface documentation
+     * @return the next observation, the reward and whether the episode ended
+     * @throws IllegalStateException if no episode is running (never reset, or already done)
+     * @throws IllegalArgumentException if the action has the wrong size or an invalid value
+     */
+    Step step(double[] action);
 
-  /** The number of steps taken in the current episode (0 right after a reset). */
-  int elapsedSteps();
+    /** The number of steps taken in the current episode (0 right after a reset). */
+    int elapsedSteps();
 }

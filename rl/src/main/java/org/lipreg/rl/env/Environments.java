@@ -16,34 +16,34 @@ import java.util.function.Supplier;
  */
 public final class Environments {
 
-  private static final Map<String, Supplier<Environment>> REGISTRY = new LinkedHashMap<>();
+    private static final Map<String, Supplier<Environment>> REGISTRY = new LinkedHashMap<>();
 
-  static {
-    REGISTRY.put(Pendulum.ID, Pendulum::new);
-    REGISTRY.put(MountainCarContinuous.ID, MountainCarContinuous::new);
-    REGISTRY.put(CartPole.ID, CartPole::new);
-    REGISTRY.put(Acrobot.ID, Acrobot::new);
-  }
-
-  private Environments() {}
-
-  /**
-   * A new, not yet reset environment for a Gymnasium id (case-sensitive, e.g. {@code
-   * "CartPole-v1"}).
-   *
-   * @throws IllegalArgumentException for an unknown id; the message lists the known ones
-   */
-  public static Environment create(String id) {
-    Supplier<Environment> factory = REGISTRY.get(id);
-    if (factory == null) {
-      throw new IllegalArgumentException(
-          "Unknown environment id '" + id + "'; known ids: " + String.join(", ", ids()));
+    static {
+        REGISTRY.put(Pendulum.ID, Pendulum::new);
+        REGISTRY.put(MountainCarContinuous.ID, MountainCarContinuous::new);
+        REGISTRY.put(CartPole.ID, CartPole::new);
+        REGISTRY.put(Acrobot.ID, Acrobot::new);
     }
-    return factory.get();
-  }
 
-  /** The known ids, in registration order. */
-  public static List<String> ids() {
-    return List.copyOf(REGISTRY.keySet());
-  }
+    private Environments() {}
+
+    /**
+     * A new, not yet reset environment for a Gymnasium id (case-sensitive, e.g. {@code
+     * "CartPole-v1"}).
+     *
+     * @throws IllegalArgumentException for an unknown id; the message lists the known ones
+     */
+    public static Environment create(String id) {
+        Supplier<Environment> factory = REGISTRY.get(id);
+        if (factory == null) {
+            throw new IllegalArgumentException(
+                    "Unknown environment id '" + id + "'; known ids: " + String.join(", ", ids()));
+        }
+        return factory.get();
+    }
+
+    /** The known ids, in registration order. */
+    public static List<String> ids() {
+        return List.copyOf(REGISTRY.keySet());
+    }
 }

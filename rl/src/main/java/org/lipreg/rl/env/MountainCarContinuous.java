@@ -27,72 +27,72 @@ import java.util.SplittableRandom;
  */
 public final class MountainCarContinuous extends AbstractEnvironment {
 
-  /** The Gymnasium id. */
-  public static final String ID = "MountainCarContinuous-v0";
-  /** Gymnasium's time limit for this id. */
-  public static final int MAX_EPISODE_STEPS = 999;
+    /** The Gymnasium id. */
+    public static final String ID = "MountainCarContinuous-v0";
+    /** Gymnasium's time limit for this id. */
+    public static final int MAX_EPISODE_STEPS = 999;
 
-  static final double MIN_ACTION = -1.0;
-  static final double MAX_ACTION = 1.0;
-  static final double MIN_POSITION = -1.2;
-  static final double MAX_POSITION = 0.6;
-  static final double MAX_SPEED = 0.07;
-  static final double GOAL_POSITION = 0.45;
-  static final double GOAL_VELOCITY = 0;
-  static final double POWER = 0.0015;
+    static final double MIN_ACTION = -1.0;
+    static final double MAX_ACTION = 1.0;
+    static final double MIN_POSITION = -1.2;
+    static final double MAX_POSITION = 0.6;
+    static final double MAX_SPEED = 0.07;
+    static final double GOAL_POSITION = 0.45;
+    static final double GOAL_VELOCITY = 0;
+    static final double POWER = 0.0015;
 
-  private double position;
-  private double velocity;
-  /** Whether the state came out of a step, so is held in float32 as Gymnasium holds it. */
-  private boolean float32State;
+    private double position;
+    private double velocity;
+    /** Whether the state came out of a step, so is held in float32 as Gymnasium holds it. */
+    private boolean float32State;
 
-  /** MountainCarContinuous-v0 with Gymnasium's time limit of 999 steps. */
-  public MountainCarContinuous() {
-    this(MAX_EPISODE_STEPS);
-  }
-
-  /** MountainCarContinuous-v0 with another time limit. */
-  public MountainCarContinuous(int maxEpisodeSteps) {
-    super(ID, 2, ContinuousActionSpace.uniform(1, MIN_ACTION, MAX_ACTION), maxEpisodeSteps);
-  }
-
-  @Override
-  protected void sampleInitialState(SplittableRandom random) {
-    position = random.nextDouble(-0.6, -0.4);
-    velocity = 0;
-    float32State = false;
-  }
-
-  @Override
-  protected Outcome advance(double[] action) {
-    double force = clip(action[0], MIN_ACTION, MAX_ACTION);
-    // numpy multiplies a float32 position by 3 in float32: round the product as it does.
-    double threePosition = float32State ? (float) (3 * position) : 3 * position;
-    double v = velocity + force * POWER - 0.0025 * Math.cos(threePosition);
-    v = clip(v, -MAX_SPEED, MAX_SPEED);
-    double x = clip(position + v, MIN_POSITION, MAX_POSITION);
-    if (x == MIN_POSITION && v < 0) {
-      v = 0;
+    /** MountainCarContinuous-v0 with Gymnasium's time limit of 999 steps. */
+    public MountainCarContinuous() {
+        this(MAX_EPISODE_STEPS);
     }
-    boolean terminated = x >= GOAL_POSITION && v >= GOAL_VELOCITY;
-    double reward = (terminated ? 100.0 : 0.0) - 0.1 * action[0] * action[0];
-    // Gymnasium keeps the state in a float32 array.
-    position = (float) x;
-    velocity = (float) v;
-    float32State = true;
-    return new Outcome(reward, terminated);
-  }
 
-  @Override
-  protected double[] observation() {
-    return new double[] {position, velocity};
-  }
+    /** MountainCarContinuous-v0 with another time limit. */
+    public MountainCarContinuous(int maxEpisodeSteps) {
+        super(ID, 2, ContinuousActionSpace.uniform(1, MIN_ACTION, MAX_ACTION), maxEpisodeSteps);
+    }
 
-  /** For tests: sets {@code (position, velocity)} and marks an episode as running. */
-  void setState(double position, double velocity) {
-    this.position = position;
-    this.velocity = velocity;
-    this.float32State = false;
-    markRunning();
-  }
+    @Override
+    protected void sampleInitialState(SplittableRandom random) {
+        position = random.nextDouble(-0.6, -0.4);
+        velocity = 0;
+        float32State = false;
+    }
+
+    @Override
+    protected Outcome advance(double[] action) {
+        double force = clip(action[0], MIN_ACTION, MAX_ACTION);
+        // numpy multiplies a float32 position by 3 in float32: round the product as it does.
+        double threePosition = float32State ? (float) (3 * position) : 3 * position;
+        double v = velocity + force * POWER - 0.0025 * Math.cos(threePosition);
+        v = clip(v, -MAX_SPEED, MAX_SPEED);
+        double x = clip(position + v, MIN_POSITION, MAX_POSITION);
+        if (x == MIN_POSITION && v < 0) {
+            v = 0;
+        }
+        boolean terminated = x >= GOAL_POSITION && v >= GOAL_VELOCITY;
+        double reward = (terminated ? 100.0 : 0.0) - 0.1 * action[0] * action[0];
+        // Gymnasium keeps the state in a float32 array.
+        position = (float) x;
+        velocity = (float) v;
+        float32State = true;
+        return new Outcome(reward, terminated);
+    }
+
+    @Override
+    protected double[] observation() {
+        return new double[] {position, velocity};
+    }
+
+    /** For tests: sets {@code (position, velocity)} and marks an episode as running. */
+    void setState(double position, double velocity) {
+        this.position = position;
+        this.velocity = velocity;
+        this.float32State = false;
+        markRunning();
+    }
 }

@@ -18,8 +18,8 @@ package org.lipreg.rl.env;
  */
 public record Step(double[] observation, double reward, boolean terminated, boolean truncated) {
 
-  /** Whether the episode is over, by termination or truncation. */
-  public boolean done() {
-    return terminated || truncated;
-  }
+    /** Whether the episode is over, by termination or truncation. */
+    public boolean done() {
+        return terminated || truncated;
+    }
 }

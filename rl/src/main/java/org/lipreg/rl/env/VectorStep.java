@@ -17,19 +17,19 @@ package org.lipreg.rl.env;
  * @param finalObservations the last observation of each episode that ended, else {@code null}
  */
 public record VectorStep(
-    double[][] observations,
-    double[] rewards,
-    boolean[] terminated,
-    boolean[] truncated,
-    double[][] finalObservations) {
+        double[][] observations,
+        double[] rewards,
+        boolean[] terminated,
+        boolean[] truncated,
+        double[][] finalObservations) {
 
-  /** The number of copies. */
-  public int size() {
-    return rewards.length;
-  }
+    /** The number of copies. */
+    public int size() {
+        return rewards.length;
+    }
 
-  /** Whether copy {@code i}'s episode ended on this step (and the copy was reset). */
-  public boolean done(int i) {
-    return terminated[i] || truncated[i];
-  }
+    /** Whether copy {@code i}'s episode ended on this step (and the copy was reset). */
+    public boolean done(int i) {
+        return terminated[i] || truncated[i];
+    }
 }
