@@ -195,6 +195,28 @@ public final class SacAgent implements AutoCloseable {
         }
     }
 
+    /**
+     * Returns the largest ℓ2 norm of the first critic's gradient with respect to its input
+     * (state and action) over a batch: a sampled lower estimate of its local Lipschitz constant.
+     *
+     * @param batch states and actions, e.g. from the replay buffer
+     * @return max over the rows of ‖∇_{(s,a)} Q_1(s, a)‖₂
+     */
+    public double criticGradientMax(ReplayBuffer.Batch batch) {
+        try (NDManager m = manager.newSubManager()) {
+            int n = batch.size();
+            NDArray input = m.create(batch.observations(), new Shape(n, observationSize))
+                    .concat(m.create(batch.actions(), new Shape(n, actionSize)), 1);
+            input.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray q = q1.forward(new ParameterStore(m, false), new NDList(input), false).singletonOrThrow();
+                collector.backward(q.sum());
+            }
+            zeroGradients(q1);
+            return input.getGradient().square().sum(new int[] {1}).sqrt().max().getFloat();
+        }
+    }
+
     private NDArray noise(NDManager m, float[] values, int rows) {
         return values == null ? null : m.create(values, new Shape(rows, actionSize));
     }
@@ -223,6 +245,9 @@ public final class SacAgent implements AutoCloseable {
 
     private static void step(AdamOptimizer optimizer, Block block) {
         for (Pair<String, Parameter> p : block.getParameters()) {
+            if (!p.getValue().requiresGradient()) {
+                continue; // e.g. a spectral normalization's power-iteration vectors
+            }
             NDArray weight = p.getValue().getArray();
             try (NDArray grad = weight.getGradient()) {
                 optimizer.update(p.getValue().getId(), weight, grad);
@@ -232,6 +257,9 @@ public final class SacAgent implements AutoCloseable {
 
     private static void zeroGradients(Block block) {
         for (Pair<String, Parameter> p : block.getParameters()) {
+            if (!p.getValue().requiresGradient()) {
+                continue;
+            }
             try (NDArray grad = p.getValue().getArray().getGradient()) {
                 grad.subi(grad);
             }
@@ -243,6 +271,11 @@ public final class SacAgent implements AutoCloseable {
         var to = target.getParameters();
         for (int i = 0; i < from.size(); i++) {
             NDArray t = to.get(i).getValue().getArray();
+            if (!from.get(i).getValue().requiresGradient()) {
+                // State that is not learned (power-iteration vectors) follows the online network.
+                t.set(from.get(i).getValue().getArray().toFloatArray());
+                continue;
+            }
             try (NDArray scaled = from.get(i).getValue().getArray().mul(tau)) {
                 t.muli(1 - tau).addi(scaled);
             }

@@ -135,11 +135,18 @@ class SacAgentTest {
                 return l;
             });
             Block pi = agent.policy().network();
+            double[][] actorSample = policySample(agent, S, ACTOR_NOISE);
+            double alphaGradient = 0; // ∂/∂log α of −mean(log α (log π + target)), target = −dim(A)
+            for (int i = 0; i < N; i++) {
+                alphaGradient -= (actorSample[1][i] - ACT) / N;
+            }
             List<float[]> policyBefore = values(pi);
             List<float[]> criticBefore = values(q1);
 
             agent.update(batch(), TARGET_NOISE, ACTOR_NOISE);
             assertMovesAgainst(criticGradient, criticBefore, values(q1), "critic");
+            assertEquals(-LR * Math.signum(alphaGradient), Math.log(agent.alpha()) - Math.log(alpha), 0.05 * LR,
+                    "log alpha");
 
             List<float[]> policyAfter = values(pi);
             setValues(pi, policyBefore);

@@ -44,10 +44,21 @@ public final class LipschitzMonitor implements EpochMetricsSource {
 
     @Override
     public Map<String, Double> epochMetrics(Model model) {
+        return of(model.getBlock());
+    }
+
+    /**
+     * Returns the per-layer σ and their product for a block, e.g. a network that is not the
+     * model of a training run (an RL critic).
+     *
+     * @param block the network
+     * @return {@code sigma_1 … sigma_n} and {@code lipschitz_product}
+     */
+    public Map<String, Double> of(Block block) {
         Map<String, Double> out = new LinkedHashMap<>();
         double[] product = {1.0};
         try (NDManager manager = NDManager.newBaseManager()) {
-            visit(model.getBlock(), manager, out, product);
+            visit(block, manager, out, product);
         }
         out.put("lipschitz_product", product[0]);
         return out;
