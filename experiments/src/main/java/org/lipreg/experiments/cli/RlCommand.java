@@ -1,0 +1,43 @@
+package org.lipreg.experiments.cli;
+
+import org.lipreg.experiments.rl.RlConfig;
+import org.lipreg.experiments.rl.RlConfigs;
+import org.lipreg.experiments.rl.RlRunner;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code lipreg rl}: trains an agent on a control task into a run directory. */
+@Command(
+        name = "rl",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Trains an RL agent (SAC) on a Gymnasium classic-control task; writes returns.csv, returns.png",
+            "and summary.json into the run directory.",
+            "Example: lipreg rl --config experiments/configs/pendulum-sac.yaml --set seed=2"
+        })
+final class RlCommand implements Callable<Integer> {
+
+    @Option(names = "--config", paramLabel = "FILE", description = "RL config (JSON or YAML); default: all defaults.")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. --set steps=5000 (repeatable).")
+    List<String> overrides = new ArrayList<>();
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<name>-<timestamp>).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        RlConfig rl = RlConfigs.load(config, overrides);
+        Path runDir = out != null ? out : RunDirectories.fresh(rl.name);
+        RlRunner.run(rl, runDir, System.out::println);
+        System.out.println("Run directory: " + runDir.toAbsolutePath().normalize());
+        return ExitCodes.OK;
+    }
+}

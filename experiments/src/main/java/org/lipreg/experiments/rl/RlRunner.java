@@ -1,0 +1,137 @@
+package org.lipreg.experiments.rl;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.lipreg.experiments.certify.CertifyOutputs;
+import org.lipreg.experiments.config.ConfigLoader;
+import org.lipreg.experiments.run.RunSetupException;
+import org.lipreg.rl.env.Environment;
+import org.lipreg.rl.env.Environments;
+import org.lipreg.rl.sac.EvaluationPoint;
+import org.lipreg.rl.sac.Mlp;
+import org.lipreg.rl.sac.SacAgent;
+import org.lipreg.rl.sac.SacTraining;
+import org.lipreg.training.io.AtomicFiles;
+
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.Table;
+
+import java.awt.Color;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Trains one RL config into a run directory:
+ *
+ * <pre>
+ * config.json    the resolved config
+ * returns.csv    one row per evaluation: step, mean and std return, seconds, α, critic loss,
+ *                critic Lipschitz product bound and sampled gradient norm
+ * returns.png    the learning curve
+ * summary.json   final and best return, area under the curve, seconds
+ * </pre>
+ */
+public final class RlRunner {
+
+    /** The learning-curve file of a run directory. */
+    public static final String RETURNS_FILE = "returns.csv";
+
+    private RlRunner() {}
+
+    /**
+     * Runs a validated config.
+     *
+     * @param config the config
+     * @param runDir the run directory (must not hold a run yet)
+     * @param progress receives one line per evaluation
+     * @return the learning curve
+     * @throws RunSetupException if the directory already holds a run
+     * @throws IOException if writing fails
+     */
+    public static List<EvaluationPoint> run(RlConfig config, Path runDir, Consumer<String> progress)
+            throws RunSetupException, IOException {
+        if (Files.exists(runDir.resolve("config.json"))) {
+            throw new RunSetupException(runDir + ": already holds a run; choose another --out", null);
+        }
+        ObjectNode resolved = ConfigLoader.toTree(config);
+        AtomicFiles.writeString(runDir.resolve("config.json"), ConfigLoader.json().writeValueAsString(resolved));
+        Environment probe = Environments.create(config.env);
+        int[] hidden = config.hidden.stream().mapToInt(Integer::intValue).toArray();
+        boolean spectral = "spectral-norm".equals(config.critic.regularizer);
+        SacTraining.Settings settings = new SacTraining.Settings(config.steps, config.learningStarts, config.batchSize,
+                config.updatesPerStep, config.evalInterval, config.evalEpisodes, config.seed);
+        try (SacAgent agent = SacAgent.builder()
+                .setSizes(probe.observationSize(), probe.actionSpace().actionSize())
+                .optHidden(hidden)
+                .optCritic(() -> spectral ? Mlp.spectrallyNormalized(hidden, 1) : Mlp.of(hidden, 1))
+                .optLearningRate(config.learningRate)
+                .optGamma(config.gamma)
+                .optTau(config.tau)
+                .optSeed(config.seed)
+                .build()) {
+            List<EvaluationPoint> curve = new SacTraining(settings).run(agent, () -> Environments.create(config.env),
+                    p -> progress.accept(String.format(java.util.Locale.ROOT,
+                            "step %d/%d  return %.1f ± %.1f  alpha %.3f  critic loss %.3f  L_prod %.3g  |grad Q| %.3g  (%.0f s)",
+                            p.step(), config.steps, p.meanReturn(), p.stdReturn(), p.alpha(), p.criticLoss(),
+                            p.criticLipschitzProduct(), p.criticGradientMax(), p.seconds())));
+            write(config, runDir, curve);
+            return curve;
+        }
+    }
+
+    private static void write(RlConfig config, Path runDir, List<EvaluationPoint> curve) throws IOException {
+        Table table = Table.create("returns").addColumns(IntColumn.create("step"), DoubleColumn.create("mean_return"),
+                DoubleColumn.create("std_return"), DoubleColumn.create("seconds"), DoubleColumn.create("alpha"),
+                DoubleColumn.create("critic_loss"), DoubleColumn.create("critic_lipschitz_product"),
+                DoubleColumn.create("critic_gradient_max"));
+        for (EvaluationPoint p : curve) {
+            table.intColumn("step").append(Math.toIntExact(p.step()));
+            table.doubleColumn("mean_return").append(p.meanReturn());
+            table.doubleColumn("std_return").append(p.stdReturn());
+            table.doubleColumn("seconds").append(p.seconds());
+            table.doubleColumn("alpha").append(p.alpha());
+            table.doubleColumn("critic_loss").append(p.criticLoss());
+            table.doubleColumn("critic_lipschitz_product").append(p.criticLipschitzProduct());
+            table.doubleColumn("critic_gradient_max").append(p.criticGradientMax());
+        }
+        CertifyOutputs.csv(table, runDir.resolve(RETURNS_FILE));
+        EvaluationPoint last = curve.get(curve.size() - 1);
+        ObjectNode summary = ConfigLoader.json().createObjectNode();
+        summary.put("name", config.name);
+        summary.put("env", config.env);
+        summary.put("agent", config.agent);
+        summary.put("critic", config.critic.regularizer);
+        summary.put("steps", config.steps);
+        summary.put("final_return", last.meanReturn());
+        summary.put("best_return", curve.stream().mapToDouble(EvaluationPoint::meanReturn).max().orElseThrow());
+        summary.put("mean_return_over_curve", curve.stream().mapToDouble(EvaluationPoint::meanReturn).average()
+                .orElseThrow());
+        summary.put("critic_lipschitz_product", last.criticLipschitzProduct());
+        summary.put("critic_gradient_max", last.criticGradientMax());
+        summary.put("seconds", last.seconds());
+        AtomicFiles.writeString(runDir.resolve("summary.json"), ConfigLoader.json().writeValueAsString(summary));
+        plot(config, curve, runDir.resolve("returns.png"));
+    }
+
+    private static void plot(RlConfig config, List<EvaluationPoint> curve, Path file) throws IOException {
+        XYChart chart = new XYChartBuilder().width(640).height(420)
+                .title(config.env + " — " + config.agent + " (critic: " + config.critic.regularizer + ")")
+                .xAxisTitle("environment steps").yAxisTitle("mean evaluation return").build();
+        chart.getStyler().setChartBackgroundColor(Color.WHITE);
+        chart.getStyler().setLegendVisible(false);
+        double[] x = curve.stream().mapToDouble(EvaluationPoint::step).toArray();
+        double[] y = curve.stream().mapToDouble(EvaluationPoint::meanReturn).toArray();
+        double[] err = curve.stream().mapToDouble(EvaluationPoint::stdReturn).toArray();
+        chart.addSeries("return", x, y, err).setMarker(SeriesMarkers.CIRCLE);
+        byte[] png = BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG);
+        AtomicFiles.write(file, out -> out.write(png));
+    }
+}
