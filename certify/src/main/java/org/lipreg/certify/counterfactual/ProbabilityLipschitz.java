@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import org.lipreg.certify.ir.IrReader;
 import org.lipreg.certify.ir.Network;
 import org.lipreg.certify.ir.UnsupportedLayerException;
+import org.lipreg.certify.lipschitz.DerivativeBounds;
 import org.lipreg.certify.lipschitz.GlobalBounds;
 import org.lipreg.certify.lipschitz.InputBox;
 import org.lipreg.certify.lipschitz.LipschitzCertifier;
@@ -26,7 +27,8 @@ import java.util.Random;
  * convex combination of limits of gradients at differentiable points, and the bound is convex in
  * them), so Lebourg's mean value theorem gives {@code |m(x) − m(y)| ≤ γ ‖x − y‖₂} whenever the
  * segment [x, y] lies where γ bounds the margin gradients: the certified box for the local bound
- * (CROWN's {@code max ‖∇(c·z)‖₁} over the box, with margin rows c = e_t − e_j), anywhere for
+ * (CROWN's {@code max ‖∇(c·z)‖₁} over the box, or the ℓ2 norm of its per-coordinate derivative
+ * bounds, with margin rows c = e_t − e_j), anywhere for
  * the global one (the product bounds of {@link GlobalBounds}: {@code ‖∇(c·z)‖₂ ≤ ‖c‖₂ L₂ = √2 L₂},
  * and the naive per-row ℓ1 bound).
  */
@@ -124,9 +126,22 @@ public final class ProbabilityLipschitz implements AutoCloseable {
             hi[i] = x[i] + radius;
         }
         if (certifier != null) {
-            double crown = SOFTMAX_FACTOR * certifier.bound(new InputBox(x, lo, hi), specs, Method.CROWN).max();
-            // Both bounds hold on the box; the smaller is the better one.
-            return new LocalConstant(Math.min(crown, global), radius, global, true);
+            InputBox box = new InputBox(x, lo, hi);
+            double l1 = certifier.bound(box, specs, Method.CROWN).max();
+            // Per-coordinate derivative bounds give ‖g‖₂ ≤ √Σ max(|lo_i|, |hi_i|)² directly, up to
+            // √n tighter than going through ‖g‖₁; every bound holds on the box, take the smallest.
+            DerivativeBounds d = certifier.derivativeBounds(box, specs);
+            double l2 = 0;
+            for (int s = 0; s < specs.length; s++) {
+                double sum = 0;
+                for (int i = 0; i < x.length; i++) {
+                    double a = Math.max(Math.abs(d.lower()[s][i]), Math.abs(d.upper()[s][i]));
+                    sum += a * a;
+                }
+                l2 = Math.max(l2, Math.sqrt(sum));
+            }
+            double local = SOFTMAX_FACTOR * Math.min(l1, l2);
+            return new LocalConstant(Math.min(local, global), radius, global, true);
         }
         Random random = new Random(seed);
         double[][] points = new double[gradientSamples + 1][];

@@ -134,14 +134,14 @@ class StabilityTest {
 
     @Test
     void twoClassLocalBoundIsAQuarterOfTheMarginGradient() {
-        // m = sigmoid(z1 − z0) with z1 − z0 = 2x₀ − x₁: ‖∇(z1 − z0)‖₁ = 3, so γ = 3/4 exactly.
+        // m = sigmoid(z1 − z0) with z1 − z0 = 2x₀ − x₁: ‖∇(z1 − z0)‖₂ = √5, so γ = √5/4 exactly.
         float[][] w = {{0, 0}, {2, -1}};
         ClassProbability m = new ClassProbability(Models.linear(manager, w, new float[] {0, 0}), new Shape(2), 2, 1,
                 manager);
         try (ProbabilityLipschitz lipschitz = ProbabilityLipschitz.of(m, 0, 0)) {
             LocalConstant gamma = lipschitz.near(new double[] {0, 0}, 1);
-            assertEquals(0.75, gamma.local(), 1e-9);
-            assertTrue(gamma.global() >= 0.75 - 1e-9);
+            assertEquals(Math.sqrt(5) / 4, gamma.local(), 1e-9);
+            assertTrue(gamma.global() >= Math.sqrt(5) / 4 - 1e-9);
         }
     }
 

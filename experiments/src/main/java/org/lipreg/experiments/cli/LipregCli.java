@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             ExperimentCommand.class,
             CertifyCommand.class,
+            CounterfactualCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class LipregCli implements Runnable {
