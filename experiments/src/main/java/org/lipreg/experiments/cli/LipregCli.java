@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             ExperimentCommand.class,
             CertifyCommand.class,
+            CounterfactualCommand.class,
             RlCommand.class,
             CommandLine.HelpCommand.class
         })

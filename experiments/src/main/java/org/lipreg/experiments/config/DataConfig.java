@@ -8,27 +8,27 @@ public final class DataConfig {
 
     /** The allowed values of {@link #type}. */
     public static final java.util.List<String> TYPES =
-            java.util.List.of("synthetic", "idx", "mnist", "fashion-mnist", "cifar10");
+            java.util.List.of("synthetic", "idx", "csv", "mnist", "fashion-mnist", "cifar10");
 
     /**
      * {@code synthetic} (generated shapes, offline), {@code idx} (MNIST-format files in {@link
-     * #path}), or a DJL dataset that is downloaded on first use: {@code mnist}, {@code
+     * #path}), {@code csv} (a numeric table in {@link #path}, see {@code CsvData}), or a DJL dataset that is downloaded on first use: {@code mnist}, {@code
      * fashion-mnist}, {@code cifar10}.
      */
     public String type = "synthetic";
 
-    /** For {@code idx}: the directory holding the IDX files. */
+    /** For {@code idx}: the directory holding the IDX files; for {@code csv}: the table file. */
     public String path;
 
     /**
      * Number of training examples. Synthetic: how many to generate (default 8000). IDX with a
-     * single file pair: the first {@code trainSize} examples (default 80 %). Otherwise: a cap.
+     * single file pair or csv: the first {@code trainSize} examples (default 80 %). Otherwise: a cap.
      */
     public Integer trainSize;
 
     /**
      * Number of test examples. Synthetic: how many to generate (default 2000). IDX with a single
-     * file pair: the last {@code testSize} examples (default the rest). Otherwise: a cap.
+     * file pair or csv: the last {@code testSize} examples (default the rest). Otherwise: a cap.
      */
     public Integer testSize;
 

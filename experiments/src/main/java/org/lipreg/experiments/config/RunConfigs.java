@@ -61,6 +61,9 @@ public final class RunConfigs {
             if ("idx".equals(c.data.type) && (c.data.path == null || c.data.path.isBlank())) {
                 p.add("data.path: required when data.type is idx (a directory of IDX files)");
             }
+            if ("csv".equals(c.data.type) && (c.data.path == null || c.data.path.isBlank())) {
+                p.add("data.path: required when data.type is csv (a numeric table, last column the label)");
+            }
         }
         if (c.model == null) {
             p.add("model: must be a mapping");

@@ -37,6 +37,7 @@ public final class Datasets {
                         "synthetic shapes (" + train + " train, " + test + " test, seed " + seed + ")");
             }
             case "idx" -> IdxDirectory.load(baseDir.resolve(config.path), config.trainSize, config.testSize);
+            case "csv" -> CsvData.load(baseDir.resolve(config.path), config.trainSize, config.testSize, null);
             default -> DjlDatasets.load(config.type, config.trainSize, config.testSize);
         };
     }

@@ -6,8 +6,20 @@ package org.lipreg.experiments.data;
  * @param train the training examples
  * @param test the held-out examples
  * @param description where they came from, for logs and summaries
+ * @param standardization how raw table rows were turned into these examples (csv data), else null
  */
-public record TrainTestData(ImageData train, ImageData test, String description) {
+public record TrainTestData(ImageData train, ImageData test, String description, Standardization standardization) {
+
+    /**
+     * Data that needs no standardization file (images).
+     *
+     * @param train the training examples
+     * @param test the held-out examples
+     * @param description where they came from
+     */
+    public TrainTestData(ImageData train, ImageData test, String description) {
+        this(train, test, description, null);
+    }
 
     /** Checks that the two sets are compatible. */
     public TrainTestData {

@@ -14,6 +14,7 @@ import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.ConfigLoader;
 import org.lipreg.experiments.config.RunConfig;
 import org.lipreg.experiments.data.Datasets;
+import org.lipreg.experiments.data.Standardization;
 import org.lipreg.experiments.data.TrainTestData;
 import org.lipreg.experiments.model.ModelFactory;
 import org.lipreg.training.io.AtomicFiles;
@@ -39,6 +40,7 @@ import java.util.stream.Stream;
  *
  * <pre>
  * config.json      the resolved config (every default filled in)
+ * standardization.json  csv data only: feature statistics and label values, for new rows
  * metrics.csv      one row per epoch
  * checkpoints/     the newest checkpoints, for --resume
  * model/           the final parameters in DJL's format (model-NNNN.params)
@@ -103,6 +105,9 @@ public final class RunExecutor {
         Block block = ModelFactory.build(config.model, example, data.numClasses(), config.data.batchSize);
 
         AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), ConfigLoader.json().writeValueAsString(resolved));
+        if (data.standardization() != null) {
+            data.standardization().write(runDir.resolve(Standardization.FILE));
+        }
         int batch = config.data.batchSize;
         int stepsPerEpoch = (data.train().size() + batch - 1) / batch;
         List<Regularizer> regularizers = Regularizers.build(config.regularizers, block, config.seed);

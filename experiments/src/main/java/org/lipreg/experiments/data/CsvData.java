@@ -1,0 +1,73 @@
+package org.lipreg.experiments.data;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A numeric table ({@link TabularFile}) as train/test data: the first {@code trainSize} rows
+ * train, the last {@code testSize} rows test (default 80 % / the rest, as for a single IDX pair;
+ * they never overlap), features standardized with the training rows' statistics, labels mapped to
+ * 0..K−1 in sorted order of their values. Each example has shape {@code (1, 1, features)}.
+ */
+public final class CsvData {
+
+    private CsvData() {}
+
+    /**
+     * Loads and standardizes a table.
+     *
+     * @param file the table
+     * @param trainSize training rows, or null for 80 %
+     * @param testSize test rows, or null for the rest
+     * @param given a stored standardization to apply (a trained run's), or null to fit one on the
+     *     training rows
+     * @return the data, carrying the standardization used
+     * @throws IOException naming the file (and line) when the table cannot be used
+     */
+    public static TrainTestData load(Path file, Integer trainSize, Integer testSize, Standardization given)
+            throws IOException {
+        TabularFile table = TabularFile.read(file);
+        int n = table.size();
+        int train = trainSize != null ? trainSize : (int) Math.round(n * 0.8);
+        int test = testSize != null ? testSize : n - train;
+        if (train < 1 || test < 1 || train + test > n) {
+            throw new TabularFormatException(file, "has " + n + " rows, too few for " + train + " training and "
+                    + test + " test rows (data.trainSize, data.testSize)");
+        }
+        double[][] trainRows = java.util.Arrays.copyOfRange(table.features(), 0, train);
+        Standardization s = given != null ? given : Standardization.fit(trainRows, table.labels());
+        if (s.featureCount() != table.featureCount()) {
+            throw new TabularFormatException(file, "has " + table.featureCount() + " feature columns, the model was "
+                    + "trained on " + s.featureCount());
+        }
+        if (s.labels().length < 2) {
+            throw new TabularFormatException(file, "has only one class (label " + s.labels()[0]
+                    + "); a classifier needs at least two");
+        }
+        ImageData trainData = slice(table, 0, train, s);
+        ImageData testData = slice(table, n - test, n, s);
+        String description = "table " + file.getFileName() + " (first " + train + " rows train, last " + test
+                + " test, " + table.featureCount() + " features standardized on the training rows, "
+                + s.labels().length + " classes)";
+        return new TrainTestData(trainData, testData, description, s);
+    }
+
+    private static ImageData slice(TabularFile table, int from, int to, Standardization s)
+            throws TabularFormatException {
+        int d = table.featureCount();
+        float[] values = new float[(to - from) * d];
+        int[] labels = new int[to - from];
+        for (int r = from; r < to; r++) {
+            double[] x = s.apply(table.features()[r]);
+            for (int j = 0; j < d; j++) {
+                values[(r - from) * d + j] = (float) x[j];
+            }
+            labels[r - from] = s.classOf(table.labels()[r]);
+            if (labels[r - from] < 0) {
+                throw new TabularFormatException(table.file(), table.lines()[r], "label " + table.labels()[r]
+                        + " is not one of the model's labels " + java.util.Arrays.toString(s.labels()));
+            }
+        }
+        return new ImageData(values, labels, 1, 1, d, s.labels().length);
+    }
+}
