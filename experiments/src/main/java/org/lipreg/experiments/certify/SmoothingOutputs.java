@@ -80,7 +80,8 @@ public final class SmoothingOutputs {
         XYChart chart = new XYChartBuilder().width(720).height(460).title("Certified accuracy (ℓ2)")
                 .xAxisTitle("radius").yAxisTitle("certified accuracy").build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNE);
+        // Curves start high on the left and fall to the right: the lower left stays empty.
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideSW);
         chart.getStyler().setYAxisMin(0.0);
         chart.getStyler().setYAxisMax(1.0);
         chart.getStyler().setYAxisDecimalPattern("0.0#");
