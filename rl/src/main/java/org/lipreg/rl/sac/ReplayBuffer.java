@@ -77,6 +77,45 @@ public final class ReplayBuffer {
     }
 
     /**
+     * Returns the observation length.
+     *
+     * @return the size of one observation
+     */
+    public int observationSize() {
+        return observationSize;
+    }
+
+    /**
+     * Returns the action length.
+     *
+     * @return the size of one action
+     */
+    public int actionSize() {
+        return actionSize;
+    }
+
+    /**
+     * Returns every stored transition, oldest first.
+     *
+     * @return a batch holding the whole buffer
+     */
+    public Batch all() {
+        Batch b = new Batch(size, new float[size * observationSize], new float[size * actionSize], new float[size],
+                new float[size * observationSize], new float[size]);
+        int start = size < capacity ? 0 : next;
+        for (int i = 0; i < size; i++) {
+            int j = (start + i) % capacity;
+            System.arraycopy(observations, j * observationSize, b.observations, i * observationSize, observationSize);
+            System.arraycopy(actions, j * actionSize, b.actions, i * actionSize, actionSize);
+            System.arraycopy(nextObservations, j * observationSize, b.nextObservations, i * observationSize,
+                    observationSize);
+            b.rewards[i] = rewards[j];
+            b.terminals[i] = terminals[j];
+        }
+        return b;
+    }
+
+    /**
      * Draws a batch uniformly with replacement.
      *
      * @param batchSize the number of transitions
