@@ -10,14 +10,17 @@ import java.util.List;
  * are SAC's (Haarnoja et al.) with the design's Pendulum settings.
  */
 @JsonPropertyOrder({"name", "seed", "env", "agent", "steps", "learningStarts", "batchSize", "updatesPerStep",
-    "learningRate", "gamma", "tau", "hidden", "evalInterval", "evalEpisodes", "critic"})
+    "learningRate", "gamma", "tau", "hidden", "evalInterval", "evalEpisodes", "critic", "model", "rollout"})
 public final class RlConfig {
 
     /** The allowed values of {@link #agent}. */
-    public static final List<String> AGENTS = List.of("sac");
+    public static final List<String> AGENTS = List.of("sac", "mbpo");
 
     /** The allowed values of {@link Critic#regularizer}. */
-    public static final List<String> CRITIC_REGULARIZERS = List.of("none", "spectral-norm");
+    public static final List<String> CRITIC_REGULARIZERS = List.of("none", "spectral-norm", "adversarial");
+
+    /** The allowed values of {@link Model#type}. */
+    public static final List<String> MODEL_TYPES = List.of("ensemble", "single");
 
     /** A short name for the run; used in default output directory names. */
     public String name = "rl";
@@ -28,7 +31,7 @@ public final class RlConfig {
     /** The Gymnasium id of the environment, e.g. {@code Pendulum-v1}. */
     public String env = "Pendulum-v1";
 
-    /** The algorithm: {@code sac}. */
+    /** The algorithm: {@code sac}, or {@code mbpo} (SAC on real and model data, see {@link #model}). */
     public String agent = "sac";
 
     /** Environment steps. */
@@ -64,10 +67,66 @@ public final class RlConfig {
     /** How the critic is regularized. */
     public Critic critic = new Critic();
 
+    /** For {@code mbpo}: the dynamics model. */
+    public Model model = new Model();
+
+    /** For {@code mbpo}: the branched rollouts and the data mix. */
+    public Rollout rollout = new Rollout();
+
     /** The critic's Lipschitz regularization. */
     public static final class Critic {
 
-        /** {@code none} or {@code spectral-norm} (every critic layer spectrally normalized to σ = 1). */
+        /**
+         * {@code none}, {@code spectral-norm} (every critic layer spectrally normalized to σ = 1)
+         * or {@code adversarial} (the robust loss under adversarial state perturbations).
+         */
         public String regularizer = "none";
+
+        /** For {@code adversarial}: the ℓ∞ radius of the state perturbation. */
+        public double epsilon = 0.05;
+
+        /** For {@code adversarial}: the penalty weight. */
+        public double lambda = 1.0;
+
+        /** For {@code adversarial}: ascent steps. */
+        public int steps = 3;
+    }
+
+    /** The learned dynamics model of {@code mbpo}. */
+    public static final class Model {
+
+        /** {@code ensemble} (probabilistic Gaussian networks with elites) or {@code single} (one deterministic network). */
+        public String type = "ensemble";
+
+        /** Ensemble size. */
+        public int members = 7;
+
+        /** Members that predict. */
+        public int elites = 5;
+
+        /** Hidden widths of each network. */
+        public List<Integer> hidden = new ArrayList<>(List.of(200, 200, 200));
+
+        /** Gradient steps per member per fit. */
+        public int trainSteps = 200;
+
+        /** Environment steps between fits. */
+        public int interval = 250;
+    }
+
+    /** MBPO's rollouts. */
+    public static final class Rollout {
+
+        /** Rollouts started per environment step. */
+        public int perStep = 50;
+
+        /** Model steps per rollout. */
+        public int length = 1;
+
+        /** Fraction of each SAC batch that is real data. */
+        public double realRatio = 0.05;
+
+        /** Model fits' worth of rollouts kept in the model buffer. */
+        public int retain = 5;
     }
 }

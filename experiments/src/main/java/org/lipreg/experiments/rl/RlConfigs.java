@@ -80,6 +80,45 @@ public final class RlConfigs {
             p.add("critic.regularizer: must be one of " + RlConfig.CRITIC_REGULARIZERS + " (got "
                     + (c.critic == null ? null : c.critic.regularizer) + ")");
         }
+        if (c.critic != null && "adversarial".equals(c.critic.regularizer)) {
+            if (!(c.critic.epsilon > 0) || Double.isInfinite(c.critic.epsilon)) {
+                p.add("critic.epsilon: must be positive (got " + c.critic.epsilon + ")");
+            }
+            if (!(c.critic.lambda >= 0) || Double.isInfinite(c.critic.lambda)) {
+                p.add("critic.lambda: must be >= 0 (got " + c.critic.lambda + ")");
+            }
+            positive(p, "critic.steps", c.critic.steps);
+        }
+        if ("mbpo".equals(c.agent)) {
+            if (c.model == null || !RlConfig.MODEL_TYPES.contains(c.model.type)) {
+                p.add("model.type: must be one of " + RlConfig.MODEL_TYPES + " (got "
+                        + (c.model == null ? null : c.model.type) + ")");
+            } else {
+                positive(p, "model.members", c.model.members);
+                if (c.model.elites < 1 || c.model.elites > c.model.members) {
+                    p.add("model.elites: must be in [1, model.members] (got " + c.model.elites + ")");
+                }
+                if (c.model.hidden == null || c.model.hidden.isEmpty()
+                        || c.model.hidden.stream().anyMatch(h -> h == null || h < 1)) {
+                    p.add("model.hidden: must be a non-empty list of positive widths (got " + c.model.hidden + ")");
+                }
+                positive(p, "model.trainSteps", c.model.trainSteps);
+                positive(p, "model.interval", c.model.interval);
+            }
+            if (c.rollout == null) {
+                p.add("rollout: must be a mapping");
+            } else {
+                positive(p, "rollout.perStep", c.rollout.perStep);
+                positive(p, "rollout.length", c.rollout.length);
+                positive(p, "rollout.retain", c.rollout.retain);
+                if (!(c.rollout.realRatio >= 0 && c.rollout.realRatio <= 1)) {
+                    p.add("rollout.realRatio: must be in [0, 1] (got " + c.rollout.realRatio + ")");
+                }
+            }
+            if (Environments.ids().contains(c.env) && !List.of("Pendulum-v1", "MountainCarContinuous-v0").contains(c.env)) {
+                p.add("env: mbpo has model termination rules for Pendulum-v1 and MountainCarContinuous-v0 only");
+            }
+        }
         if (!p.isEmpty()) {
             throw new ConfigException(p);
         }

@@ -11,6 +11,9 @@ import org.lipreg.experiments.config.ConfigLoader;
 import org.lipreg.experiments.run.RunSetupException;
 import org.lipreg.rl.env.Environment;
 import org.lipreg.rl.env.Environments;
+import org.lipreg.rl.mbpo.MbpoTraining;
+import org.lipreg.rl.model.LearnedDynamics;
+import org.lipreg.rl.sac.AdversarialCriticPenalty;
 import org.lipreg.rl.sac.EvaluationPoint;
 import org.lipreg.rl.sac.Mlp;
 import org.lipreg.rl.sac.SacAgent;
@@ -68,23 +71,42 @@ public final class RlRunner {
         boolean spectral = "spectral-norm".equals(config.critic.regularizer);
         SacTraining.Settings settings = new SacTraining.Settings(config.steps, config.learningStarts, config.batchSize,
                 config.updatesPerStep, config.evalInterval, config.evalEpisodes, config.seed);
+        int obs = probe.observationSize();
+        int act = probe.actionSpace().actionSize();
+        AdversarialCriticPenalty penalty = "adversarial".equals(config.critic.regularizer)
+                ? new AdversarialCriticPenalty(config.critic.epsilon, config.critic.lambda, config.critic.steps) : null;
         try (SacAgent agent = SacAgent.builder()
-                .setSizes(probe.observationSize(), probe.actionSpace().actionSize())
+                .setSizes(obs, act)
                 .optHidden(hidden)
                 .optCritic(() -> spectral ? Mlp.spectrallyNormalized(hidden, 1) : Mlp.of(hidden, 1))
+                .optCriticPenalty(penalty)
                 .optLearningRate(config.learningRate)
                 .optGamma(config.gamma)
                 .optTau(config.tau)
                 .optSeed(config.seed)
-                .build()) {
-            List<EvaluationPoint> curve = new SacTraining(settings).run(agent, () -> Environments.create(config.env),
-                    p -> progress.accept(String.format(java.util.Locale.ROOT,
+                .build();
+                LearnedDynamics model = "mbpo".equals(config.agent) ? dynamics(config, obs, act) : null) {
+            Consumer<EvaluationPoint> log = p -> progress.accept(String.format(java.util.Locale.ROOT,
                             "step %d/%d  return %.1f ± %.1f  alpha %.3f  critic loss %.3f  L_prod %.3g  |grad Q| %.3g  (%.0f s)",
                             p.step(), config.steps, p.meanReturn(), p.stdReturn(), p.alpha(), p.criticLoss(),
-                            p.criticLipschitzProduct(), p.criticGradientMax(), p.seconds())));
+                            p.criticLipschitzProduct(), p.criticGradientMax(), p.seconds()));
+            List<EvaluationPoint> curve = model == null
+                    ? new SacTraining(settings).run(agent, () -> Environments.create(config.env), log)
+                    : new MbpoTraining(new MbpoTraining.Settings(settings, config.model.interval,
+                            config.rollout.perStep, config.rollout.length, config.rollout.realRatio,
+                            config.rollout.retain)).run(agent, model, () -> Environments.create(config.env), log);
             write(config, runDir, curve);
             return curve;
         }
+    }
+
+    private static LearnedDynamics dynamics(RlConfig config, int obs, int act) {
+        LearnedDynamics.Builder b = LearnedDynamics.builder().setSizes(obs, act)
+                .optHidden(config.model.hidden.stream().mapToInt(Integer::intValue).toArray())
+                .optTraining(config.model.trainSteps, config.batchSize)
+                .optSeed(config.seed + 17);
+        return ("single".equals(config.model.type) ? b.single() : b.ensemble(config.model.members, config.model.elites))
+                .build();
     }
 
     private static void write(RlConfig config, Path runDir, List<EvaluationPoint> curve) throws IOException {
@@ -109,6 +131,9 @@ public final class RlRunner {
         summary.put("env", config.env);
         summary.put("agent", config.agent);
         summary.put("critic", config.critic.regularizer);
+        if ("mbpo".equals(config.agent)) {
+            summary.put("model", config.model.type);
+        }
         summary.put("steps", config.steps);
         summary.put("final_return", last.meanReturn());
         summary.put("best_return", curve.stream().mapToDouble(EvaluationPoint::meanReturn).max().orElseThrow());
@@ -123,7 +148,8 @@ public final class RlRunner {
 
     private static void plot(RlConfig config, List<EvaluationPoint> curve, Path file) throws IOException {
         XYChart chart = new XYChartBuilder().width(640).height(420)
-                .title(config.env + " — " + config.agent + " (critic: " + config.critic.regularizer + ")")
+                .title(config.env + " — " + config.agent + ("mbpo".equals(config.agent) ? " " + config.model.type : "")
+                        + " (critic: " + config.critic.regularizer + ")")
                 .xAxisTitle("environment steps").yAxisTitle("mean evaluation return").build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setLegendVisible(false);

@@ -60,6 +60,25 @@ class RlCommandTest {
     }
 
     @Test
+    void mbpoWithASingleModelAndAnAdversarialCriticRuns() throws Exception {
+        Path out = dir.resolve("mbpo");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "rl", "--set", "agent=mbpo", "--set", "model.type=single", "--set", "model.hidden=[8]",
+                "--set", "model.trainSteps=10", "--set", "model.interval=50", "--set", "rollout.perStep=4",
+                "--set", "critic.regularizer=adversarial", "--set", "steps=150", "--set", "learningStarts=50",
+                "--set", "batchSize=16", "--set", "hidden=[8]", "--set", "evalInterval=150", "--set", "evalEpisodes=1",
+                "--out", out.toString()), err.toString());
+        JsonNode summary = ConfigLoader.json().readTree(out.resolve("summary.json").toFile());
+        assertEquals("single", summary.get("model").asText());
+        assertEquals("adversarial", summary.get("critic").asText());
+        assertTrue(summary.get("final_return").asDouble() <= 0, "Pendulum returns are never positive");
+        StringWriter bad = new StringWriter();
+        assertEquals(2, run(bad, "rl", "--set", "agent=mbpo", "--set", "model.elites=9", "--out",
+                dir.resolve("z").toString()));
+        assertTrue(bad.toString().contains("model.elites"), bad.toString());
+    }
+
+    @Test
     void badConfigsNameTheKey() throws Exception {
         StringWriter err = new StringWriter();
         assertEquals(2, run(err, "rl", "--set", "env=Pendulum-v9", "--set", "gamma=1.5", "--out",

@@ -4,16 +4,19 @@ import org.lipreg.rl.env.ActionSpace;
 import org.lipreg.rl.env.ContinuousActionSpace;
 
 /** Maps the agent's actions in [−1, 1] affinely onto an environment's box. */
-final class ActionScaling {
+public final class ActionScaling {
 
     private final double[] low;
     private final double[] high;
 
     /**
+     * Creates the map.
+     *
      * @param space the environment's action space
      * @param environment the environment's id, for the error
+     * @throws IllegalArgumentException if the space is not continuous
      */
-    ActionScaling(ActionSpace space, String environment) {
+    public ActionScaling(ActionSpace space, String environment) {
         if (!(space instanceof ContinuousActionSpace box)) {
             throw new IllegalArgumentException(environment + ": SAC needs a continuous action space, this one is "
                     + space);
@@ -22,12 +25,23 @@ final class ActionScaling {
         this.high = box.high();
     }
 
-    int size() {
+    /**
+     * Returns the action length.
+     *
+     * @return the number of action coordinates
+     */
+    public int size() {
         return low.length;
     }
 
-    /** The environment action for the agent's action a: {@code low + (a + 1)/2 · (high − low)}. */
-    double[] toEnvironment(float[] actions, int row) {
+    /**
+     * Returns the environment action for the agent's action a: {@code low + (a + 1)/2 · (high − low)}.
+     *
+     * @param actions agent actions, row-major
+     * @param row which row
+     * @return the environment's action
+     */
+    public double[] toEnvironment(float[] actions, int row) {
         double[] out = new double[low.length];
         for (int i = 0; i < low.length; i++) {
             double a = actions[row * low.length + i];

@@ -47,6 +47,7 @@ public final class SacAgent implements AutoCloseable {
     private final float gamma;
     private final float tau;
     private final float targetEntropy;
+    private final AdversarialCriticPenalty penalty;
 
     private SacAgent(Builder b) {
         this.observationSize = b.observationSize;
@@ -54,6 +55,7 @@ public final class SacAgent implements AutoCloseable {
         this.gamma = (float) b.gamma;
         this.tau = (float) b.tau;
         this.targetEntropy = -actionSize;
+        this.penalty = b.penalty;
         this.manager = NDManager.newBaseManager();
         Engine.getInstance().setRandomSeed((int) (b.seed & Integer.MAX_VALUE));
         Shape obs = new Shape(1, observationSize);
@@ -156,12 +158,20 @@ public final class SacAgent implements AutoCloseable {
                     q(q2Target, store, s2, next.action(), false));
             NDArray y = r.add(notDone.mul(gamma).mul(nextQ.sub(next.logProb().mul(alpha))));
 
+            // The ascent needs collectors of its own, so δ is found before the critic's opens.
+            NDArray delta = penalty == null ? null : adversarialDelta(store, s, a);
             double criticLoss;
             double meanQ;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray q1Value = q(q1, store, s, a, true);
                 NDArray q2Value = q(q2, store, s, a, true);
                 NDArray loss = q1Value.sub(y).square().mean().add(q2Value.sub(y).square().mean()).mul(0.5f);
+                if (delta != null) {
+                    NDArray shifted = s.add(delta);
+                    NDArray change = q(q1, store, shifted, a, true).sub(q1Value).square().mean()
+                            .add(q(q2, store, shifted, a, true).sub(q2Value).square().mean());
+                    loss = loss.add(change.mul((float) penalty.lambda()));
+                }
                 criticLoss = loss.getFloat();
                 meanQ = q1Value.mean().getFloat();
                 collector.backward(loss);
@@ -215,6 +225,24 @@ public final class SacAgent implements AutoCloseable {
             zeroGradients(q1);
             return input.getGradient().square().sum(new int[] {1}).sqrt().max().getFloat();
         }
+    }
+
+    /** Projected sign-gradient ascent of (Q_1(s + δ, a) − Q_1(s, a))² over ‖δ‖∞ ≤ ε. */
+    NDArray adversarialDelta(ParameterStore store, NDArray s, NDArray a) {
+        float eps = (float) penalty.epsilon();
+        NDArray base = q(q1, store, s, a, false);
+        NDArray delta = s.getManager().randomUniform(-eps, eps, s.getShape());
+        for (int k = 0; k < penalty.steps(); k++) {
+            delta.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                NDArray change = q(q1, store, s.add(delta), a, false).sub(base).square().sum();
+                collector.backward(change);
+            }
+            NDArray direction = delta.getGradient().sign();
+            delta = delta.stopGradient().add(direction.mul((float) penalty.stepSize())).clip(-eps, eps);
+        }
+        zeroGradients(q1); // the ascent's backward passes also reached the critic's weights
+        return delta;
     }
 
     private NDArray noise(NDManager m, float[] values, int rows) {
@@ -318,8 +346,20 @@ public final class SacAgent implements AutoCloseable {
         private double tau = 0.005;
         private double initialAlpha = 1.0;
         private long seed = 1;
+        private AdversarialCriticPenalty penalty;
 
         private Builder() {}
+
+        /**
+         * Adds the adversarial state-perturbation penalty to the critic loss (default none).
+         *
+         * @param penalty the penalty, or null for none
+         * @return this builder
+         */
+        public Builder optCriticPenalty(AdversarialCriticPenalty penalty) {
+            this.penalty = penalty;
+            return this;
+        }
 
         /**
          * Sets the observation and action sizes.

@@ -2,7 +2,6 @@ package org.lipreg.rl.sac;
 
 import org.lipreg.rl.env.Environment;
 import org.lipreg.rl.env.Step;
-import org.lipreg.training.regularizer.LipschitzMonitor;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -93,8 +92,8 @@ public final class SacTraining {
                 }
             }
             if (t % settings.evalInterval() == 0 || t == settings.totalSteps()) {
-                EvaluationPoint point = evaluate(agent, environments, buffer, probe, t, start,
-                        lossCount == 0 ? Double.NaN : lossSum / lossCount);
+                EvaluationPoint point = EvaluationPoint.measure(agent, environments, settings.evalEpisodes(),
+                        settings.seed(), buffer, probe, t, start, lossCount == 0 ? Double.NaN : lossSum / lossCount);
                 lossSum = 0;
                 lossCount = 0;
                 curve.add(point);
@@ -104,26 +103,13 @@ public final class SacTraining {
         return curve;
     }
 
-    private EvaluationPoint evaluate(SacAgent agent, Supplier<Environment> environments, ReplayBuffer buffer,
-            SplittableRandom random, long step, long start, double criticLoss) {
-        // Evaluation episodes get seeds of their own, far from the training resets.
-        double[] returns = DeterministicEvaluation.returns(agent, environments, settings.evalEpisodes(),
-                settings.seed() + 1_000_003L * step);
-        double mean = 0;
-        for (double r : returns) {
-            mean += r / returns.length;
-        }
-        double variance = 0;
-        for (double r : returns) {
-            variance += (r - mean) * (r - mean) / returns.length;
-        }
-        double product = new LipschitzMonitor().of(agent.critics()[0]).get("lipschitz_product");
-        double gradient = agent.criticGradientMax(buffer.sample(Math.min(256, buffer.size()), random));
-        return new EvaluationPoint(step, mean, Math.sqrt(variance), (System.nanoTime() - start) / 1e9, agent.alpha(),
-                criticLoss, product, gradient);
-    }
-
-    private static float[] toFloat(double[] v) {
+    /**
+     * Copies to float.
+     *
+     * @param v values
+     * @return the same values as floats
+     */
+    public static float[] toFloat(double[] v) {
         float[] out = new float[v.length];
         for (int i = 0; i < v.length; i++) {
             out[i] = (float) v[i];
@@ -131,7 +117,13 @@ public final class SacTraining {
         return out;
     }
 
-    private static double[] toDouble(float[] v) {
+    /**
+     * Copies to double.
+     *
+     * @param v values
+     * @return the same values as doubles
+     */
+    public static double[] toDouble(float[] v) {
         double[] out = new double[v.length];
         for (int i = 0; i < v.length; i++) {
             out[i] = v[i];

@@ -165,6 +165,64 @@ class SacAgentTest {
         }
     }
 
+    /** With λ = 0 the penalty changes nothing; its δ stays in the ball and beats random ones. */
+    @Test
+    void adversarialPenaltyAtZeroWeightIsInertAndItsAscentFindsLargerChanges() {
+        try (SacAgent plain = agent();
+                SacAgent penalized = SacAgent.builder().setSizes(OBS, ACT).optHidden(5).optGamma(GAMMA).optTau(TAU)
+                        .optLearningRate(LR).optInitialAlpha(0.5).optSeed(3)
+                        .optCriticPenalty(new AdversarialCriticPenalty(0.1, 0, 3)).build()) {
+            SacAgent.Losses a = plain.update(batch(), TARGET_NOISE, ACTOR_NOISE);
+            SacAgent.Losses b = penalized.update(batch(), TARGET_NOISE, ACTOR_NOISE);
+            assertEquals(a.critic(), b.critic(), 1e-6);
+            List<float[]> qa = values(plain.critics()[0]);
+            List<float[]> qb = values(penalized.critics()[0]);
+            for (int p = 0; p < qa.size(); p++) {
+                for (int j = 0; j < qa.get(p).length; j++) {
+                    assertEquals(qa.get(p)[j], qb.get(p)[j], 1e-6);
+                }
+            }
+        }
+        double eps = 0.1;
+        try (SacAgent agent = SacAgent.builder().setSizes(OBS, ACT).optHidden(16).optSeed(4)
+                .optCriticPenalty(new AdversarialCriticPenalty(eps, 1, 5)).build();
+                NDManager m = NDManager.newBaseManager()) {
+            NDArray s = m.create(S, new Shape(N, OBS));
+            NDArray a = m.create(A, new Shape(N, ACT));
+            ParameterStore store = new ParameterStore(m, false);
+            float[] delta = agent.adversarialDelta(store, s, a).toFloatArray();
+            double adversarial = change(agent, delta);
+            java.util.Random random = new java.util.Random(1);
+            double best = 0;
+            for (int trial = 0; trial < 50; trial++) {
+                float[] d = new float[delta.length];
+                for (int i = 0; i < d.length; i++) {
+                    d[i] = (float) (eps * (2 * random.nextDouble() - 1));
+                }
+                best = Math.max(best, change(agent, d));
+            }
+            for (float v : delta) {
+                assertTrue(Math.abs(v) <= eps + 1e-7, "delta " + v + " outside the ball");
+            }
+            assertTrue(adversarial >= best, "ascent " + adversarial + " < best of 50 random " + best);
+        }
+    }
+
+    /** Σ (Q_1(s + δ, a) − Q_1(s, a))² over the batch, in double from the network's outputs. */
+    private static double change(SacAgent agent, float[] delta) {
+        float[] shifted = S.clone();
+        for (int i = 0; i < shifted.length; i++) {
+            shifted[i] += delta[i];
+        }
+        double[] q0 = critic(agent.critics()[0], S, toDouble(A));
+        double[] q1 = critic(agent.critics()[0], shifted, toDouble(A));
+        double sum = 0;
+        for (int i = 0; i < N; i++) {
+            sum += (q1[i] - q0[i]) * (q1[i] - q0[i]);
+        }
+        return sum;
+    }
+
     private static void assertMovesAgainst(double[] gradient, List<float[]> before, List<float[]> after, String what) {
         int k = 0;
         int checked = 0;
