@@ -201,6 +201,12 @@ public final class SacAgent implements AutoCloseable {
             }
             polyak(q1, q1Target);
             polyak(q2, q2Target);
+            if (!Double.isFinite(criticLoss) || !Double.isFinite(actorLoss) || !Double.isFinite(alphaLoss)) {
+                // The weights are already poisoned: stop here rather than act with NaN later.
+                throw new IllegalStateException(String.format(java.util.Locale.ROOT,
+                        "SAC diverged: critic loss %s, actor loss %s, temperature loss %s (alpha %s)",
+                        criticLoss, actorLoss, alphaLoss, alpha));
+            }
             return new Losses(criticLoss, actorLoss, alphaLoss, alpha, meanQ);
         }
     }
