@@ -100,17 +100,10 @@ public final class ReplayBuffer {
      * @return a batch holding the whole buffer
      */
     public Batch all() {
-        Batch b = new Batch(size, new float[size * observationSize], new float[size * actionSize], new float[size],
-                new float[size * observationSize], new float[size]);
+        Batch b = empty(size);
         int start = size < capacity ? 0 : next;
         for (int i = 0; i < size; i++) {
-            int j = (start + i) % capacity;
-            System.arraycopy(observations, j * observationSize, b.observations, i * observationSize, observationSize);
-            System.arraycopy(actions, j * actionSize, b.actions, i * actionSize, actionSize);
-            System.arraycopy(nextObservations, j * observationSize, b.nextObservations, i * observationSize,
-                    observationSize);
-            b.rewards[i] = rewards[j];
-            b.terminals[i] = terminals[j];
+            copyRow((start + i) % capacity, b, i);
         }
         return b;
     }
@@ -126,18 +119,26 @@ public final class ReplayBuffer {
         if (size == 0) {
             throw new IllegalStateException("cannot sample an empty replay buffer");
         }
-        Batch b = new Batch(batchSize, new float[batchSize * observationSize], new float[batchSize * actionSize],
-                new float[batchSize], new float[batchSize * observationSize], new float[batchSize]);
+        Batch b = empty(batchSize);
         for (int i = 0; i < batchSize; i++) {
-            int j = random.nextInt(size);
-            System.arraycopy(observations, j * observationSize, b.observations, i * observationSize, observationSize);
-            System.arraycopy(actions, j * actionSize, b.actions, i * actionSize, actionSize);
-            System.arraycopy(nextObservations, j * observationSize, b.nextObservations, i * observationSize,
-                    observationSize);
-            b.rewards[i] = rewards[j];
-            b.terminals[i] = terminals[j];
+            copyRow(random.nextInt(size), b, i);
         }
         return b;
+    }
+
+    private Batch empty(int rows) {
+        return new Batch(rows, new float[rows * observationSize], new float[rows * actionSize], new float[rows],
+                new float[rows * observationSize], new float[rows]);
+    }
+
+    /** Copies stored transition j into row i of a batch. */
+    private void copyRow(int j, Batch b, int i) {
+        System.arraycopy(observations, j * observationSize, b.observations, i * observationSize, observationSize);
+        System.arraycopy(actions, j * actionSize, b.actions, i * actionSize, actionSize);
+        System.arraycopy(nextObservations, j * observationSize, b.nextObservations, i * observationSize,
+                observationSize);
+        b.rewards[i] = rewards[j];
+        b.terminals[i] = terminals[j];
     }
 
     private static void copy(double[] from, float[] to, int offset) {
