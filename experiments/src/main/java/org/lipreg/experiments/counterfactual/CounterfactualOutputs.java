@@ -128,10 +128,10 @@ public final class CounterfactualOutputs {
     }
 
     private static void plot(Table summary, Path file) throws IOException {
-        CategoryChart chart = new CategoryChartBuilder().width(720).height(420)
+        CategoryChart chart = new CategoryChartBuilder().width(860).height(420)
                 .title("Counterfactuals: base vs T-Rex (means)").yAxisTitle("value").build();
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
-        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.InsideNW);
+        chart.getStyler().setLegendPosition(org.knowm.xchart.style.Styler.LegendPosition.OutsideS);
         chart.getStyler().setYAxisDecimalPattern("0.0#");
         List<String> measures = List.of("cost_l2", "validity", "stability", "lipschitz_stability", "retrained_validity");
         for (int r = 0; r < summary.rowCount(); r++) {
