@@ -34,7 +34,62 @@ public final class NormBenchmark {
             new Variant("bcn", "bcn", false),
             new Variant("ws+bcn", "bcn", true));
 
+    /** The transformer section's norms, the first being the baseline of the ratios. */
+    static final List<String> TRANSFORMER_NORMS = List.of("ln", "bn", "pn", "pnv");
+
+    /** Vocabulary of the transformer section's random tokens. */
+    static final int TRANSFORMER_VOCABULARY = 1000;
+
     private NormBenchmark() {}
+
+    /**
+     * Training-step time of the same small causal transformer language model (2 pre-norm blocks,
+     * width 128, 4 heads, feed-forward 512, vocabulary 1000, dropout 0.1) with LN, BN, PN and PN-V,
+     * timed in interleaved rounds, as ratios to LN. PN's steps include its hook work (probes, the
+     * zero-valued loss term, the ν update), exactly as the runner drives it.
+     *
+     * @param batch windows per step
+     * @param length tokens per window
+     * @param rounds timing rounds
+     * @param steps steps per variant per round
+     * @param out where progress goes
+     * @return one row per norm
+     */
+    public static Table runTransformer(int batch, int length, int rounds, int steps, PrintStream out) {
+        Table table = Table.create("training step time by normalization (transformer LM: 2 blocks, width 128, "
+                + "4 heads, ff 512, vocabulary " + TRANSFORMER_VOCABULARY + ", batch " + batch + " x " + length + " tokens)")
+                .addColumns(StringColumn.create("norm"), DoubleColumn.create("ms/step"), DoubleColumn.create("ratio to ln"),
+                        IntColumn.create("arrays before"), IntColumn.create("arrays after"));
+        Map<String, StepTimer> timers = new LinkedHashMap<>();
+        try {
+            for (String norm : TRANSFORMER_NORMS) {
+                ModelConfig config = new ModelConfig();
+                config.preset = "transformer";
+                config.norm = norm;
+                config.blocks = 2;
+                config.width = 128;
+                config.heads = 4;
+                config.ffWidth = 512;
+                config.sequenceLength = length;
+                config.resolveDefaults();
+                timers.put(norm, StepTimer.tokens(norm, ModelFactory.languageModel(config, TRANSFORMER_VOCABULARY),
+                        new Shape(batch, length), TRANSFORMER_VOCABULARY, 7));
+            }
+            InterleavedTiming.Timing timing = InterleavedTiming.run(timers, rounds, steps, out, "transformer");
+            Map<String, Double> ms = timing.medians();
+            double base = ms.get(TRANSFORMER_NORMS.get(0));
+            for (String norm : TRANSFORMER_NORMS) {
+                table.stringColumn("norm").append(norm);
+                table.doubleColumn("ms/step").append(ms.get(norm));
+                table.doubleColumn("ratio to ln").append(ms.get(norm) / base);
+                table.intColumn("arrays before").append(timing.arraysAfterWarmup().get(norm));
+                table.intColumn("arrays after").append(timers.get(norm).liveArrays());
+            }
+        } finally {
+            timers.values().forEach(StepTimer::close);
+        }
+        return table;
+    }
 
     /**
      * Runs the benchmark.

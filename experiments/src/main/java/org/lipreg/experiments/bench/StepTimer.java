@@ -12,6 +12,7 @@ import ai.djl.training.loss.Loss;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 
+import org.lipreg.experiments.text.TokenCrossEntropy;
 import org.lipreg.normalization.hook.StepContext;
 import org.lipreg.normalization.hook.StepHook;
 import org.lipreg.normalization.hook.StepHooks;
@@ -34,25 +35,41 @@ final class StepTimer implements AutoCloseable {
     private final float[] pixels;
     private final float[] labels;
     private final Shape shape;
+    private final Shape labelShape;
     private long steps;
 
     StepTimer(String name, Block block, Shape inputShape, int classes, long seed, List<StepHook> extraHooks) {
+        this(name, block, inputShape, classes, seed, extraHooks, false);
+    }
+
+    /**
+     * A timer for a language model: inputs and labels are both random token ids of shape
+     * {@code inputShape} (B, T), the loss is the mean token cross-entropy.
+     */
+    static StepTimer tokens(String name, Block block, Shape inputShape, int vocabulary, long seed) {
+        return new StepTimer(name, block, inputShape, vocabulary, seed, List.of(), true);
+    }
+
+    private StepTimer(String name, Block block, Shape inputShape, int classes, long seed, List<StepHook> extraHooks,
+            boolean tokens) {
         Engine.getInstance().setRandomSeed((int) seed);
         model = Model.newInstance(name);
         model.setBlock(block);
         AdamOptimizer adam = AdamOptimizer.builder().setLearningRateTracker(Tracker.fixed(1e-3f)).build();
-        trainer = model.newTrainer(new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(adam));
+        Loss loss = tokens ? new TokenCrossEntropy() : Loss.softmaxCrossEntropyLoss();
+        trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(adam));
         trainer.initialize(inputShape);
         List<StepHook> hooks = new ArrayList<>(StepHooks.collect(block).stream().map(Pair::getValue).toList());
         hooks.addAll(extraHooks);
-        step = new TrainingStep(trainer, Loss.softmaxCrossEntropyLoss(), hooks);
+        step = new TrainingStep(trainer, loss, hooks);
         Random random = new Random(seed);
         shape = inputShape;
         pixels = new float[(int) inputShape.size()];
         for (int i = 0; i < pixels.length; i++) {
-            pixels[i] = random.nextFloat();
+            pixels[i] = tokens ? random.nextInt(classes) : random.nextFloat();
         }
-        labels = new float[(int) inputShape.get(0)];
+        labelShape = tokens ? inputShape : new Shape(inputShape.get(0));
+        labels = new float[(int) labelShape.size()];
         for (int i = 0; i < labels.length; i++) {
             labels[i] = random.nextInt(classes);
         }
@@ -64,7 +81,7 @@ final class StepTimer implements AutoCloseable {
         for (int i = 0; i < n; i++) {
             try (NDManager stepManager = trainer.getManager().newSubManager()) {
                 NDList x = new NDList(stepManager.create(pixels, shape));
-                NDList y = new NDList(stepManager.create(labels, new Shape(labels.length)));
+                NDList y = new NDList(stepManager.create(labels, labelShape));
                 step.run(x, y, new StepContext(stepManager, 0, i, steps++, x), null);
             }
         }

@@ -1,24 +1,41 @@
 package org.lipreg.experiments.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** The dataset and how it is batched. */
-@JsonPropertyOrder({"type", "path", "trainSize", "testSize", "batchSize", "noise", "trainingNoise"})
+@JsonPropertyOrder({"type", "path", "trainFile", "testFile", "trainSize", "testSize", "batchSize", "noise", "trainingNoise"})
 public final class DataConfig {
 
     /** The allowed values of {@link #type}. */
     public static final java.util.List<String> TYPES =
-            java.util.List.of("synthetic", "idx", "csv", "mnist", "fashion-mnist", "cifar10");
+            java.util.List.of("synthetic", "idx", "csv", "text", "mnist", "fashion-mnist", "cifar10");
 
     /**
      * {@code synthetic} (generated shapes, offline), {@code idx} (MNIST-format files in {@link
-     * #path}), {@code csv} (a numeric table in {@link #path}, see {@code CsvData}), or a DJL dataset that is downloaded on first use: {@code mnist}, {@code
+     * #path}), {@code csv} (a numeric table in {@link #path}, see {@code CsvData}), {@code text}
+     * (whitespace-tokenized lines, PTB format: {@link #trainFile} and {@link #testFile} in {@link
+     * #path}, for the {@code transformer} language model), or a DJL dataset that is downloaded on first use: {@code mnist}, {@code
      * fashion-mnist}, {@code cifar10}.
      */
     public String type = "synthetic";
 
-    /** For {@code idx}: the directory holding the IDX files; for {@code csv}: the table file. */
+    /**
+     * For {@code idx}: the directory holding the IDX files; for {@code csv}: the table file; for
+     * {@code text}: the directory holding {@link #trainFile} and {@link #testFile}.
+     */
     public String path;
+
+    /**
+     * For {@code text}: the training file inside {@link #path} (e.g. {@code ptb.valid.txt}); the
+     * vocabulary is built from it.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public String trainFile;
+
+    /** For {@code text}: the evaluation file inside {@link #path} (e.g. {@code ptb.test.txt}). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public String testFile;
 
     /**
      * Number of training examples. Synthetic: how many to generate (default 8000). IDX with a

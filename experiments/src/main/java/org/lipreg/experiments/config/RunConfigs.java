@@ -25,12 +25,16 @@ public final class RunConfigs {
             ConfigLoader.applyOverride(tree, assignment);
         }
         RunConfig config = ConfigLoader.bind(tree, RunConfig.class);
+        if (config.model != null) {
+            config.model.resolveDefaults();
+        }
         validate(config);
         return config;
     }
 
     /**
-     * Checks every value's range and every choice against its allowed values.
+     * Checks every value's range and every choice against its allowed values (filling in the
+     * {@code transformer} preset's defaults first, see {@link ModelConfig#resolveDefaults}).
      *
      * @param c the config
      * @throws ConfigException listing all problems, each with its key path
@@ -64,11 +68,23 @@ public final class RunConfigs {
             if ("csv".equals(c.data.type) && (c.data.path == null || c.data.path.isBlank())) {
                 p.add("data.path: required when data.type is csv (a numeric table, last column the label)");
             }
+            if ("text".equals(c.data.type)) {
+                validateText(p, c);
+            } else {
+                if (c.data.trainFile != null) {
+                    p.add("data.trainFile: only used with data.type text (type is " + c.data.type + ")");
+                }
+                if (c.data.testFile != null) {
+                    p.add("data.testFile: only used with data.type text (type is " + c.data.type + ")");
+                }
+            }
         }
         if (c.model == null) {
             p.add("model: must be a mapping");
         } else {
+            c.model.resolveDefaults();
             oneOf(p, "model.preset", c.model.preset, ModelConfig.PRESETS);
+            validateTransformer(p, c);
             oneOf(p, "model.norm", c.model.norm, ModelConfig.NORMS);
             oneOf(p, "model.bcnMode", c.model.bcnMode, ModelConfig.BCN_MODES);
             oneOf(p, "model.activation", c.model.activation, ModelConfig.ACTIVATIONS);
@@ -198,6 +214,77 @@ public final class RunConfigs {
         }
         if (!p.isEmpty()) {
             throw new ConfigException(p);
+        }
+    }
+
+    private static void validateText(List<String> p, RunConfig c) {
+        if (c.data.path == null || c.data.path.isBlank()) {
+            p.add("data.path: required when data.type is text (the directory holding data.trainFile and data.testFile)");
+        }
+        if (c.data.trainFile == null || c.data.trainFile.isBlank()) {
+            p.add("data.trainFile: required when data.type is text (e.g. ptb.valid.txt; the vocabulary is built from it)");
+        }
+        if (c.data.testFile == null || c.data.testFile.isBlank()) {
+            p.add("data.testFile: required when data.type is text (e.g. ptb.test.txt)");
+        }
+        if (c.data.trainingNoise != 0) {
+            p.add("data.trainingNoise: must be 0 with data.type text (inputs are token ids)");
+        }
+        if (c.model != null && !"transformer".equals(c.model.preset)) {
+            p.add("data.type: text needs model.preset transformer (preset is " + quote(c.model.preset) + ")");
+        }
+    }
+
+    private static void validateTransformer(List<String> p, RunConfig c) {
+        ModelConfig m = c.model;
+        boolean transformer = "transformer".equals(m.preset);
+        if (!transformer) {
+            if (m.norm != null && ModelConfig.TRANSFORMER_NORMS.contains(m.norm) && !"bn".equals(m.norm)) {
+                p.add("model.norm: " + m.norm + " is a transformer norm; it needs model.preset transformer and data.type text");
+            }
+            String[] keys = {"blocks", "heads", "width", "ffWidth", "normPosition", "dropout", "sequenceLength",
+                "pnGroups", "pnWarmup"};
+            Object[] values = {m.blocks, m.heads, m.width, m.ffWidth, m.normPosition, m.dropout, m.sequenceLength,
+                m.pnGroups, m.pnWarmup};
+            for (int i = 0; i < keys.length; i++) {
+                if (values[i] != null) {
+                    p.add("model." + keys[i] + ": only used with model.preset transformer (preset is " + quote(m.preset) + ")");
+                }
+            }
+            return;
+        }
+        if (c.data != null && !"text".equals(c.data.type)) {
+            p.add("model.preset: transformer needs data.type text (type is " + quote(c.data.type) + ")");
+        }
+        if (m.norm == null || !ModelConfig.TRANSFORMER_NORMS.contains(m.norm)) {
+            p.add("model.norm: the transformer preset needs one of " + ModelConfig.TRANSFORMER_NORMS + " (got "
+                    + quote(m.norm) + ")");
+        }
+        atLeast(p, "model.blocks", m.blocks, 1);
+        atLeast(p, "model.heads", m.heads, 1);
+        atLeast(p, "model.width", m.width, 1);
+        atLeast(p, "model.ffWidth", m.ffWidth, 1);
+        atLeast(p, "model.sequenceLength", m.sequenceLength, 1);
+        atLeast(p, "model.pnGroups", m.pnGroups, 1);
+        atLeast(p, "model.pnWarmup", m.pnWarmup, 0);
+        if (m.heads >= 1 && m.width >= 1 && m.width % m.heads != 0) {
+            p.add("model.heads: " + m.heads + " must divide model.width (" + m.width + ")");
+        }
+        if (m.pnGroups >= 1 && m.width >= 1 && m.width % m.pnGroups != 0) {
+            p.add("model.pnGroups: " + m.pnGroups + " must divide model.width (" + m.width + ")");
+        }
+        oneOf(p, "model.normPosition", m.normPosition, ModelConfig.NORM_POSITIONS);
+        if (!(m.dropout >= 0 && m.dropout < 1)) {
+            p.add("model.dropout: must be in [0, 1) (got " + m.dropout + ")");
+        }
+        if (!"none".equals(m.spectralNorm)) {
+            p.add("model.spectralNorm: not supported by the transformer preset (use none)");
+        }
+        if (m.weightStandardization) {
+            p.add("model.weightStandardization: not supported by the transformer preset");
+        }
+        if (c.regularizers != null && !c.regularizers.isEmpty()) {
+            p.add("regularizers: not supported with model.preset transformer yet (got " + c.regularizers.size() + ")");
         }
     }
 

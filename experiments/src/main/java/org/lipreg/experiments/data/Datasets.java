@@ -38,6 +38,8 @@ public final class Datasets {
             }
             case "idx" -> IdxDirectory.load(baseDir.resolve(config.path), config.trainSize, config.testSize);
             case "csv" -> CsvData.load(baseDir.resolve(config.path), config.trainSize, config.testSize, null);
+            case "text" -> throw new IOException("data.type: text is language-modelling data for model.preset "
+                    + "transformer (see org.lipreg.experiments.text.TextData), not labelled examples");
             default -> DjlDatasets.load(config.type, config.trainSize, config.testSize);
         };
     }

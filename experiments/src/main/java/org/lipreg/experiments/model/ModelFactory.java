@@ -20,6 +20,8 @@ import org.lipreg.normalization.BatchChannelNorm;
 import org.lipreg.normalization.GroupNorm;
 import org.lipreg.normalization.GroupSort;
 import org.lipreg.normalization.WeightStandardizedConv2d;
+import org.lipreg.normalization.transformer.CausalLanguageModel;
+import org.lipreg.normalization.transformer.TransformerNorm;
 import org.lipreg.training.regularizer.OperatorModel;
 import org.lipreg.training.regularizer.SpectrallyNormalized;
 
@@ -115,6 +117,28 @@ public final class ModelFactory {
                     + "(end with flatten and a linear layer of " + numClasses + " units)");
         }
         return block;
+    }
+
+    /**
+     * Builds the {@code transformer} preset: a causal language model over a vocabulary.
+     *
+     * @param config the model config (preset transformer, defaults resolved, validated)
+     * @param vocabularySize V
+     * @return an uninitialized block mapping ids (B, T) to logits (B, T, V)
+     */
+    public static CausalLanguageModel languageModel(ModelConfig config, int vocabularySize) {
+        return CausalLanguageModel.builder()
+                .setVocabularySize(vocabularySize)
+                .setLayers(config.blocks)
+                .setWidth(config.width)
+                .setHeads(config.heads)
+                .setFeedForwardWidth(config.ffWidth)
+                .optDropout(config.dropout.floatValue())
+                .optNorm(TransformerNorm.parse(config.norm))
+                .optPreNorm("pre".equals(config.normPosition))
+                .optNormGroups(config.pnGroups)
+                .optPowerWarmup(config.pnWarmup)
+                .build();
     }
 
     /** Wraps Linear and Conv2d blocks in spectral normalization when the config asks for it. */

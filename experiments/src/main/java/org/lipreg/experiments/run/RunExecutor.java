@@ -17,6 +17,10 @@ import org.lipreg.experiments.data.Datasets;
 import org.lipreg.experiments.data.Standardization;
 import org.lipreg.experiments.data.TrainTestData;
 import org.lipreg.experiments.model.ModelFactory;
+import org.lipreg.experiments.text.Perplexity;
+import org.lipreg.experiments.text.TextData;
+import org.lipreg.experiments.text.TokenCrossEntropy;
+import org.lipreg.experiments.text.Vocabulary;
 import org.lipreg.training.io.AtomicFiles;
 import org.lipreg.training.regularizer.LipschitzMonitor;
 import org.lipreg.training.regularizer.Regularizer;
@@ -47,6 +51,11 @@ import java.util.stream.Stream;
  * summary.json     status, final and best metrics, time
  * loss.png, accuracy.png
  * </pre>
+ *
+ * A language model ({@code data.type: text}, {@code model.preset: transformer}) writes {@code
+ * vocabulary.txt} (one word a line, line i is id i) instead of {@code standardization.json}, its
+ * metrics have {@code train_perplexity} and {@code test_perplexity} instead of the accuracies, and
+ * it plots {@code perplexity.png} instead of {@code accuracy.png}.
  *
  * Everything that can be wrong with the user's input (config, data files, an occupied directory)
  * is found before the first byte is written.
@@ -93,8 +102,14 @@ public final class RunExecutor {
      */
     public RunResult run(RunConfig config, Path runDir, boolean resume)
             throws ConfigException, RunSetupException, IOException {
+        if (config.model != null) {
+            config.model.resolveDefaults();
+        }
         ObjectNode resolved = ConfigLoader.toTree(config);
         checkDirectory(runDir, resolved, resume);
+        if ("text".equals(config.data.type)) {
+            return runLanguageModel(config, runDir, resume, resolved);
+        }
         TrainTestData data;
         try {
             data = Datasets.load(config.data, config.seed, baseDir);
@@ -134,16 +149,82 @@ public final class RunExecutor {
             try {
                 result = runner.fit(resume);
             } catch (NonFiniteLossException e) {
-                writeSummary(runDir, config, data, null, "diverged", e.getMessage());
+                writeSummary(runDir, config, imageFields(data), null, "diverged", e.getMessage(), "test_accuracy", true);
                 throw e;
             }
             saveModel(model, runDir, config.epochs);
-            writeSummary(runDir, config, data, result, "finished", null);
+            writeSummary(runDir, config, imageFields(data), result, "finished", null, "test_accuracy", true);
             writePlots(runDir, result.history());
-            return new RunResult(runDir, result, data);
+            return new RunResult(runDir, result, data, null);
         } finally {
             Regularizers.close(regularizers);
         }
+    }
+
+    /** The transformer language model on text: next-token cross-entropy, perplexity. */
+    private RunResult runLanguageModel(RunConfig config, Path runDir, boolean resume, ObjectNode resolved)
+            throws IOException, RunSetupException {
+        int length = config.model.sequenceLength;
+        TextData data;
+        try {
+            data = TextData.load(config.data, length, baseDir);
+        } catch (IOException e) {
+            throw new RunSetupException(e.getMessage(), e);
+        }
+        Block block = ModelFactory.languageModel(config.model, data.vocabulary().size());
+        AtomicFiles.writeString(runDir.resolve(CONFIG_FILE), ConfigLoader.json().writeValueAsString(resolved));
+        data.vocabulary().write(runDir.resolve(Vocabulary.FILE));
+        int batch = config.data.batchSize;
+        int stepsPerEpoch = (data.train().windows() + batch - 1) / batch;
+        java.util.function.Consumer<ObjectNode> fields = summary -> {
+            summary.put("data", data.description());
+            summary.put("trainExamples", data.train().windows());
+            summary.put("testExamples", data.test().windows());
+            summary.put("vocabulary", data.vocabulary().size());
+            summary.put("trainTokens", data.trainTokens());
+            summary.put("testTokens", data.testTokens());
+            summary.put("testTargetsScored", data.test().targets());
+            summary.put("testUnknownTokens", data.testUnknown());
+        };
+        try (Model model = Model.newInstance(MODEL_NAME);
+                NDManager dataManager = NDManager.newBaseManager()) {
+            model.setBlock(block);
+            TrainingRunner runner = TrainingRunner.builder()
+                    .setModel(model)
+                    .setData(data.train().toDataset(dataManager, batch), data.test().toDataset(dataManager, batch))
+                    .setLoss(new TokenCrossEntropy())
+                    .addEvaluator(new Perplexity())
+                    .setOptimizer(OptimizerFactory.build(config.optimizer, config.schedule, stepsPerEpoch, config.epochs))
+                    .setEpochs(config.epochs)
+                    .setBatchSize(batch)
+                    .optSeed(config.seed)
+                    .setInputShape(new Shape(batch, length))
+                    .setRunDirectory(runDir)
+                    .optProgress(progress)
+                    .build();
+            TrainingResult result;
+            try {
+                result = runner.fit(resume);
+            } catch (NonFiniteLossException e) {
+                writeSummary(runDir, config, fields, null, "diverged", e.getMessage(), "test_perplexity", false);
+                throw e;
+            }
+            saveModel(model, runDir, config.epochs);
+            writeSummary(runDir, config, fields, result, "finished", null, "test_perplexity", false);
+            Plots.curves(result.history(), "Loss", "cross-entropy (nats per token)", List.of("train_loss", "test_loss"),
+                    runDir.resolve("loss.png"));
+            Plots.curves(result.history(), "Perplexity", "perplexity", List.of("train_perplexity", "test_perplexity"),
+                    runDir.resolve("perplexity.png"));
+            return new RunResult(runDir, result, null, data);
+        }
+    }
+
+    private static java.util.function.Consumer<ObjectNode> imageFields(TrainTestData data) {
+        return summary -> {
+            summary.put("data", data.description());
+            summary.put("trainExamples", data.train().size());
+            summary.put("testExamples", data.test().size());
+        };
     }
 
     private static void checkDirectory(Path runDir, ObjectNode resolved, boolean resume) throws RunSetupException {
@@ -246,7 +327,8 @@ public final class RunExecutor {
     }
 
     private static void writeSummary(
-            Path runDir, RunConfig config, TrainTestData data, TrainingResult result, String status, String error)
+            Path runDir, RunConfig config, java.util.function.Consumer<ObjectNode> dataFields, TrainingResult result,
+            String status, String error, String bestBy, boolean higherIsBetter)
             throws IOException {
         ObjectNode summary = ConfigLoader.json().createObjectNode();
         summary.put("name", config.name);
@@ -254,9 +336,7 @@ public final class RunExecutor {
         if (error != null) {
             summary.put("error", error);
         }
-        summary.put("data", data.description());
-        summary.put("trainExamples", data.train().size());
-        summary.put("testExamples", data.test().size());
+        dataFields.accept(summary);
         summary.put("epochs", config.epochs);
         if (result != null) {
             List<EpochMetrics> history = result.history();
@@ -266,12 +346,13 @@ public final class RunExecutor {
             for (Map.Entry<String, Double> e : result.last().values().entrySet()) {
                 last.put(e.getKey(), e.getValue());
             }
+            Comparator<EpochMetrics> order = Comparator.comparingDouble(m -> m.get(bestBy));
             EpochMetrics best = history.stream()
-                    .max(Comparator.comparingDouble(m -> m.get("test_accuracy")))
+                    .max(higherIsBetter ? order : order.reversed())
                     .orElseThrow();
             ObjectNode bestNode = summary.putObject("best");
             bestNode.put("epoch", best.epoch());
-            bestNode.put("test_accuracy", best.get("test_accuracy"));
+            bestNode.put(bestBy, best.get(bestBy));
             bestNode.put("test_loss", history.stream().mapToDouble(m -> m.get("test_loss")).min().orElseThrow());
         }
         AtomicFiles.writeString(runDir.resolve(SUMMARY_FILE), ConfigLoader.json().writeValueAsString(summary));

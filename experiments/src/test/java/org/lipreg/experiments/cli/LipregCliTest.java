@@ -71,9 +71,9 @@ class LipregCliTest {
                 "--out", out.toString()));
         assertTrue(err.toString().contains("optimizer.learningRate: must be a positive number (got -1.0)"), err.toString());
         assertFalse(Files.exists(out));
-        assertEquals(2, run("train", "--config", config(TINY).toString(), "--set", "model.width=3",
+        assertEquals(2, run("train", "--config", config(TINY).toString(), "--set", "model.depth=3",
                 "--out", out.toString()));
-        assertTrue(err.toString().contains("model.width: unknown key"), err.toString());
+        assertTrue(err.toString().contains("model.depth: unknown key"), err.toString());
         assertFalse(Files.exists(out));
     }
 

@@ -114,7 +114,11 @@ class RunConfigsTest {
         assertEquals("model.bcnMovingSpeed: must be in (0, 1] (got 0.0)", problem(speed));
         ConfigException norm = assertThrows(ConfigException.class,
                 () -> RunConfigs.load(null, List.of("model.norm=ln")));
-        assertEquals("model.norm: 'ln' is not one of [none, bn, gn, bcn]", problem(norm));
+        assertEquals("model.norm: ln is a transformer norm; it needs model.preset transformer and data.type text",
+                problem(norm));
+        ConfigException unknownNorm = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(null, List.of("model.norm=foo")));
+        assertEquals("model.norm: 'foo' is not one of [none, bn, gn, bcn, ln, pn, pnv]", problem(unknownNorm));
         ConfigException layer = assertThrows(ConfigException.class, () -> RunConfigs.load(
                 yaml("model:\n  preset: custom\n  layers:\n    - {type: bcn, mode: huge}\n"), List.of()));
         assertEquals("model.layers[0].mode: 'huge' is not one of [auto, micro, large]", problem(layer));
