@@ -82,6 +82,9 @@ public final class RlConfig {
          */
         public String regularizer = "none";
 
+        /** For {@code spectral-norm}: σ of every critic layer (the critic is then σ^layers-Lipschitz). */
+        public double spectralNormTarget = 1.0;
+
         /** For {@code adversarial}: the ℓ∞ radius of the state perturbation. */
         public double epsilon = 0.05;
 

@@ -80,6 +80,9 @@ public final class RlConfigs {
             p.add("critic.regularizer: must be one of " + RlConfig.CRITIC_REGULARIZERS + " (got "
                     + (c.critic == null ? null : c.critic.regularizer) + ")");
         }
+        if (c.critic != null && (!(c.critic.spectralNormTarget > 0) || Double.isInfinite(c.critic.spectralNormTarget))) {
+            p.add("critic.spectralNormTarget: must be positive (got " + c.critic.spectralNormTarget + ")");
+        }
         if (c.critic != null && "adversarial".equals(c.critic.regularizer)) {
             if (!(c.critic.epsilon > 0) || Double.isInfinite(c.critic.epsilon)) {
                 p.add("critic.epsilon: must be positive (got " + c.critic.epsilon + ")");

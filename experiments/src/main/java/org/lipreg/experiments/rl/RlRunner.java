@@ -78,7 +78,9 @@ public final class RlRunner {
         try (SacAgent agent = SacAgent.builder()
                 .setSizes(obs, act)
                 .optHidden(hidden)
-                .optCritic(() -> spectral ? Mlp.spectrallyNormalized(hidden, 1) : Mlp.of(hidden, 1))
+                .optCritic(() -> spectral
+                        ? Mlp.spectrallyNormalized(hidden, 1, (float) config.critic.spectralNormTarget)
+                        : Mlp.of(hidden, 1))
                 .optCriticPenalty(penalty)
                 .optLearningRate(config.learningRate)
                 .optGamma(config.gamma)

@@ -81,8 +81,9 @@ class RlCommandTest {
     @Test
     void badConfigsNameTheKey() throws Exception {
         StringWriter err = new StringWriter();
-        assertEquals(2, run(err, "rl", "--set", "env=Pendulum-v9", "--set", "gamma=1.5", "--out",
-                dir.resolve("x").toString()));
+        assertEquals(2, run(err, "rl", "--set", "env=Pendulum-v9", "--set", "gamma=1.5", "--set",
+                "critic.spectralNormTarget=0", "--out", dir.resolve("x").toString()));
+        assertTrue(err.toString().contains("critic.spectralNormTarget:"), err.toString());
         assertTrue(err.toString().contains("env:") && err.toString().contains("Pendulum-v1"), err.toString());
         assertTrue(err.toString().contains("gamma:"), err.toString());
         StringWriter discrete = new StringWriter();

@@ -29,21 +29,28 @@ public final class Mlp {
     }
 
     /**
-     * Builds the same network with every linear layer spectrally normalized (σ = 1, one power
-     * iteration per training forward), so the network is 1-Lipschitz in ℓ2 up to the power
-     * iteration's estimate: the Lipschitz-regularized critic of the model-based RL claim.
+     * Builds the same network with every linear layer spectrally normalized to σ = {@code target}
+     * (one power iteration per training forward), so the network is {@code target^layers}-Lipschitz
+     * in ℓ2 up to the power iteration's estimate: the Lipschitz-regularized critic of the
+     * model-based RL claim. With target 1 the critic cannot change by more than the state does,
+     * which is tight for returns in the hundreds; a larger target loosens the bound.
      *
      * @param hidden the hidden widths
      * @param outputs the output width
+     * @param target σ of every layer
      * @return the uninitialized block
      */
-    public static SequentialBlock spectrallyNormalized(int[] hidden, int outputs) {
+    public static SequentialBlock spectrallyNormalized(int[] hidden, int outputs, float target) {
         SequentialBlock block = new SequentialBlock();
         for (int width : hidden) {
-            block.add(SpectrallyNormalized.builder().setLayer(Linear.builder().setUnits(width).build()).build());
+            block.add(normalized(width, target));
             block.add(Activation.reluBlock());
         }
-        block.add(SpectrallyNormalized.builder().setLayer(Linear.builder().setUnits(outputs).build()).build());
+        block.add(normalized(outputs, target));
         return block;
+    }
+
+    private static SpectrallyNormalized normalized(int units, float target) {
+        return SpectrallyNormalized.builder().setLayer(Linear.builder().setUnits(units).build()).optTarget(target).build();
     }
 }
