@@ -91,15 +91,7 @@ public final class MbpoTraining {
         double lossSum = 0;
         int lossCount = 0;
         for (int t = 1; t <= loop.totalSteps(); t++) {
-            float[] action;
-            if (t <= loop.learningStarts()) {
-                action = new float[scaling.size()];
-                for (int i = 0; i < action.length; i++) {
-                    action[i] = (float) (2 * random.nextDouble() - 1);
-                }
-            } else {
-                action = agent.act(SacTraining.toFloat(observation), false);
-            }
+            float[] action = t <= loop.learningStarts() ? scaling.uniform(random) : agent.act(SacTraining.toFloat(observation), false);
             Step step = env.step(scaling.toEnvironment(action, 0));
             real.add(observation, SacTraining.toDouble(action), step.reward(), step.observation(), step.terminated());
             observation = step.done() ? env.reset() : step.observation();

@@ -35,6 +35,20 @@ public final class ActionScaling {
     }
 
     /**
+     * Draws a uniform random agent action in [−1, 1], for exploration before learning starts.
+     *
+     * @param random the generator
+     * @return one action row
+     */
+    public float[] uniform(java.util.SplittableRandom random) {
+        float[] action = new float[low.length];
+        for (int i = 0; i < action.length; i++) {
+            action[i] = (float) (2 * random.nextDouble() - 1);
+        }
+        return action;
+    }
+
+    /**
      * Returns the environment action for the agent's action a: {@code low + (a + 1)/2 · (high − low)}.
      *
      * @param actions agent actions, row-major

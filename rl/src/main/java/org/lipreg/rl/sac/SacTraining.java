@@ -73,15 +73,7 @@ public final class SacTraining {
         double lossSum = 0;
         int lossCount = 0;
         for (int t = 1; t <= settings.totalSteps(); t++) {
-            float[] action;
-            if (t <= settings.learningStarts()) {
-                action = new float[scaling.size()];
-                for (int i = 0; i < action.length; i++) {
-                    action[i] = (float) (2 * random.nextDouble() - 1);
-                }
-            } else {
-                action = agent.act(toFloat(observation), false);
-            }
+            float[] action = t <= settings.learningStarts() ? scaling.uniform(random) : agent.act(toFloat(observation), false);
             Step step = env.step(scaling.toEnvironment(action, 0));
             buffer.add(observation, toDouble(action), step.reward(), step.observation(), step.terminated());
             observation = step.done() ? env.reset() : step.observation();
