@@ -193,14 +193,14 @@ public final class BatchChannelNorm extends AbstractBlock implements StepHook {
                 NDArray unbiased = constants.scratch("batch-var", owner, channels, type);
                 BatchNorm.batchNorm(data, batchMean, unbiased, constants.ones(owner, channels, type),
                         constants.zeros(owner, channels, type), 1, 0f, epsilon, true);
-                spread = unbiased.mul((perChannel - 1) / (double) perChannel).add(batchMean.sub(mean).square());
+                spread = Scalars.mul(unbiased, (perChannel - 1) / (double) perChannel).add(batchMean.sub(mean).square());
             } else {
                 NDArray flat = data.swapAxes(0, 1).reshape(channels, -1);
                 batchMean = flat.mean(new int[] {1});
                 spread = flat.sub(mean.reshape(channels, 1)).square().mean(new int[] {1});
             }
-            mean.muli(1.0 - r).addi(batchMean.mul(r));
-            var.muli(1.0 - r).addi(spread.mul(r));
+            Scalars.muli(mean, 1.0 - r).addi(Scalars.mul(batchMean, r));
+            Scalars.muli(var, 1.0 - r).addi(Scalars.mul(spread, r));
             count.addi(1);
             scope.suppressNotUsedWarning();
         }

@@ -285,7 +285,7 @@ public final class PowerNorm extends AbstractBlock implements StepHook {
         r.auxiliaryTaken = true;
         return Ownership.computeInto(step.manager(), () -> {
             // c = −(1−α_bkw) ν_{k−1} ⊙ z_k / r_b, all detached; a = Σ c ⊙ x; the term a − sg(a).
-            NDArray c = r.z.mul(r.nu.mul(-(1.0 - alphaBackward))).div(r.backwardRoot);
+            NDArray c = r.z.mul(Scalars.mul(r.nu, -(1.0 - alphaBackward))).div(r.backwardRoot);
             NDArray a = r.input.mul(c).sum();
             return a.sub(a.stopGradient());
         });
@@ -301,8 +301,8 @@ public final class PowerNorm extends AbstractBlock implements StepHook {
         NDArray target = nu.getArray();
         try (NDScope scope = new NDScope()) {
             NDArray g = r.probe.getGradient();
-            NDArray corrected = g.sub(r.z.mul(r.nu.mul(1.0 - alphaBackward)));
-            target.addi(corrected.mul(r.z).sum(new int[] {0}).div(r.tokens));
+            NDArray corrected = g.sub(r.z.mul(Scalars.mul(r.nu, 1.0 - alphaBackward)));
+            target.addi(Scalars.div(corrected.mul(r.z).sum(new int[] {0}), r.tokens));
             g.close();
             scope.suppressNotUsedWarning();
         }
@@ -334,7 +334,7 @@ public final class PowerNorm extends AbstractBlock implements StepHook {
         if (variant == Variant.VANILLA) {
             return new NDList(Ownership.computeInto(x.getManager(), () -> {
                 Tokens t = tokens(x, padding, channels);
-                NDArray quadraticMean = t.scaled.square().sum(new int[] {0}).div(t.count);
+                NDArray quadraticMean = Scalars.div(t.scaled.square().sum(new int[] {0}), t.count);
                 return t.output(t.scaled.div(quadraticMean.add(epsilon).sqrt()).mul(g).add(b), shape);
             }));
         }
@@ -357,7 +357,7 @@ public final class PowerNorm extends AbstractBlock implements StepHook {
             NDArray runningPsi, NDArray runningNu, NDArray counter, boolean count) {
         Tokens t = tokens(x, padding, channels);
         NDArray data = t.scaled.stopGradient();
-        NDArray batchMean = data.square().sum(new int[] {0}).div(t.count);
+        NDArray batchMean = Scalars.div(data.square().sum(new int[] {0}), t.count);
         NDArray batchRoot = batchMean.add(epsilon).sqrt();
         double k;
         NDArray runningRoot;
@@ -393,9 +393,9 @@ public final class PowerNorm extends AbstractBlock implements StepHook {
         }
         if (count) {
             if (k < warmup) {
-                runningPsi.muli((k - 1) / k).addi(batchMean.div(k));
+                Scalars.muli(runningPsi, (k - 1) / k).addi(Scalars.div(batchMean, k));
             }
-            runningPsi.muli(alphaForward).addi(batchMean.mul(1.0 - alphaForward));
+            Scalars.muli(runningPsi, alphaForward).addi(Scalars.mul(batchMean, 1.0 - alphaForward));
             counter.addi(1);
         }
         return t.output(normalized.mul(g).add(b), shape);

@@ -4,6 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 
+import org.lipreg.normalization.Scalars;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -28,8 +30,8 @@ public final class Graph implements AutoCloseable {
         // The graph outlives any scope it was built in.
         for (int i = 0; i < nodes.size(); i++) {
             if (nodes.get(i) instanceof Node.Affine a) {
-                NDArray positive = a.weight().maximum(0);
-                NDArray negative = a.weight().minimum(0);
+                NDArray positive = Scalars.maximum(a.weight(), 0);
+                NDArray negative = Scalars.minimum(a.weight(), 0);
                 NDScope.unregister(a.weight(), a.bias(), positive, negative);
                 positiveParts.put(i, positive);
                 negativeParts.put(i, negative);
@@ -184,7 +186,7 @@ public final class Graph implements AutoCloseable {
                 values[i] = values[a.input()].matMul(a.weight().transpose()).add(a.bias());
             } else if (node instanceof Node.Activation a) {
                 NDArray z = values[a.input()];
-                values[i] = a.slope() == 0 ? z.maximum(0) : z.maximum(z.mul(a.slope()));
+                values[i] = a.slope() == 0 ? Scalars.maximum(z, 0) : z.maximum(Scalars.mul(z, a.slope()));
             } else if (node instanceof Node.Sum s) {
                 values[i] = values[s.left()].add(values[s.right()]);
             } else {
@@ -227,7 +229,7 @@ public final class Graph implements AutoCloseable {
                 accumulate(grads, a.input(), g.matMul(a.weight()));
             } else if (node instanceof Node.Activation a) {
                 NDArray z = values[a.input()];
-                NDArray slope = z.gt(0).toType(z.getDataType(), false).mul(1 - a.slope()).add(a.slope());
+                NDArray slope = Scalars.mul(z.gt(0).toType(z.getDataType(), false), 1 - a.slope()).add(a.slope());
                 accumulate(grads, a.input(), g.mul(slope));
             } else if (node instanceof Node.Sum s) {
                 accumulate(grads, s.left(), g);

@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 
 import org.lipreg.certify.graph.Graph;
 import org.lipreg.certify.graph.Node;
+import org.lipreg.normalization.Scalars;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -88,19 +89,19 @@ final class ForwardBounds {
                 }
                 NDArray split = splits.get(i);
                 if (split != null) {
-                    lo[p] = NDArrays.where(split.gt(0), lo[p].maximum(0), lo[p]);
-                    hi[p] = NDArrays.where(split.lt(0), hi[p].minimum(0), hi[p]);
+                    lo[p] = NDArrays.where(split.gt(0), Scalars.maximum(lo[p], 0), lo[p]);
+                    hi[p] = NDArrays.where(split.lt(0), Scalars.minimum(hi[p], 0), hi[p]);
                 }
                 // An empty interval proves the domain has no point (tolerance for rounding).
-                NDArray slack = lo[p].abs().add(hi[p].abs()).mul(1e-9).add(1e-12);
+                NDArray slack = Scalars.mul(lo[p].abs().add(hi[p].abs()), 1e-9).add(1e-12);
                 NDArray empty = lo[p].sub(hi[p]).gt(slack).toType(DataType.FLOAT64, false).sum(new int[] {1});
                 feasible = feasible.logicalAnd(empty.eq(0));
                 lower.put(i, lo[p]);
                 upper.put(i, hi[p]);
                 relax(i, act.slope(), lo[p], hi[p], split);
                 double s = act.slope();
-                lo[i] = s == 0 ? lo[p].maximum(0) : lo[p].maximum(lo[p].mul(s));
-                hi[i] = s == 0 ? hi[p].maximum(0) : hi[p].maximum(hi[p].mul(s));
+                lo[i] = s == 0 ? Scalars.maximum(lo[p], 0) : lo[p].maximum(Scalars.mul(lo[p], s));
+                hi[i] = s == 0 ? Scalars.maximum(hi[p], 0) : hi[p].maximum(Scalars.mul(hi[p], s));
             }
         }
     }
@@ -113,11 +114,11 @@ final class ForwardBounds {
             active = active.logicalOr(split.gt(0));
             inactive = inactive.logicalOr(split.lt(0));
         }
-        NDArray width = u.sub(l).maximum(Double.MIN_NORMAL);
+        NDArray width = Scalars.maximum(u.sub(l), Double.MIN_NORMAL);
         // Chord through (l, s·l) and (u, u).
-        NDArray chord = u.sub(l.mul(s)).div(width);
+        NDArray chord = u.sub(Scalars.mul(l, s)).div(width);
         NDArray one = l.onesLike();
-        NDArray slopeS = one.mul(s);
+        NDArray slopeS = Scalars.mul(one, s);
         NDArray su = NDArrays.where(active, one, NDArrays.where(inactive, slopeS, chord));
         NDArray tu = NDArrays.where(active.logicalOr(inactive), l.zerosLike(), l.mul(slopeS.sub(chord)));
         // Adaptive lower slope: 1 where u ≥ −l, else s.
@@ -152,14 +153,15 @@ final class ForwardBounds {
             pending[i] = null;
             Node node = graph.node(i);
             if (node instanceof Node.Input) {
-                NDArray bound = lambda.maximum(0).mul(xu.expandDims(1)).add(lambda.minimum(0).mul(xl.expandDims(1)));
+                NDArray bound = Scalars.maximum(lambda, 0).mul(xu.expandDims(1))
+                    .add(Scalars.minimum(lambda, 0).mul(xl.expandDims(1)));
                 result = constant.add(bound.sum(new int[] {2}));
             } else if (node instanceof Node.Affine a) {
                 constant = constant.add(lambda.matMul(a.bias()));
                 add(pending, a.input(), lambda.matMul(a.weight()));
             } else if (node instanceof Node.Activation act) {
-                NDArray positive = lambda.maximum(0);
-                NDArray negative = lambda.minimum(0);
+                NDArray positive = Scalars.maximum(lambda, 0);
+                NDArray negative = Scalars.minimum(lambda, 0);
                 NDArray su = upperSlope.get(i).expandDims(1);
                 NDArray sl = lowerSlope.get(i).expandDims(1);
                 constant = constant.add(positive.mul(upperIntercept.get(i).expandDims(1)).sum(new int[] {2}));

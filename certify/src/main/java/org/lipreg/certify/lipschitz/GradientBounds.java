@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 
 import org.lipreg.certify.graph.Graph;
 import org.lipreg.certify.graph.Node;
+import org.lipreg.normalization.Scalars;
 
 import java.util.HashMap;
 import java.util.List;
@@ -83,8 +84,8 @@ final class GradientBounds {
             double s = ((Node.Activation) graph.node(k)).slope();
             NDArray active = state.gt(0).toType(DataType.FLOAT64, false);
             NDArray unstable = state.eq(0).toType(DataType.FLOAT64, false);
-            fixedSlope.put(k, active.mul(1 - s).add(s));
-            gateWidth.put(k, unstable.mul(1 - s));
+            fixedSlope.put(k, Scalars.mul(active, 1 - s).add(s));
+            gateWidth.put(k, Scalars.mul(unstable, 1 - s));
         }
         NDArray[] lo = new NDArray[n];
         NDArray[] hi = new NDArray[n];
@@ -138,8 +139,8 @@ final class GradientBounds {
             } else if (node instanceof Node.Activation) {
                 NDArray a0 = fixedSlope.get(c);
                 NDArray w = gateWidth.get(c);
-                cl = a0.mul(lo[c]).add(w.mul(lo[c].minimum(0)));
-                cu = a0.mul(hi[c]).add(w.mul(hi[c].maximum(0)));
+                cl = a0.mul(lo[c]).add(w.mul(Scalars.minimum(lo[c], 0)));
+                cu = a0.mul(hi[c]).add(w.mul(Scalars.maximum(hi[c], 0)));
             } else {
                 cl = lo[c];
                 cu = hi[c];
@@ -184,7 +185,7 @@ final class GradientBounds {
         NDArray u = inputUpper;
         NDArray positive = l.gte(0);
         NDArray negative = u.lte(0);
-        NDArray width = u.sub(l).maximum(Double.MIN_NORMAL);
+        NDArray width = Scalars.maximum(u.sub(l), Double.MIN_NORMAL);
         NDArray chord = u.add(l).div(width); // (|u| − |l|)/(u − l) when l < 0 < u
         NDArray one = l.onesLike();
         NDArray slope = NDArrays.where(positive, one, NDArrays.where(negative, one.neg(), chord));
@@ -232,8 +233,8 @@ final class GradientBounds {
         NDArray a0 = fixedSlope.get(c).expandDims(1);
         NDArray w = gateWidth.get(c).expandDims(1);
         NDArray mu = lambda.mul(w);
-        NDArray muPos = mu.maximum(0);
-        NDArray muNeg = mu.neg().maximum(0);
+        NDArray muPos = Scalars.maximum(mu, 0);
+        NDArray muNeg = Scalars.maximum(mu.neg(), 0);
         Relaxation pos = positiveRelax.get(c);
         Relaxation neg = negativeRelax.get(c);
         NDArray coefficient = lambda.mul(a0)

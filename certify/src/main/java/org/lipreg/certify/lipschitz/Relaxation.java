@@ -3,6 +3,8 @@ package org.lipreg.certify.lipschitz;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 
+import org.lipreg.normalization.Scalars;
+
 /**
  * Linear upper bounds {@code ReLU(h) ≤ slope·h + intercept} valid for {@code h ∈ [l, u]}: the
  * chord (the tightest linear bound, used by CROWN) or the constant {@code max(0, u)} where h
@@ -22,7 +24,7 @@ record Relaxation(NDArray slope, NDArray intercept) {
      */
     static Relaxation chord(NDArray l, NDArray u) {
         NDArray crossing = l.lt(0).logicalAnd(u.gt(0));
-        NDArray width = u.sub(l).maximum(Double.MIN_NORMAL);
+        NDArray width = Scalars.maximum(u.sub(l), Double.MIN_NORMAL);
         NDArray crossSlope = u.div(width);
         NDArray positive = l.gte(0).toType(l.getDataType(), false);
         NDArray slope = NDArrays.where(crossing, crossSlope, positive);
@@ -40,7 +42,7 @@ record Relaxation(NDArray slope, NDArray intercept) {
     static Relaxation constant(NDArray l, NDArray u) {
         NDArray positive = l.gte(0);
         NDArray slope = positive.toType(l.getDataType(), false);
-        NDArray intercept = NDArrays.where(positive, l.zerosLike(), u.maximum(0));
+        NDArray intercept = NDArrays.where(positive, l.zerosLike(), Scalars.maximum(u, 0));
         return new Relaxation(slope, intercept);
     }
 }

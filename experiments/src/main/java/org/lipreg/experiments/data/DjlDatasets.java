@@ -11,6 +11,8 @@ import ai.djl.training.dataset.Batch;
 import ai.djl.training.dataset.Dataset;
 import ai.djl.translate.TranslateException;
 
+import org.lipreg.normalization.Scalars;
+
 import java.io.IOException;
 
 /**
@@ -84,7 +86,7 @@ public final class DjlDatasets {
             for (Batch batch : dataset.getData(manager)) {
                 try (Batch b = batch) {
                     // DJL gives (batch, height, width, channels) bytes; lipreg uses (batch, C, H, W) in [0, 1].
-                    NDArray x = b.getData().head().toType(DataType.FLOAT32, false).transpose(0, 3, 1, 2).div(255f);
+                    NDArray x = Scalars.div(b.getData().head().toType(DataType.FLOAT32, false).transpose(0, 3, 1, 2), 255);
                     if (pixels == null) {
                         c = (int) x.getShape().get(1);
                         h = (int) x.getShape().get(2);

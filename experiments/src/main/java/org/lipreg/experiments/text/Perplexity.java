@@ -5,6 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.evaluator.Evaluator;
 
+import org.lipreg.normalization.Scalars;
+
 import java.util.HashMap;
 import java.util.Map;
 
@@ -42,7 +44,7 @@ public final class Perplexity extends Evaluator {
     @Override
     public NDArray evaluate(NDList labels, NDList predictions) {
         NDArray sum = summedNll(labels, predictions);
-        return sum.div(labels.head().size()).exp();
+        return Scalars.div(sum, labels.head().size()).exp();
     }
 
     @Override

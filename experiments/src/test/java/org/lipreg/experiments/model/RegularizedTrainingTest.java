@@ -65,10 +65,6 @@ class RegularizedTrainingTest {
         assertTrue(penalized < 0.7 * plain, "Σσ² " + penalized + " with the penalty, " + plain + " without");
     }
 
-    // Quarantined, not deleted: the same seeded run hits a NaN loss in about 1 of 5 repetitions,
-    // also with one engine thread and at the commit before 2026-11-24 (45bcf7b), so the
-    // nondeterminism is a bug in the code path, not in the assertion. Re-enable once fixed (#6).
-    @org.junit.jupiter.api.Disabled("nondeterministic NaN in spectrally normalized conv training (open bug, see #6)")
     @Test
     void spectrallyNormalizedModelKeepsEveryLayerAtTheTarget() throws Exception {
         RunConfig c = config("model.spectralNorm=conv", "model.spectralNormTarget=1.0", "model.spectralNormIterations=5");

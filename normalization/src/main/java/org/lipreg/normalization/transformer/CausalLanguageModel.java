@@ -14,6 +14,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 
+import org.lipreg.normalization.Scalars;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -137,7 +139,7 @@ public final class CausalLanguageModel extends AbstractBlock {
         NDArray index = ids.getDataType() == DataType.INT64 ? ids : ids.round().toType(DataType.INT64, false);
         NDArray tokens = ids.getNDArrayInternal().embedding(index, weight, SparseFormat.DENSE).singletonOrThrow();
         NDArray pe = ids.getManager().create(positions(length), new Shape(length, width)).toType(tokens.getDataType(), false);
-        NDArray h = tokens.mul(Math.sqrt(width)).add(pe);
+        NDArray h = Scalars.mul(tokens, Math.sqrt(width)).add(pe);
         if (training && dropout > 0) {
             h = Dropout.dropout(h, dropout, true).singletonOrThrow();
         }

@@ -10,6 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import org.lipreg.normalization.Scalars;
 
 /**
  * Multi-head causal self-attention on {@code (B, T, C)}: one linear layer gives queries, keys and
@@ -87,7 +88,7 @@ public final class CausalSelfAttention extends AbstractBlock {
         NDArray q = split.get(0);
         NDArray k = split.get(1);
         NDArray v = split.get(2);
-        NDArray scores = q.matMul(k.transpose(0, 1, 3, 2)).div(Math.sqrt(d));
+        NDArray scores = Scalars.div(q.matMul(k.transpose(0, 1, 3, 2)), Math.sqrt(d));
         NDArray mask = causalMask(x.getManager(), t, scores.getDataType());
         NDArray weights = scores.add(mask).softmax(-1);
         if (training && dropout > 0) {

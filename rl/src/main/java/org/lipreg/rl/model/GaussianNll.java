@@ -3,6 +3,8 @@ package org.lipreg.rl.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 
+import org.lipreg.normalization.Scalars;
+
 /**
  * The probabilistic model's output head and loss (Chua et al. 2018, as MBPO uses them): the
  * log-variance is kept between learned bounds by soft clamps,
@@ -43,6 +45,6 @@ public final class GaussianNll {
      */
     public static NDArray loss(NDArray mean, NDArray logVariance, NDArray target, NDArray max, NDArray min) {
         NDArray nll = mean.sub(target).square().mul(logVariance.neg().exp()).add(logVariance).mean();
-        return nll.add(max.sum().sub(min.sum()).mul(BOUND_WEIGHT));
+        return nll.add(Scalars.mul(max.sum().sub(min.sum()), BOUND_WEIGHT));
     }
 }

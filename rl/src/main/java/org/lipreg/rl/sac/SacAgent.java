@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 
+import org.lipreg.normalization.Scalars;
 import org.lipreg.training.optimizer.AdamOptimizer;
 
 /**
@@ -156,7 +157,7 @@ public final class SacAgent implements AutoCloseable {
             TanhGaussianPolicy.Sample next = policy.sample(store, s2, false, noise(m, targetNoise, n));
             NDArray nextQ = ai.djl.ndarray.NDArrays.minimum(q(q1Target, store, s2, next.action(), false),
                     q(q2Target, store, s2, next.action(), false));
-            NDArray y = r.add(notDone.mul(gamma).mul(nextQ.sub(next.logProb().mul(alpha))));
+            NDArray y = r.add(Scalars.mul(notDone, gamma).mul(nextQ.sub(Scalars.mul(next.logProb(), alpha))));
 
             // The ascent needs collectors of its own, so δ is found before the critic's opens.
             NDArray delta = penalty == null ? null : adversarialDelta(store, s, a);
@@ -165,12 +166,12 @@ public final class SacAgent implements AutoCloseable {
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray q1Value = q(q1, store, s, a, true);
                 NDArray q2Value = q(q2, store, s, a, true);
-                NDArray loss = q1Value.sub(y).square().mean().add(q2Value.sub(y).square().mean()).mul(0.5f);
+                NDArray loss = Scalars.mul(q1Value.sub(y).square().mean().add(q2Value.sub(y).square().mean()), 0.5);
                 if (delta != null) {
                     NDArray shifted = s.add(delta);
                     NDArray change = q(q1, store, shifted, a, true).sub(q1Value).square().mean()
                             .add(q(q2, store, shifted, a, true).sub(q2Value).square().mean());
-                    loss = loss.add(change.mul((float) penalty.lambda()));
+                    loss = loss.add(Scalars.mul(change, penalty.lambda()));
                 }
                 criticLoss = loss.getFloat();
                 meanQ = q1Value.mean().getFloat();
@@ -185,7 +186,7 @@ public final class SacAgent implements AutoCloseable {
                 TanhGaussianPolicy.Sample sample = policy.sample(store, s, true, noise(m, actorNoise, n));
                 NDArray q = ai.djl.ndarray.NDArrays.minimum(q(q1, store, s, sample.action(), true),
                         q(q2, store, s, sample.action(), true));
-                NDArray actor = sample.logProb().mul(alpha).sub(q).mean();
+                NDArray actor = Scalars.mul(sample.logProb(), alpha).sub(q).mean();
                 // The first operand decides the result's manager: keep it the step's, not log α's.
                 NDArray entropyGap = sample.logProb().stopGradient().add(targetEntropy);
                 NDArray temperature = entropyGap.mul(logAlpha).mean().neg();
@@ -245,7 +246,7 @@ public final class SacAgent implements AutoCloseable {
                 collector.backward(change);
             }
             NDArray direction = delta.getGradient().sign();
-            delta = delta.stopGradient().add(direction.mul((float) penalty.stepSize())).clip(-eps, eps);
+            delta = delta.stopGradient().add(Scalars.mul(direction, penalty.stepSize())).clip(-eps, eps);
         }
         zeroGradients(q1); // the ascent's backward passes also reached the critic's weights
         return delta;
@@ -310,8 +311,8 @@ public final class SacAgent implements AutoCloseable {
                 t.set(from.get(i).getValue().getArray().toFloatArray());
                 continue;
             }
-            try (NDArray scaled = from.get(i).getValue().getArray().mul(tau)) {
-                t.muli(1 - tau).addi(scaled);
+            try (NDArray scaled = Scalars.mul(from.get(i).getValue().getArray(), tau)) {
+                Scalars.muli(t, 1 - tau).addi(scaled);
             }
         }
     }

@@ -6,6 +6,8 @@ import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
+import org.lipreg.normalization.Scalars;
+
 /**
  * SAC's policy: a network gives the mean μ and log standard deviation of a Gaussian over
  * pre-squash actions u, and the action is {@code tanh(u)} in [−1, 1]. Sampling is
@@ -85,8 +87,8 @@ public final class TanhGaussianPolicy {
             noise = observations.getManager().randomNormal(mean.getShape());
         }
         NDArray u = mean.add(logStd.exp().mul(noise));
-        NDArray gaussian = noise.square().mul(-0.5f).sub(logStd).sub(LOG_SQRT_2PI);
-        NDArray squash = u.neg().sub(Activation.softPlus(u.mul(-2f))).add(LOG_2).mul(2f);
+        NDArray gaussian = Scalars.mul(noise.square(), -0.5).sub(logStd).sub(LOG_SQRT_2PI);
+        NDArray squash = Scalars.mul(u.neg().sub(Activation.softPlus(Scalars.mul(u, -2))).add(LOG_2), 2);
         NDArray logProb = gaussian.sub(squash).sum(new int[] {1}, true);
         return new Sample(u.tanh(), logProb);
     }

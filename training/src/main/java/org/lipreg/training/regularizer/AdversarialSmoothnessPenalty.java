@@ -11,6 +11,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
+import org.lipreg.normalization.Scalars;
 import org.lipreg.normalization.hook.StepContext;
 
 import java.util.Objects;
@@ -115,7 +116,7 @@ public final class AdversarialSmoothnessPenalty implements Regularizer {
                 }
                 NDArray g = current.getGradient();
                 NDArray stepDirection = norm == Norm.LINF ? g.sign() : g.div(perExampleNorm(g).add(1e-12));
-                d = project(current.stopGradient().add(stepDirection.mul(stepSize)));
+                d = project(current.stopGradient().add(Scalars.mul(stepDirection, stepSize)));
             }
             result = d.stopGradient();
             NDScope.unregister(result);
@@ -140,7 +141,7 @@ public final class AdversarialSmoothnessPenalty implements Regularizer {
         ParameterStore store = new ParameterStore(step.manager(), false);
         NDArray clean = model.forward(store, new NDList(x), true).head();
         NDArray perturbed = model.forward(store, new NDList(x.add(delta)), true).head();
-        NDArray penalty = divergence(clean, perturbed).mul(lambda);
+        NDArray penalty = Scalars.mul(divergence(clean, perturbed), lambda);
         delta = null;
         return penalty;
     }
@@ -148,11 +149,11 @@ public final class AdversarialSmoothnessPenalty implements Regularizer {
     private NDArray divergence(NDArray reference, NDArray out) {
         long batch = out.getShape().get(0);
         if (divergence == Divergence.SQUARED) {
-            return out.sub(reference).square().sum().div(batch);
+            return Scalars.div(out.sub(reference).square().sum(), batch);
         }
         NDArray p = reference.logSoftmax(-1);
         NDArray q = out.logSoftmax(-1);
-        return p.exp().mul(p.sub(q)).sum().div(batch);
+        return Scalars.div(p.exp().mul(p.sub(q)).sum(), batch);
     }
 
     private NDArray project(NDArray d) {
@@ -160,7 +161,7 @@ public final class AdversarialSmoothnessPenalty implements Regularizer {
             return d.clip(-epsilon, epsilon);
         }
         NDArray n = perExampleNorm(d);
-        return d.mul(n.maximum(epsilon).pow(-1).mul(epsilon));
+        return d.mul(Scalars.rdiv(epsilon, Scalars.maximum(n, epsilon)));
     }
 
     /** ‖·‖₂ of each example, shaped to broadcast over it. */

@@ -10,6 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
 
 import org.lipreg.normalization.Ownership;
+import org.lipreg.normalization.Scalars;
 import org.lipreg.normalization.hook.StepContext;
 
 import java.io.DataInputStream;
@@ -115,7 +116,7 @@ public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
                 NDArray square = sigma.square();
                 sum = sum == null ? square : sum.add(square);
             }
-            return sum.mul(lambda / 2f);
+            return Scalars.mul(sum, lambda / 2f);
         });
         lastSigmas = sigmas;
         return penalty;

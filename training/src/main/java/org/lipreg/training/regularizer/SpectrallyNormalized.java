@@ -18,6 +18,7 @@ import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 
 import org.lipreg.normalization.Ownership;
+import org.lipreg.normalization.Scalars;
 import org.lipreg.normalization.hook.StepContext;
 import org.lipreg.normalization.hook.StepHook;
 
@@ -125,7 +126,7 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
         NDArray w = layer.getParameters().get("weight").getArray();
         return Ownership.computeInto(manager, () -> {
             NDArray sigma = sigmaOf(w.stopGradient(), u.getArray(), v.getArray());
-            NDArray scale = onlyShrink ? sigma.div(target).maximum(1f).pow(-1) : sigma.div(target).pow(-1);
+            NDArray scale = scaleOf(sigma);
             return w.stopGradient().mul(scale);
         });
     }
@@ -155,7 +156,7 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
         boolean copy = training && !hookDriven;
         return new NDList(Ownership.computeInto(x.getManager(), () -> {
             NDArray sigma = sigmaOf(w, copy ? uArr.duplicate() : uArr, copy ? vArr.duplicate() : vArr);
-            NDArray scale = onlyShrink ? sigma.div(target).maximum(1f).pow(-1) : sigma.div(target).pow(-1);
+            NDArray scale = scaleOf(sigma);
             NDArray normalized = w.mul(scale);
             if (layer instanceof Conv2d conv) {
                 return Conv2d.conv2d(x, normalized, b, conv.getStride(), conv.getPadding(), conv.getDilation(),
@@ -163,6 +164,12 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
             }
             return Linear.linear(x, normalized, b).singletonOrThrow();
         }));
+    }
+
+    /** {@code c/σ}, or {@code 1/max(1, σ/c)}, as an array (differentiable in σ). */
+    private NDArray scaleOf(NDArray sigma) {
+        NDArray ratio = Scalars.div(sigma, target);
+        return Scalars.rdiv(1, onlyShrink ? Scalars.maximum(ratio, 1) : ratio);
     }
 
     private NDArray sigmaOf(NDArray w, NDArray uArr, NDArray vArr) {
