@@ -251,7 +251,16 @@ public final class SweepRunner {
     }
 
     private static List<String> defaultJavaCommand() {
+        List<String> options = new ArrayList<>();
         String maxHeap = System.getProperty("lipreg.sweep.xmx");
-        return ChildJvm.lipreg(maxHeap == null ? List.of() : List.of("-Xmx" + maxHeap));
+        if (maxHeap != null) {
+            options.add("-Xmx" + maxHeap);
+        }
+        // Runs side by side (--parallel) each want fewer engine threads; pass the setting on.
+        String threads = System.getProperty("ai.djl.pytorch.num_threads");
+        if (threads != null) {
+            options.add("-Dai.djl.pytorch.num_threads=" + threads);
+        }
+        return ChildJvm.lipreg(options);
     }
 }
