@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 
+import org.lipreg.normalization.Ownership;
 import org.lipreg.normalization.Scalars;
 
 import java.util.ArrayList;
@@ -149,7 +150,9 @@ public final class CausalLanguageModel extends AbstractBlock {
         if (finalNorm != null) {
             h = finalNorm.forward(store, new NDList(h), training, params).singletonOrThrow();
         }
-        return new NDList(h.matMul(weight.transpose()).add(bias));
+        // The transposed embedding would belong to the parameters' manager and pile up there.
+        NDArray hidden = h;
+        return new NDList(Ownership.computeInto(h.getManager(), () -> hidden.matMul(weight.transpose()).add(bias)));
     }
 
     @Override
