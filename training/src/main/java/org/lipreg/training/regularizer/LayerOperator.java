@@ -94,7 +94,11 @@ abstract class LayerOperator {
         return apply(weight, v).mul(u).sum();
     }
 
-    /** The weight reshaped to {@code (rows, columns)}: a dense layer, or a conv in the reshaped model. */
+    /**
+     * The weight reshaped to {@code (rows, columns)}: a dense layer, or a conv in the reshaped
+     * model. Vectors stay 1-d and meet the matrix in vector–matrix products, so an iteration is
+     * four engine calls: at small batch sizes a training step's cost is the number of calls.
+     */
     static final class Matrix extends LayerOperator {
         private final long rows;
         private final long columns;
@@ -114,24 +118,36 @@ abstract class LayerOperator {
             return new Shape(rows);
         }
 
+        private NDArray matrix(NDArray weight) {
+            return weight.getShape().dimension() == 2 ? weight : weight.reshape(rows, columns);
+        }
+
         @Override
         NDArray apply(NDArray weight, NDArray v) {
-            return weight.reshape(rows, columns).matMul(v.reshape(columns, 1)).reshape(rows);
+            return matrix(weight).matMul(v);
         }
 
         @Override
         NDArray adjoint(NDArray weight, NDArray u) {
-            return weight.reshape(rows, columns).transpose().matMul(u.reshape(rows, 1)).reshape(columns);
+            return u.matMul(matrix(weight));
         }
 
-        /**
-         * {@code uᵀ W v = Σ W ⊙ (u vᵀ)}: the outer product carries no gradient, so the graph
-         * holds one product and one sum instead of a matrix product and reshapes.
-         */
+        @Override
+        NDArray[] powerIterate(NDArray weight, NDArray u, int iterations) {
+            NDArray matrix = matrix(weight);
+            NDArray newU = u;
+            NDArray newV = null;
+            for (int i = 0; i < iterations; i++) {
+                newV = newU.matMul(matrix).normalize(2, 0, 1e-12);
+                newU = matrix.matMul(newV).normalize(2, 0, 1e-12);
+            }
+            return new NDArray[] {newU, newV};
+        }
+
+        /** {@code uᵀ (W v)}: two products, differentiable in W. */
         @Override
         NDArray bilinear(NDArray weight, NDArray u, NDArray v) {
-            NDArray outer = u.reshape(rows, 1).matMul(v.reshape(1, columns)).reshape(weight.getShape());
-            return weight.mul(outer).sum();
+            return u.matMul(matrix(weight).matMul(v));
         }
     }
 

@@ -56,9 +56,10 @@ class SpectralNormPenaltyTest {
     void powerIterationConvergesToTheLargestSingularValue() {
         try (NDManager m = NDManager.newBaseManager()) {
             SequentialBlock net = new SequentialBlock().add(Linear.builder().setUnits(5).build());
+            ai.djl.engine.Engine.getInstance().setRandomSeed(12);
             net.initialize(m, DataType.FLOAT64, new Shape(1, 7));
             double[] w = net.getParameters().get(0).getValue().getArray().toDoubleArray();
-            try (SpectralNormPenalty penalty = SpectralNormPenalty.builder().setModel(net).optIterations(200).build()) {
+            try (SpectralNormPenalty penalty = SpectralNormPenalty.builder().setModel(net).optIterations(1000).build()) {
                 assertEquals(exactSigma(w, 5, 7), sigmaAfter(penalty, m), 1e-5 * exactSigma(w, 5, 7));
             }
         }
@@ -75,6 +76,9 @@ class SpectralNormPenaltyTest {
                         .optBias(false).build();
                 SequentialBlock net = new SequentialBlock().add(conv);
                 Shape in = new Shape(1, 2, 7, 6);
+                // Seeded: how many iterations reach 1e-5 depends on the gap between the top two
+                // singular values, which an unseeded kernel leaves to chance.
+                ai.djl.engine.Engine.getInstance().setRandomSeed(11 + stride + 3 * pad + 5 * groups);
                 net.initialize(m, DataType.FLOAT64, in);
                 NDArray weight = conv.getParameters().get("weight").getArray();
                 // The explicit matrix: the convolution of each basis vector is one column.
@@ -86,7 +90,7 @@ class SpectralNormPenaltyTest {
                 double[] matrix = columns.transpose().toDoubleArray();
                 double exact = exactSigma(matrix, outDim, inDim);
                 try (SpectralNormPenalty penalty = SpectralNormPenalty.builder().setModel(net)
-                        .optOperatorModel(OperatorModel.CONV_OPERATOR).optIterations(300).build()) {
+                        .optOperatorModel(OperatorModel.CONV_OPERATOR).optIterations(2000).build()) {
                     assertEquals(exact, sigmaAfter(penalty, m), 1e-5 * exact, java.util.Arrays.toString(c));
                 }
             }
