@@ -18,9 +18,11 @@ import java.util.concurrent.Callable;
         description = {
             "Run an ablation sweep (a base config x a grid x variants), N runs at a time, each in",
             "its own process; rerunning skips finished runs and resumes interrupted ones. Ends with",
-            "'lipreg report' on the sweep directory."
+            "'lipreg report' on the sweep directory. A sweep whose base is an RL config (it sets",
+            "agent or env, or the sweep says kind: rl) runs 'lipreg rl'; an unfinished RL run restarts."
         },
-        footer = {"", "Example: lipreg sweep experiments/configs/sweep-lr-seeds.yaml --parallel 2"})
+        footer = {"", "Examples: lipreg sweep experiments/configs/sweep-lr-seeds.yaml --parallel 2",
+            "          lipreg sweep experiments/configs/sweep-mbpo.yaml --parallel 2"})
 final class SweepCommand implements Callable<Integer> {
 
     @Parameters(index = "0", paramLabel = "CONFIG", description = "Sweep config (JSON or YAML).")
@@ -44,7 +46,7 @@ final class SweepCommand implements Callable<Integer> {
         Path dir = out != null ? out : Path.of("runs", "sweep-" + plan.config().name);
         if (dryRun) {
             plan.runs().forEach(r -> System.out.println(r.name()));
-            System.out.println(plan.runs().size() + " runs; directory " + dir);
+            System.out.println(plan.runs().size() + " runs of 'lipreg " + plan.kind().id() + "'; directory " + dir);
             return ExitCodes.OK;
         }
         SweepRunner.Outcome outcome = new SweepRunner(System.out).run(plan, dir, parallel);

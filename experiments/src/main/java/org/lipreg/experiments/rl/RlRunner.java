@@ -8,6 +8,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.lipreg.experiments.certify.CertifyOutputs;
 import org.lipreg.experiments.config.ConfigLoader;
+import org.lipreg.experiments.run.RunExecutor;
 import org.lipreg.experiments.run.RunSetupException;
 import org.lipreg.rl.env.Environment;
 import org.lipreg.rl.env.Environments;
@@ -39,13 +40,24 @@ import java.util.function.Consumer;
  * returns.csv    one row per evaluation: step, mean and std return, seconds, α, critic loss,
  *                critic Lipschitz product bound and sampled gradient norm
  * returns.png    the learning curve
- * summary.json   final and best return, area under the curve, seconds
+ * summary.json   status ({@code finished}), final and best return, area under the curve, seconds
  * </pre>
+ *
+ * A run keeps no checkpoints: one that was interrupted is {@linkplain #discard discarded} and
+ * started over.
  */
 public final class RlRunner {
 
     /** The learning-curve file of a run directory. */
     public static final String RETURNS_FILE = "returns.csv";
+
+    /** The columns of {@link #RETURNS_FILE}: the environment step, then the figures of each evaluation. */
+    public static final List<String> RETURNS_COLUMNS = List.of("step", "mean_return", "std_return", "seconds", "alpha",
+            "critic_loss", "critic_lipschitz_product", "critic_gradient_max");
+
+    /** Everything a run writes into its directory. */
+    private static final List<String> OUTPUTS = List.of(RunExecutor.CONFIG_FILE, RETURNS_FILE, "returns.png",
+            RunExecutor.SUMMARY_FILE);
 
     private RlRunner() {}
 
@@ -61,11 +73,11 @@ public final class RlRunner {
      */
     public static List<EvaluationPoint> run(RlConfig config, Path runDir, Consumer<String> progress)
             throws RunSetupException, IOException {
-        if (Files.exists(runDir.resolve("config.json"))) {
+        if (Files.exists(runDir.resolve(RunExecutor.CONFIG_FILE))) {
             throw new RunSetupException(runDir + ": already holds a run; choose another --out", null);
         }
         ObjectNode resolved = ConfigLoader.toTree(config);
-        AtomicFiles.writeString(runDir.resolve("config.json"), ConfigLoader.json().writeValueAsString(resolved));
+        AtomicFiles.writeString(runDir.resolve(RunExecutor.CONFIG_FILE), ConfigLoader.json().writeValueAsString(resolved));
         Environment probe = Environments.create(config.env);
         int[] hidden = config.hidden.stream().mapToInt(Integer::intValue).toArray();
         boolean spectral = "spectral-norm".equals(config.critic.regularizer);
@@ -102,6 +114,19 @@ public final class RlRunner {
         }
     }
 
+    /**
+     * Deletes what a run wrote into its directory, so that an interrupted run can start over
+     * there; other files (a sweep's log, say) stay.
+     *
+     * @param runDir the run directory
+     * @throws IOException if a file cannot be deleted
+     */
+    public static void discard(Path runDir) throws IOException {
+        for (String file : OUTPUTS) {
+            Files.deleteIfExists(runDir.resolve(file));
+        }
+    }
+
     private static LearnedDynamics dynamics(RlConfig config, int obs, int act) {
         LearnedDynamics.Builder b = LearnedDynamics.builder().setSizes(obs, act)
                 .optHidden(config.model.hidden.stream().mapToInt(Integer::intValue).toArray())
@@ -112,10 +137,8 @@ public final class RlRunner {
     }
 
     private static void write(RlConfig config, Path runDir, List<EvaluationPoint> curve) throws IOException {
-        Table table = Table.create("returns").addColumns(IntColumn.create("step"), DoubleColumn.create("mean_return"),
-                DoubleColumn.create("std_return"), DoubleColumn.create("seconds"), DoubleColumn.create("alpha"),
-                DoubleColumn.create("critic_loss"), DoubleColumn.create("critic_lipschitz_product"),
-                DoubleColumn.create("critic_gradient_max"));
+        Table table = Table.create("returns").addColumns(IntColumn.create(RETURNS_COLUMNS.get(0)));
+        RETURNS_COLUMNS.subList(1, RETURNS_COLUMNS.size()).forEach(c -> table.addColumns(DoubleColumn.create(c)));
         for (EvaluationPoint p : curve) {
             table.intColumn("step").append(Math.toIntExact(p.step()));
             table.doubleColumn("mean_return").append(p.meanReturn());
@@ -127,9 +150,12 @@ public final class RlRunner {
             table.doubleColumn("critic_gradient_max").append(p.criticGradientMax());
         }
         CertifyOutputs.csv(table, runDir.resolve(RETURNS_FILE));
+        plot(config, curve, runDir.resolve("returns.png"));
         EvaluationPoint last = curve.get(curve.size() - 1);
         ObjectNode summary = ConfigLoader.json().createObjectNode();
         summary.put("name", config.name);
+        // The summary is written last: a sweep takes a run whose summary says finished as done.
+        summary.put("status", "finished");
         summary.put("env", config.env);
         summary.put("agent", config.agent);
         summary.put("critic", config.critic.regularizer);
@@ -144,8 +170,7 @@ public final class RlRunner {
         summary.put("critic_lipschitz_product", last.criticLipschitzProduct());
         summary.put("critic_gradient_max", last.criticGradientMax());
         summary.put("seconds", last.seconds());
-        AtomicFiles.writeString(runDir.resolve("summary.json"), ConfigLoader.json().writeValueAsString(summary));
-        plot(config, curve, runDir.resolve("returns.png"));
+        AtomicFiles.writeString(runDir.resolve(RunExecutor.SUMMARY_FILE), ConfigLoader.json().writeValueAsString(summary));
     }
 
     private static void plot(RlConfig config, List<EvaluationPoint> curve, Path file) throws IOException {

@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * An ablation sweep: a base run config, a grid over config keys, optional explicit variants,
- * and the metrics to collect.
+ * and the metrics to collect. The runs are training runs ({@code lipreg train}) or, when the
+ * base is an RL config, RL runs ({@code lipreg rl}); see {@link RunKind}.
  *
  * <pre>
  * name: lr-seeds
@@ -25,11 +26,17 @@ import java.util.Map;
  * metrics: [test_accuracy, test_loss]
  * </pre>
  */
-@JsonPropertyOrder({"name", "baseConfig", "base", "grid", "variants", "metrics"})
+@JsonPropertyOrder({"name", "kind", "baseConfig", "base", "grid", "variants", "metrics"})
 public final class SweepConfig {
 
     /** The sweep's name (letters, digits, '.', '_', '-'). */
     public String name = "sweep";
+
+    /**
+     * {@code train} or {@code rl}; unset, a sweep is {@code rl} when its base, a grid key or a
+     * variant sets {@code agent} or {@code env} (see {@link RunKind}).
+     */
+    public String kind;
 
     /** A run config file for the base, resolved against the sweep file's directory. */
     public String baseConfig;
@@ -43,8 +50,11 @@ public final class SweepConfig {
     /** Explicit variants, each crossed with the grid; none means one unnamed variant. */
     public List<Variant> variants = new ArrayList<>();
 
-    /** Metrics (columns of metrics.csv) to report; the first is the headline metric. */
-    public List<String> metrics = new ArrayList<>(List.of("test_accuracy", "test_loss"));
+    /**
+     * Metrics to report (columns of metrics.csv, or for RL of returns.csv and {@code return_auc});
+     * the first is the headline metric. Unset: {@link RunKind#defaultMetrics()}.
+     */
+    public List<String> metrics;
 
     /** A named set of overrides. */
     @JsonPropertyOrder({"name", "set"})

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.ConfigLoader;
-import org.lipreg.experiments.config.RunConfig;
-import org.lipreg.experiments.config.RunConfigs;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,12 +18,15 @@ import java.util.Set;
 /**
  * A sweep expanded into its runs: variants (or one unnamed variant) × the grid's Cartesian
  * product, the first grid key varying slowest. Every run's config is validated as strictly as a
- * single run's, and every problem names the sweep key it comes from.
+ * single run's (as a training or an RL config, by the sweep's {@link RunKind}), and every
+ * problem names the sweep key it comes from.
  *
  * @param config the sweep config
+ * @param kind what the runs are
+ * @param metrics the metrics to report: the config's, or the kind's default
  * @param runs the runs, in order
  */
-public record SweepPlan(SweepConfig config, List<SweepRun> runs) {
+public record SweepPlan(SweepConfig config, RunKind kind, List<String> metrics, List<SweepRun> runs) {
 
     /**
      * Reads and expands a sweep file.
@@ -53,17 +54,33 @@ public record SweepPlan(SweepConfig config, List<SweepRun> runs) {
         if (config.name == null || !config.name.matches("[A-Za-z0-9._-]+")) {
             problems.add("name: must be letters, digits, '.', '_' or '-' (got " + config.name + ")");
         }
-        if (config.metrics == null || config.metrics.isEmpty()) {
-            problems.add("metrics: must name at least one metric (e.g. test_accuracy)");
-        }
         ObjectNode base = config.baseConfig == null
                 ? ConfigLoader.json().createObjectNode()
                 : ConfigLoader.readTree(dir.resolve(config.baseConfig));
         if (config.base != null) {
             merge(base, config.base);
         }
+        RunKind kind;
         try {
-            RunConfigs.validate(ConfigLoader.bind(base, RunConfig.class));
+            kind = RunKind.detect(config, base);
+        } catch (ConfigException e) {
+            problems.addAll(e.problems());
+            throw new ConfigException(problems);
+        }
+        List<String> metrics = config.metrics == null ? kind.defaultMetrics() : config.metrics;
+        if (metrics.isEmpty()) {
+            problems.add("metrics: must name at least one metric (e.g. " + kind.defaultMetrics().get(0) + ")");
+        }
+        List<String> known = kind.knownMetrics();
+        for (int i = 0; i < metrics.size(); i++) {
+            String m = metrics.get(i);
+            if (m == null || m.isBlank() || (!known.isEmpty() && !known.contains(m))) {
+                problems.add("metrics[" + i + "]: '" + m + "' is not one of "
+                        + (known.isEmpty() ? "the columns of metrics.csv" : known));
+            }
+        }
+        try {
+            kind.validate(base);
         } catch (ConfigException e) {
             e.problems().forEach(p -> problems.add("base." + p));
         }
@@ -78,7 +95,7 @@ public record SweepPlan(SweepConfig config, List<SweepRun> runs) {
                 ObjectNode tree = base.deepCopy();
                 try {
                     ConfigLoader.setPath(tree, axis.getKey(), value, "grid." + axis.getKey());
-                    RunConfigs.validate(ConfigLoader.bind(tree, RunConfig.class));
+                    kind.validate(tree);
                 } catch (ConfigException e) {
                     e.problems().forEach(p -> problems.add("grid." + axis.getKey() + " = " + value + ": " + p));
                     break;
@@ -97,7 +114,7 @@ public record SweepPlan(SweepConfig config, List<SweepRun> runs) {
                 problems.add(at + ".name: '" + v.name + "' is used twice");
             }
             try {
-                RunConfigs.validate(ConfigLoader.bind(applyVariant(base, v, at), RunConfig.class));
+                kind.validate(applyVariant(base, v, at));
             } catch (ConfigException e) {
                 e.problems().forEach(p -> problems.add(at + " (" + v.name + "): " + p));
             }
@@ -129,10 +146,9 @@ public record SweepPlan(SweepConfig config, List<SweepRun> runs) {
                     parts.add(shortNames.get(keys.get(k)) + "-" + text.replaceAll("[^A-Za-z0-9._+-]", "_"));
                 }
                 String name = parts.isEmpty() ? "base" : String.join("_", parts);
-                RunConfig run;
+                ObjectNode run;
                 try {
-                    run = ConfigLoader.bind(tree, RunConfig.class);
-                    RunConfigs.validate(run);
+                    run = kind.validate(tree);
                 } catch (ConfigException e) {
                     List<String> p = new ArrayList<>();
                     e.problems().forEach(x -> p.add("run " + name + ": " + x));
@@ -142,13 +158,13 @@ public record SweepPlan(SweepConfig config, List<SweepRun> runs) {
                     throw new ConfigException("grid: two runs would share the directory name '" + name
                             + "'; make the values distinct");
                 }
-                runs.add(new SweepRun(name, variant.name, axes, ConfigLoader.toTree(run)));
+                runs.add(new SweepRun(name, variant.name, axes, run));
                 if (!advance(index, keys, config)) {
                     break;
                 }
             }
         }
-        return new SweepPlan(config, List.copyOf(runs));
+        return new SweepPlan(config, kind, List.copyOf(metrics), List.copyOf(runs));
     }
 
     /** A value as a person wrote it: 0.0005, not 5.0E-4. */

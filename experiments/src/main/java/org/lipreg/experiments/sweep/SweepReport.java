@@ -9,17 +9,16 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.markers.SeriesMarkers;
+import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.ConfigLoader;
 import org.lipreg.experiments.run.RunExecutor;
 import org.lipreg.training.io.AtomicFiles;
 
-import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.Row;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
-import tech.tablesaw.io.csv.CsvReadOptions;
 
 import java.awt.Color;
 import java.io.IOException;
@@ -33,11 +32,13 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Reads a sweep directory into tables and plots.
+ * Reads a sweep directory into tables and plots. A metric is a column of each run's metrics.csv,
+ * or, in an {@linkplain RunKind#RL RL sweep}, of its returns.csv (one row per evaluation) or
+ * {@link RunKind#RETURN_AUC}; its final value is the last row's.
  *
  * <ul>
  *   <li>{@code runs.csv}: one row per run — variant, axis values, status, final and best value of
- *       each metric, epochs, seconds, error;
+ *       each metric, epochs (RL: environment steps), seconds, error;
  *   <li>{@code summary.csv} / {@code summary.md}: runs grouped over seeds (every axis but {@code
  *       seed}): mean, sample standard deviation and count of each final metric, finished runs
  *       only;
@@ -54,11 +55,13 @@ public final class SweepReport {
     private final Table summary;
     private final List<String> groupColumns;
     private final List<String> metrics;
+    private final RunKind kind;
     private final Map<String, List<Table>> curvesByGroup;
 
-    private SweepReport(Table runs, Table summary, List<String> groupColumns, List<String> metrics,
+    private SweepReport(Table runs, Table summary, List<String> groupColumns, List<String> metrics, RunKind kind,
             Map<String, List<Table>> curvesByGroup) {
         this.runs = runs;
+        this.kind = kind;
         this.summary = summary;
         this.groupColumns = groupColumns;
         this.metrics = metrics;
@@ -92,6 +95,13 @@ public final class SweepReport {
      */
     public static SweepReport read(Path sweepDir) throws IOException {
         JsonNode plan = SweepRunner.readPlan(sweepDir);
+        RunKind kind;
+        try {
+            // Plans written before RL sweeps have no kind: they are training sweeps.
+            kind = RunKind.of(plan.path("kind").asText(RunKind.TRAIN.id()));
+        } catch (ConfigException e) {
+            throw new IOException(sweepDir.resolve(SweepRunner.PLAN_FILE) + ": " + e.getMessage(), e);
+        }
         List<String> axes = new ArrayList<>();
         plan.path("axes").forEach(a -> axes.add(a.asText()));
         List<String> metrics = new ArrayList<>();
@@ -127,7 +137,8 @@ public final class SweepReport {
         for (String m : metrics) {
             runs.addColumns(DoubleColumn.create("final_" + m), DoubleColumn.create("best_" + m));
         }
-        runs.addColumns(IntColumn.create("epochs"), DoubleColumn.create("seconds"), StringColumn.create("error"));
+        String progress = RunHistory.progressName(kind);
+        runs.addColumns(IntColumn.create(progress), DoubleColumn.create("seconds"), StringColumn.create("error"));
 
         Map<String, List<Table>> curves = new LinkedHashMap<>();
         for (JsonNode r : plan.path("runs")) {
@@ -142,7 +153,8 @@ public final class SweepReport {
             }
             String status = status(dir);
             runs.stringColumn("status").append(status);
-            Table metricsTable = readMetrics(dir);
+            RunHistory history = RunHistory.read(kind, dir);
+            Table metricsTable = history == null ? null : history.table();
             Map<String, Double> certificate = certificates.getOrDefault(name, Map.of());
             for (String m : metrics) {
                 if (certificate.containsKey(m)) {
@@ -156,9 +168,8 @@ public final class SweepReport {
                 runs.doubleColumn("best_" + m).append(has && col.size() > 0
                         ? (higherIsBetter(m) ? col.max() : col.min()) : Double.NaN);
             }
-            runs.intColumn("epochs").append(metricsTable == null ? 0 : metricsTable.rowCount());
-            runs.doubleColumn("seconds").append(metricsTable == null || !metricsTable.columnNames().contains("seconds")
-                    ? Double.NaN : metricsTable.numberColumn("seconds").sum());
+            runs.intColumn(progress).append(history == null ? 0 : history.progress());
+            runs.doubleColumn("seconds").append(history == null ? Double.NaN : history.seconds());
             runs.stringColumn("error").append(error(dir));
             if ("finished".equals(status) && metricsTable != null) {
                 curves.computeIfAbsent(groupKey(runs.row(runs.rowCount() - 1), groupColumns), k -> new ArrayList<>())
@@ -166,7 +177,7 @@ public final class SweepReport {
             }
         }
         Table summary = summarize(runs, groupColumns, metrics);
-        return new SweepReport(runs, summary, groupColumns, metrics, curves);
+        return new SweepReport(runs, summary, groupColumns, metrics, kind, curves);
     }
 
     /** Reads a run's certified figures, empty when it has none. */
@@ -302,8 +313,10 @@ public final class SweepReport {
     }
 
     private boolean writeCurves(String metric, Path file) throws IOException {
-        XYChart chart = new XYChartBuilder().width(720).height(460).title(metric + " per epoch (mean ± std over seeds)")
-                .xAxisTitle("epoch").yAxisTitle(metric).build();
+        String progress = kind.progressColumn();
+        XYChart chart = new XYChartBuilder().width(720).height(460)
+                .title(metric + " per " + progress + " (mean ± std over seeds)")
+                .xAxisTitle(progress).yAxisTitle(metric).build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setXAxisDecimalPattern("0");
         chart.getStyler().setYAxisDecimalPattern("0.0###");
@@ -324,7 +337,8 @@ public final class SweepReport {
             for (int e = 0; e < epochs; e++) {
                 int epoch = e;
                 double[] v = tables.stream().mapToDouble(t -> t.numberColumn(metric).getDouble(epoch)).toArray();
-                x[e] = e + 1;
+                x[e] = tables.get(0).columnNames().contains(progress)
+                        ? tables.get(0).numberColumn(progress).getDouble(e) : e + 1;
                 mean[e] = mean(v);
                 sd[e] = std(v);
             }
@@ -411,21 +425,8 @@ public final class SweepReport {
     }
 
     private static boolean higherIsBetter(String metric) {
-        return metric.contains("accuracy") || metric.contains("radius");
-    }
-
-    private static Table readMetrics(Path runDir) throws IOException {
-        Path csv = runDir.resolve("metrics.csv");
-        if (!Files.isRegularFile(csv) || Files.size(csv) == 0) {
-            return null;
-        }
-        try {
-            return Table.read().usingOptions(CsvReadOptions.builder(csv.toFile())
-                    .columnTypesPartial(name -> java.util.Optional.of(
-                            name.equals("epoch") ? ColumnType.INTEGER : ColumnType.DOUBLE)));
-        } catch (RuntimeException e) {
-            throw new IOException(csv + ": cannot be read as a metrics table: " + e.getMessage(), e);
-        }
+        return metric.contains("accuracy") || metric.contains("radius") || metric.equals("mean_return")
+                || metric.equals(RunKind.RETURN_AUC);
     }
 
     private static String status(Path runDir) {

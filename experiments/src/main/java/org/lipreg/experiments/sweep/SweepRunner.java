@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.lipreg.experiments.config.ConfigLoader;
+import org.lipreg.experiments.rl.RlRunner;
 import org.lipreg.experiments.run.ChildJvm;
 import org.lipreg.experiments.run.RunExecutor;
 import org.lipreg.training.io.AtomicFiles;
@@ -30,7 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * named after its axis values holding the run's usual files plus {@code run-config.json} (its
  * full config) and {@code train.log} (the child's output). A run is <em>finished</em> when its
  * {@code summary.json} says {@code finished} or {@code diverged} (rerunning would diverge again);
- * rerunning the sweep skips finished runs and resumes the others from their checkpoints.
+ * rerunning the sweep skips finished runs and resumes the others from their checkpoints. The
+ * children run {@code lipreg train}, or {@code lipreg rl} for an {@linkplain RunKind#RL RL sweep};
+ * an RL run keeps no checkpoints, so an unfinished one starts over.
  */
 public final class SweepRunner {
 
@@ -109,7 +112,7 @@ public final class SweepRunner {
             List<Future<?>> futures = new ArrayList<>();
             for (SweepRun run : todo) {
                 futures.add(pool.submit(() -> {
-                    boolean ok = runOne(run, sweepDir.resolve(run.name()));
+                    boolean ok = runOne(plan.kind(), run, sweepDir.resolve(run.name()));
                     int d = done.incrementAndGet();
                     int f = ok ? failed.get() : failed.incrementAndGet();
                     report(run, ok, d, f, total, alreadyDone, start);
@@ -150,14 +153,19 @@ public final class SweepRunner {
                 remaining, duration(elapsed), remaining == 0 ? "-" : duration(eta));
     }
 
-    private boolean runOne(SweepRun run, Path runDir) throws IOException, InterruptedException {
+    private boolean runOne(RunKind kind, SweepRun run, Path runDir) throws IOException, InterruptedException {
         Files.createDirectories(runDir);
         Path config = runDir.resolve(RUN_CONFIG_FILE);
         AtomicFiles.writeString(config, ConfigLoader.json().writeValueAsString(run.config()));
         List<String> command = new ArrayList<>(javaCommand);
-        command.addAll(List.of("train", "--config", config.toString(), "--out", runDir.toString()));
+        command.addAll(List.of(kind.id(), "--config", config.toString(), "--out", runDir.toString()));
         if (Files.exists(runDir.resolve(RunExecutor.CONFIG_FILE))) {
-            command.add("--resume");
+            if (kind.resumes()) {
+                command.add("--resume");
+            } else {
+                // lipreg rl keeps no checkpoints and refuses an occupied directory: start over.
+                RlRunner.discard(runDir);
+            }
         }
         Path log = runDir.resolve(LOG_FILE);
         Process process = new ProcessBuilder(command)
@@ -212,11 +220,12 @@ public final class SweepRunner {
     private static void writePlan(SweepPlan plan, Path sweepDir) throws IOException {
         ObjectNode root = ConfigLoader.json().createObjectNode();
         root.put("name", plan.config().name);
+        root.put("kind", plan.kind().id());
         ArrayNode axes = root.putArray("axes");
         plan.config().grid.keySet().forEach(axes::add);
         root.put("hasVariants", !plan.config().variants.isEmpty());
         ArrayNode metrics = root.putArray("metrics");
-        plan.config().metrics.forEach(metrics::add);
+        plan.metrics().forEach(metrics::add);
         ArrayNode runs = root.putArray("runs");
         for (SweepRun run : plan.runs()) {
             ObjectNode r = runs.addObject();

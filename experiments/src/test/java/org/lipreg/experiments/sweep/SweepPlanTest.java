@@ -94,4 +94,35 @@ class SweepPlanTest {
         assertEquals("base.data.batchSize: must be at least 1 (got 0)",
                 fails("name: x\nbase: {data: {batchSize: 0}}\n").problems().get(0));
     }
+
+    @Test
+    void anRlBaseMakesAnRlSweep() throws Exception {
+        SweepPlan plan = load("name: r\nbase: {agent: mbpo, steps: 300, learningStarts: 100}\ngrid: {model.type: [ensemble, single]}\n");
+        assertEquals(RunKind.RL, plan.kind());
+        assertEquals(List.of("mean_return", "return_auc", "seconds", "critic_lipschitz_product", "critic_gradient_max"),
+                plan.metrics());
+        assertEquals(List.of("type-ensemble", "type-single"), plan.runs().stream().map(SweepRun::name).toList());
+        assertEquals("single", plan.runs().get(1).config().get("model").get("type").asText());
+        assertEquals(0.99, plan.runs().get(1).config().get("gamma").asDouble(), "resolved with RlConfig's defaults");
+        assertEquals(RunKind.RL, load("name: r\nkind: rl\n").kind(), "explicit, with every RL default");
+        assertEquals(RunKind.RL, load("name: r\ngrid: {env: [Pendulum-v1]}\n").kind(), "an RL key in the grid");
+        assertEquals(RunKind.TRAIN, load("name: t\nbase: {epochs: 1}\n").kind());
+        assertEquals(List.of("test_accuracy", "test_loss"), load("name: t\n").metrics());
+    }
+
+    @Test
+    void theMbpoSweepIsFourVariantsOnTwoTasksWithThreeSeeds() throws Exception {
+        SweepPlan plan = SweepPlan.load(Path.of("configs/sweep-mbpo.yaml"));
+        assertEquals(RunKind.RL, plan.kind());
+        assertEquals(24, plan.runs().size());
+        SweepRun run = plan.runs().stream()
+                .filter(r -> r.name().equals("single-sn_env-MountainCarContinuous-v0_seed-3")).findFirst().orElseThrow();
+        assertEquals("mbpo", run.config().get("agent").asText());
+        assertEquals("spectral-norm", run.config().get("critic").get("regularizer").asText());
+        assertEquals("single", run.config().get("model").get("type").asText());
+        assertEquals(3000, run.config().get("steps").asInt());
+        assertEquals(500, run.config().get("evalInterval").asInt());
+        assertEquals(3, run.config().get("evalEpisodes").asInt());
+        assertEquals(7, run.config().get("model").get("members").asInt(), "the rest from pendulum-mbpo.yaml");
+    }
 }
