@@ -116,13 +116,18 @@ class SweepPlanTest {
         assertEquals(RunKind.RL, plan.kind());
         assertEquals(24, plan.runs().size());
         SweepRun run = plan.runs().stream()
-                .filter(r -> r.name().equals("single-sn_env-MountainCarContinuous-v0_seed-3")).findFirst().orElseThrow();
+                .filter(r -> r.name().equals("mountaincar.single-sn_seed-3")).findFirst().orElseThrow();
         assertEquals("mbpo", run.config().get("agent").asText());
+        assertEquals("MountainCarContinuous-v0", run.config().get("env").asText());
         assertEquals("spectral-norm", run.config().get("critic").get("regularizer").asText());
         assertEquals("single", run.config().get("model").get("type").asText());
         assertEquals(3000, run.config().get("steps").asInt());
         assertEquals(500, run.config().get("evalInterval").asInt());
         assertEquals(3, run.config().get("evalEpisodes").asInt());
         assertEquals(7, run.config().get("model").get("members").asInt(), "the rest from pendulum-mbpo.yaml");
+        SweepRun adversarial = plan.runs().stream()
+                .filter(r -> r.name().equals("mountaincar.single-adversarial_seed-1")).findFirst().orElseThrow();
+        assertEquals(0.005, adversarial.config().get("critic").get("epsilon").asDouble(), 1e-12,
+                "epsilon in MountainCar's observation units");
     }
 }
