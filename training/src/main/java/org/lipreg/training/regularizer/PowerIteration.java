@@ -58,8 +58,9 @@ public final class PowerIteration {
     private void replace(NDArray newU, NDArray newV) {
         NDArray oldU = u;
         NDArray oldV = v;
-        u = newU.toType(DataType.FLOAT32, true);
-        v = newV.toType(DataType.FLOAT32, true);
+        // Fresh arrays of the scope: keep them (a float64 model's vectors are stored as float32).
+        u = newU.getDataType() == DataType.FLOAT32 ? newU : newU.toType(DataType.FLOAT32, true);
+        v = newV.getDataType() == DataType.FLOAT32 ? newV : newV.toType(DataType.FLOAT32, true);
         NDScope.unregister(u, v);
         u.attach(manager);
         v.attach(manager);

@@ -166,10 +166,10 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
         }));
     }
 
-    /** {@code c/σ}, or {@code 1/max(1, σ/c)}, as an array (differentiable in σ). */
+    /** {@code c/σ}, or {@code min(1, c/σ) = 1/max(1, σ/c)}, as an array (differentiable in σ). */
     private NDArray scaleOf(NDArray sigma) {
-        NDArray ratio = Scalars.div(sigma, target);
-        return Scalars.rdiv(1, onlyShrink ? Scalars.maximum(ratio, 1) : ratio);
+        NDArray scale = Scalars.rdiv(target, sigma);
+        return onlyShrink ? Scalars.minimum(scale, 1) : scale;
     }
 
     private NDArray sigmaOf(NDArray w, NDArray uArr, NDArray vArr) {
