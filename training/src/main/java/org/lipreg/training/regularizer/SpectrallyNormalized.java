@@ -200,6 +200,17 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
         }
     }
 
+    /**
+     * Initializes the layer and then runs one power iteration: with random u and v the estimate
+     * {@code ⟨u, Wv⟩} has either sign, and an inference forward before the first training step
+     * would scale by it; after one iteration σ = ‖Wv‖ &gt; 0.
+     */
+    @Override
+    public void initialize(NDManager manager, DataType dataType, Shape... inputShapes) {
+        super.initialize(manager, dataType, inputShapes);
+        refine(1);
+    }
+
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
         layer.initialize(manager, dataType, inputShapes[0]);

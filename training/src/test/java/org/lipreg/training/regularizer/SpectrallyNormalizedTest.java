@@ -44,6 +44,23 @@ class SpectrallyNormalizedTest {
         return w.toType(DataType.FLOAT64, false).mul(block.scaleFor(block.sigma())).toDoubleArray();
     }
 
+    /** Before any training step, inference scales by a positive σ estimate, at most the true σ. */
+    @Test
+    void aFreshLayerEstimatesAPositiveSigma() {
+        for (int seed = 0; seed < 20; seed++) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Engine.getInstance().setRandomSeed(seed);
+                Linear linear = Linear.builder().setUnits(5).build();
+                SpectrallyNormalized block = SpectrallyNormalized.builder().setLayer(linear).build();
+                block.initialize(m, DataType.FLOAT64, new Shape(1, 4));
+                double exact = SpectralNormPenaltyTest.exactSigma(
+                        linear.getParameters().get("weight").getArray().toDoubleArray(), 5, 4);
+                assertTrue(block.sigma() > 0 && block.sigma() <= exact * (1 + 1e-9),
+                        "seed " + seed + ": estimate " + block.sigma() + ", exact " + exact);
+            }
+        }
+    }
+
     @Test
     void denseLayerEndsWithSigmaEqualToTheTarget() {
         try (NDManager m = NDManager.newBaseManager()) {
