@@ -39,24 +39,35 @@ public final class ConvTranspose {
             Shape padding, Shape dilation, int groups) {
         long[] kernel = {weight.getShape().get(2), weight.getShape().get(3)};
         long[] size = {inputHeight, inputWidth};
+        long[] before = new long[2];
+        long[] after = new long[2];
+        for (int i = 0; i < 2; i++) {
+            long span = dilation.get(i) * (kernel[i] - 1);
+            before[i] = span - padding.get(i);
+            long used = (u.getShape().get(2 + i) - 1) * stride.get(i) - 2 * padding.get(i) + span + 1;
+            after[i] = before[i] + (size[i] - used);
+        }
+        NDArray kernelT = transposedKernel(weight, groups);
+        if (stride.get(0) == 1 && stride.get(1) == 1 && before[0] == after[0] && before[1] == after[1]
+                && before[0] >= 0 && before[1] >= 0) {
+            // The common case (stride 1, "same" or "valid" padding): the zeros around u are the
+            // convolution's own padding, one engine call instead of eight.
+            return Conv2d.conv2d(u, kernelT, null, new Shape(1, 1), new Shape(before[0], before[1]), dilation, groups)
+                    .singletonOrThrow();
+        }
         NDArray x = u;
         for (int i = 0; i < 2; i++) {
-            int axis = 2 + i;
-            long s = stride.get(i);
-            long outSize = u.getShape().get(axis);
-            x = upsample(x, axis, s);
-            long span = dilation.get(i) * (kernel[i] - 1);
-            long before = span - padding.get(i);
-            long used = (outSize - 1) * s - 2 * padding.get(i) + span + 1;
-            long after = before + (size[i] - used);
-            x = padOrCrop(x, axis, before, after);
+            x = upsample(x, 2 + i, stride.get(i));
+            x = padOrCrop(x, 2 + i, before[i], after[i]);
         }
-        return Conv2d.conv2d(x, transposedKernel(weight, groups), null, new Shape(1, 1), new Shape(0, 0), dilation,
-                groups).singletonOrThrow();
+        return Conv2d.conv2d(x, kernelT, null, new Shape(1, 1), new Shape(0, 0), dilation, groups).singletonOrThrow();
     }
 
     /** (Cout, Cin/g, kh, kw) → (Cin, Cout/g, kh, kw), flipped in space, per group. */
     static NDArray transposedKernel(NDArray weight, int groups) {
+        if (groups == 1) {
+            return weight.swapAxes(0, 1).flip(2, 3);
+        }
         Shape w = weight.getShape();
         long out = w.get(0);
         long inPerGroup = w.get(1);
