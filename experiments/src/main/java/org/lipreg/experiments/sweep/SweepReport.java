@@ -38,7 +38,9 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code runs.csv}: one row per run — variant, axis values, status, final and best value of
- *       each metric, epochs (RL: environment steps), seconds, error;
+ *       each metric (best: highest accuracy, radius or return, lowest loss or perplexity; empty
+ *       for metrics with no better direction, such as seconds), epochs (RL: environment steps),
+ *       seconds, error;
  *   <li>{@code summary.csv} / {@code summary.md}: runs grouped over seeds (every axis but {@code
  *       seed}): mean, sample standard deviation and count of each final metric, finished runs
  *       only;
@@ -165,8 +167,8 @@ public final class SweepReport {
                 boolean has = metricsTable != null && metricsTable.columnNames().contains(m);
                 DoubleColumn col = has ? metricsTable.numberColumn(m).asDoubleColumn() : null;
                 runs.doubleColumn("final_" + m).append(has && col.size() > 0 ? col.get(col.size() - 1) : Double.NaN);
-                runs.doubleColumn("best_" + m).append(has && col.size() > 0
-                        ? (higherIsBetter(m) ? col.max() : col.min()) : Double.NaN);
+                runs.doubleColumn("best_" + m).append(!has || col.size() == 0 ? Double.NaN
+                        : higherIsBetter(m) ? col.max() : lowerIsBetter(m) ? col.min() : Double.NaN);
             }
             runs.intColumn(progress).append(history == null ? 0 : history.progress());
             runs.doubleColumn("seconds").append(history == null ? Double.NaN : history.seconds());
@@ -427,6 +429,14 @@ public final class SweepReport {
     private static boolean higherIsBetter(String metric) {
         return metric.contains("accuracy") || metric.contains("radius") || metric.equals("mean_return")
                 || metric.equals(RunKind.RETURN_AUC);
+    }
+
+    /**
+     * Losses and perplexities; other metrics (time, memory, σ and Lipschitz estimates, the
+     * learning rate) have no better direction, so their best value is left empty.
+     */
+    private static boolean lowerIsBetter(String metric) {
+        return metric.contains("loss") || metric.contains("perplexity") || metric.contains("error");
     }
 
     private static String status(Path runDir) {

@@ -87,6 +87,7 @@ class RlSweepTest {
             }
             assertEquals(Math.max(returns[0], returns[1]), runs.doubleColumn("best_mean_return").getDouble(r), 1e-9,
                     "a higher return is better");
+            assertTrue(Double.isNaN(runs.doubleColumn("best_seconds").getDouble(r)), "time has no best value");
             JsonNode summary = ConfigLoader.json().readTree(run.resolve("summary.json").toFile());
             assertEquals(expected[0], summary.get("final_return").asDouble(), 1e-9);
             assertEquals(expected[1], summary.get("mean_return_over_curve").asDouble(), 1e-9);
