@@ -59,15 +59,24 @@ abstract class LayerOperator {
      * @return the new {@code u} and {@code v}, in that order
      */
     NDArray[] powerIterate(NDArray weight, NDArray u, int iterations) {
+        NDArray w = prepare(weight);
         NDArray newU = u;
         NDArray newV = null;
         for (int i = 0; i < iterations; i++) {
-            NDArray a = adjoint(weight, newU);
-            newV = a.div(a.norm().add(1e-12));
-            NDArray b = apply(weight, newV);
-            newU = b.div(b.norm().add(1e-12));
+            newV = unit(adjoint(w, newU));
+            newU = unit(apply(w, newV));
         }
         return new NDArray[] {newU, newV};
+    }
+
+    /** The weight in the form {@link #apply} and {@link #adjoint} work on fastest (default: as is). */
+    NDArray prepare(NDArray weight) {
+        return weight;
+    }
+
+    /** {@code x / ‖x‖} over the whole array, guarded against a zero vector. */
+    NDArray unit(NDArray x) {
+        return x.div(x.norm().add(1e-12));
     }
 
     /** The shape of a vector of the input space. */
@@ -132,16 +141,16 @@ abstract class LayerOperator {
             return u.matMul(matrix(weight));
         }
 
+        /** Reshaped once per power iteration, not once per product. */
         @Override
-        NDArray[] powerIterate(NDArray weight, NDArray u, int iterations) {
-            NDArray matrix = matrix(weight);
-            NDArray newU = u;
-            NDArray newV = null;
-            for (int i = 0; i < iterations; i++) {
-                newV = newU.matMul(matrix).normalize(2, 0, 1e-12);
-                newU = matrix.matMul(newV).normalize(2, 0, 1e-12);
-            }
-            return new NDArray[] {newU, newV};
+        NDArray prepare(NDArray weight) {
+            return matrix(weight);
+        }
+
+        /** Vectors are 1-d: one fused call. */
+        @Override
+        NDArray unit(NDArray x) {
+            return x.normalize(2, 0, 1e-12);
         }
 
         /** {@code uᵀ (W v)}: two products, differentiable in W. */
