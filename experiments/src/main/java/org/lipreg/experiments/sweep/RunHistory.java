@@ -27,16 +27,6 @@ record RunHistory(Table table, int progress, double seconds) {
     static final String METRICS_FILE = "metrics.csv";
 
     /**
-     * Returns the name of the runs table's column for {@link #progress}.
-     *
-     * @param kind the sweep's kind
-     * @return {@code epochs} or {@code steps}
-     */
-    static String progressName(RunKind kind) {
-        return kind == RunKind.TRAIN ? "epochs" : "steps";
-    }
-
-    /**
      * Reads a run directory's curve.
      *
      * @param kind what the run is

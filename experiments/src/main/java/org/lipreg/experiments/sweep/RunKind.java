@@ -23,13 +23,13 @@ import java.util.List;
 public enum RunKind {
 
     /** {@link RunConfig}s run by {@code lipreg train}; metrics are columns of metrics.csv, one row per epoch. */
-    TRAIN("train", "epoch", List.of("test_accuracy", "test_loss")),
+    TRAIN("train", "epoch", "epochs", List.of("test_accuracy", "test_loss")),
 
     /**
      * {@link RlConfig}s run by {@code lipreg rl}; metrics are columns of returns.csv, one row per
      * evaluation, and {@link #RETURN_AUC}.
      */
-    RL("rl", "step", List.of("mean_return", "return_auc", "seconds", "critic_lipschitz_product", "critic_gradient_max"));
+    RL("rl", "step", "steps", List.of("mean_return", "return_auc", "seconds", "critic_lipschitz_product", "critic_gradient_max"));
 
     /**
      * The RL metric "area under the learning curve": at each evaluation the mean of {@code
@@ -43,11 +43,13 @@ public enum RunKind {
 
     private final String id;
     private final String progressColumn;
+    private final String progressTotal;
     private final List<String> defaultMetrics;
 
-    RunKind(String id, String progressColumn, List<String> defaultMetrics) {
+    RunKind(String id, String progressColumn, String progressTotal, List<String> defaultMetrics) {
         this.id = id;
         this.progressColumn = progressColumn;
+        this.progressTotal = progressTotal;
         this.defaultMetrics = defaultMetrics;
     }
 
@@ -67,6 +69,15 @@ public enum RunKind {
      */
     public String progressColumn() {
         return progressColumn;
+    }
+
+    /**
+     * Returns the name of the runs table's column for how far a run got.
+     *
+     * @return {@code epochs} or {@code steps}
+     */
+    public String progressTotal() {
+        return progressTotal;
     }
 
     /**

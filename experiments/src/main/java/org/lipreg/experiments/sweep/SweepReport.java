@@ -139,7 +139,7 @@ public final class SweepReport {
         for (String m : metrics) {
             runs.addColumns(DoubleColumn.create("final_" + m), DoubleColumn.create("best_" + m));
         }
-        String progress = RunHistory.progressName(kind);
+        String progress = kind.progressTotal();
         runs.addColumns(IntColumn.create(progress), DoubleColumn.create("seconds"), StringColumn.create("error"));
 
         Map<String, List<Table>> curves = new LinkedHashMap<>();
