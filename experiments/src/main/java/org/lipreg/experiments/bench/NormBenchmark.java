@@ -57,7 +57,8 @@ public final class NormBenchmark {
      */
     public static Table runTransformer(int batch, int length, int rounds, int steps, PrintStream out) {
         Table table = Table.create("training step time by normalization (transformer LM: 2 blocks, width 128, "
-                + "4 heads, ff 512, vocabulary " + TRANSFORMER_VOCABULARY + ", batch " + batch + " x " + length + " tokens)")
+                + "4 heads, ff 512, vocabulary " + TRANSFORMER_VOCABULARY + ", batch " + batch + " x " + length + " tokens, "
+                + InterleavedTiming.engineThreads() + ")")
                 .addColumns(StringColumn.create("norm"), DoubleColumn.create("ms/step"), DoubleColumn.create("ratio to ln"),
                         IntColumn.create("arrays before"), IntColumn.create("arrays after"));
         Map<String, StepTimer> timers = new LinkedHashMap<>();
@@ -102,7 +103,8 @@ public final class NormBenchmark {
      * @throws ConfigException never for the built-in variants
      */
     public static Table run(int[] batchSizes, int rounds, int examplesPerRound, PrintStream out) throws ConfigException {
-        Table table = Table.create("training step time by normalization (small CNN, 1x28x28)").addColumns(
+        Table table = Table.create("training step time by normalization (small CNN, 1x28x28, "
+                + InterleavedTiming.engineThreads() + ")").addColumns(
                 IntColumn.create("batch"), StringColumn.create("norm"), StringColumn.create("bcn mode"),
                 DoubleColumn.create("ms/step"), DoubleColumn.create("ratio to bn"),
                 IntColumn.create("arrays before"), IntColumn.create("arrays after"));

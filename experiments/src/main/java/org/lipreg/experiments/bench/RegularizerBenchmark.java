@@ -57,7 +57,8 @@ public final class RegularizerBenchmark {
      * @throws ConfigException never for the built-in variants
      */
     public static Table run(int batch, int rounds, int steps, PrintStream out) throws ConfigException {
-        Table table = Table.create("training step time by regularizer (small CNN, 1x28x28, batch " + batch + ")")
+        Table table = Table.create("training step time by regularizer (small CNN, 1x28x28, batch " + batch + ", "
+                + InterleavedTiming.engineThreads() + ")")
                 .addColumns(StringColumn.create("regularizer"), DoubleColumn.create("ms/step"),
                         DoubleColumn.create("ratio to none"), IntColumn.create("arrays before"), IntColumn.create("arrays after"));
         Map<String, StepTimer> timers = new LinkedHashMap<>();

@@ -69,6 +69,27 @@ abstract class LayerOperator {
         return new NDArray[] {newU, newV};
     }
 
+    /**
+     * Runs power iterations like {@link #powerIterate} and returns σ differentiable in W, fused
+     * with the last iteration: its product {@code y = A(W) v} is taken on the live weight, {@code
+     * σ = ‖y‖} and {@code u = y/‖y‖}. That σ has the same value as {@code ⟨u, A(W) v⟩} and, as
+     * {@code ∂‖y‖/∂y = u}, the same gradient {@code u vᵀ}; it saves {@link #bilinear}'s second
+     * product and its backward, which at small batch sizes are a visible part of a step.
+     * Intermediates belong to the caller's scope.
+     *
+     * @param weight the live weight (gradients flow into σ only)
+     * @param u the starting output-space vector
+     * @param iterations how many iterations, at least 1
+     * @return the new {@code u}, the new {@code v} (both detached) and σ, in that order
+     */
+    NDArray[] powerIterateWithSigma(NDArray weight, NDArray u, int iterations) {
+        NDArray[] uv = iterations > 1 ? powerIterate(weight.stopGradient(), u, iterations - 1) : new NDArray[] {u};
+        NDArray v = unit(adjoint(prepare(weight.stopGradient()), uv[0]));
+        NDArray y = apply(prepare(weight), v);
+        NDArray sigma = y.norm();
+        return new NDArray[] {unit(y.stopGradient()), v, sigma};
+    }
+
     /** The weight in the form {@link #apply} and {@link #adjoint} work on fastest (default: as is). */
     NDArray prepare(NDArray weight) {
         return weight;

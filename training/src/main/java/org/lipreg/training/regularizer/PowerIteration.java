@@ -55,6 +55,21 @@ public final class PowerIteration {
         }
     }
 
+    /**
+     * Runs iterations and returns σ differentiable in the weight, with the last iteration's
+     * product shared with σ ({@link LayerOperator#powerIterateWithSigma}). Unlike {@link
+     * #iterate}, the intermediates belong to the caller's scope, which must exist.
+     *
+     * @param weight the live weight
+     * @param iterations how many iterations, at least 1
+     * @return σ, a scalar of the caller's scope
+     */
+    NDArray iterateWithSigma(NDArray weight, int iterations) {
+        NDArray[] uvs = operator.powerIterateWithSigma(weight, cast(u, weight), iterations);
+        replace(uvs[0], uvs[1]);
+        return uvs[2];
+    }
+
     private void replace(NDArray newU, NDArray newV) {
         NDArray oldU = u;
         NDArray oldV = v;

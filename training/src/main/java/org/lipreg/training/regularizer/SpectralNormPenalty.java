@@ -110,8 +110,7 @@ public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
             for (int i = 0; i < all.size(); i++) {
                 Layer layer = all.get(i);
                 NDArray w = layer.weight().getArray();
-                layer.iteration().iterate(w, iterations);
-                NDArray sigma = layer.iteration().sigma(w);
+                NDArray sigma = layer.iteration().iterateWithSigma(w, iterations);
                 sigmas[i] = sigma.toType(DataType.FLOAT64, false).getDouble();
                 NDArray square = sigma.square();
                 sum = sum == null ? square : sum.add(square);

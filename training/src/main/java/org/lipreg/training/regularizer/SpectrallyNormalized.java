@@ -34,10 +34,11 @@ import java.util.Objects;
  *
  * <p>σ comes from power iteration with vectors u and v stored as non-trainable parameters, so
  * they are saved and restored with the model. In training one iteration runs on the detached
- * weight before the forward pass (once per step under lipreg's runner, every training forward
+ * weight in the forward pass (once per step under lipreg's runner, every training forward
  * otherwise); σ = ⟨u, A(W) v⟩ with u and v held fixed is then differentiable in W, as in the
- * paper. Inference uses the stored vectors without changing them. The vectors are copied before
- * use, so an in-place update never reaches a graph still waiting for backward.
+ * paper. Inference uses the stored vectors without changing them. A graph never holds the
+ * stored vectors while they can still change, so their in-place update cannot corrupt a
+ * backward pass.
  *
  * <p>Convolutions use an {@link OperatorModel}: the reshaped weight matrix, or the convolution
  * operator at the layer's input shape (its true norm).
@@ -146,16 +147,23 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
         NDArray b = biasParameter == null ? null : store.getValue(biasParameter, x.getDevice(), training);
         NDArray uArr = store.getValue(u, x.getDevice(), training);
         NDArray vArr = store.getValue(v, x.getDevice(), training);
-        if (training && (!hookDriven || updatePending)) {
-            updatePending = false;
-            iterate(w, uArr, vArr);
-        }
-        // Under the runner's hook the vectors change only at a step's first forward, before any
-        // graph of the step exists; otherwise (plain DJL use) a later update could reach a graph
-        // still waiting for backward, so σ gets copies.
-        boolean copy = training && !hookDriven;
+        boolean update = training && (!hookDriven || updatePending);
+        updatePending &= !update;
         return new NDList(Ownership.computeInto(x.getManager(), () -> {
-            NDArray sigma = sigmaOf(w, copy ? uArr.duplicate() : uArr, copy ? vArr.duplicate() : vArr);
+            // An updating forward takes σ from the power iteration's last product (the same
+            // value and gradient as ⟨u, Wv⟩, one product fewer); the graph holds the fresh
+            // vectors, so writing them into the stored ones cannot disturb it. Other forwards
+            // use the stored vectors, which change only at a later updating forward: under the
+            // runner's hook, the next step's first forward, after this step's backward.
+            NDArray sigma;
+            if (update) {
+                NDArray[] uvs = operator.powerIterateWithSigma(w, uArr, iterations);
+                uArr.set(new NDIndex("..."), uvs[0]);
+                vArr.set(new NDIndex("..."), uvs[1]);
+                sigma = uvs[2];
+            } else {
+                sigma = sigmaOf(w, uArr, vArr);
+            }
             NDArray scale = scaleOf(sigma);
             NDArray normalized = w.mul(scale);
             if (layer instanceof Conv2d conv) {
