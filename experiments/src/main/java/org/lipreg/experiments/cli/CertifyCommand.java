@@ -135,6 +135,10 @@ final class CertifyCommand implements Runnable {
         @Option(names = "--max-domains", defaultValue = "20000", description = "Branch-and-bound domain cap (default 20000).")
         int maxDomains;
 
+        @Option(names = "--bab-batch", defaultValue = "32",
+                description = "Branch-and-bound domains bounded together per step (default 32).")
+        int babBatch;
+
         @Option(names = "--spec", defaultValue = "output",
                 description = "output: bound each f_j; margin: each f_y - f_j, with certified radii (default output).")
         String specName;
@@ -154,8 +158,8 @@ final class CertifyCommand implements Runnable {
                     throw new RunSetupException("--eps must be ≥ 0, got " + e, null);
                 }
             }
-            if (!(timeout > 0) || maxDomains < 1) {
-                throw new RunSetupException("--timeout must be positive and --max-domains at least 1", null);
+            if (!(timeout > 0) || maxDomains < 1 || babBatch < 1) {
+                throw new RunSetupException("--timeout must be positive, --max-domains and --bab-batch at least 1", null);
             }
             LipschitzJob.Spec specKind = switch (specName) {
                 case "output" -> LipschitzJob.Spec.OUTPUT;
@@ -185,7 +189,7 @@ final class CertifyCommand implements Runnable {
         }
 
         private LipschitzJob job(List<Method> parsed, LipschitzJob.Spec specKind) {
-            return new LipschitzJob(parsed, eps, specKind, new BabSettings(timeout, maxDomains, 32),
+            return new LipschitzJob(parsed, eps, specKind, new BabSettings(timeout, maxDomains, babBatch),
                     new LowerBoundSearch(64, 4, 40, seed), System.out::println);
         }
 
