@@ -216,7 +216,20 @@ public final class Graph implements AutoCloseable {
      * @return gradients {@code (B, inputSize)}
      */
     public NDArray gradient(NDArray x, NDArray spec) {
-        NDArray[] values = forward(x);
+        NDArray[] grads = backward(forward(x), spec);
+        return grads[0] == null ? x.zerosLike() : grads[0];
+    }
+
+    /**
+     * Back-propagates {@code spec · f} through every node, with the derivatives of {@link
+     * #gradient}.
+     *
+     * @param values every node's value, from {@link #forward}
+     * @param spec {@code (B, outputSize)}: the output combination per row
+     * @return per node, the gradient of {@code spec · f} with respect to its value {@code (B,
+     *     size)}; null for a node the output does not read
+     */
+    public NDArray[] backward(NDArray[] values, NDArray spec) {
         NDArray[] grads = new NDArray[nodes.size()];
         grads[output()] = spec;
         for (int i = output(); i > 0; i--) {
@@ -236,7 +249,7 @@ public final class Graph implements AutoCloseable {
                 accumulate(grads, s.right(), g);
             }
         }
-        return grads[0] == null ? x.zerosLike() : grads[0];
+        return grads;
     }
 
     private static void accumulate(NDArray[] grads, int i, NDArray g) {

@@ -61,9 +61,13 @@ final class BranchAndBound {
      * @param specs the spec rows
      * @param start upper bounds to start from (CROWN's), one per row
      * @param settings the limits
+     * @param attained a value of {@code max_s ‖∇(c_s·f)‖₁} known to be attained in the box (a
+     *     lower bound; 0 if none): domains bounded by it cannot raise the certified maximum, so
+     *     they stay open unsplit. It only saves work: every domain still counts in the result,
+     *     so a wrong value can never make the bound unsound
      * @return the certified bounds
      */
-    LipschitzBound run(InputBox box, double[][] specs, double[] start, BabSettings settings) {
+    LipschitzBound run(InputBox box, double[][] specs, double[] start, BabSettings settings, double attained) {
         long begin = System.nanoTime();
         double[] leafMax = new double[specs.length];
         double[][] witnesses = new double[specs.length][];
@@ -97,7 +101,7 @@ final class BranchAndBound {
                     open.add(d);
                 }
             }
-            double bestLeaf = java.util.Arrays.stream(leafMax).max().orElse(Double.NEGATIVE_INFINITY);
+            double bestLeaf = Math.max(attained, java.util.Arrays.stream(leafMax).max().orElse(Double.NEGATIVE_INFINITY));
             if (open.isEmpty() || open.peek().bound <= bestLeaf) {
                 complete = true;
                 break;

@@ -111,6 +111,24 @@ public final class LipschitzCertifier implements AutoCloseable {
      * @return the bound per spec row
      */
     public LipschitzBound bound(InputBox box, double[][] specs, Method method, BabSettings settings) {
+        return bound(box, specs, method, settings, 0);
+    }
+
+    /**
+     * Computes a certified upper bound, telling branch-and-bound a value already attained: a
+     * lower bound on {@code max_s ‖∇(c_s·f)‖₁} over the box (from {@link LowerBoundSearch}).
+     * Branch-and-bound then stops refining domains that cannot exceed it, and finishes as soon
+     * as the certified maximum equals it. The value only steers the work: the result is sound
+     * whatever it is.
+     *
+     * @param box the input box
+     * @param specs the spec rows, each of the output length
+     * @param method the method
+     * @param settings branch-and-bound limits (used by {@link Method#BAB})
+     * @param attained a gradient norm attained in the box, 0 if none is known
+     * @return the bound per spec row
+     */
+    public LipschitzBound bound(InputBox box, double[][] specs, Method method, BabSettings settings, double attained) {
         check(box, specs);
         long begin = System.nanoTime();
         if (method == Method.NAIVE) {
@@ -130,7 +148,7 @@ public final class LipschitzCertifier implements AutoCloseable {
         if (method != Method.BAB) {
             return new LipschitzBound(method, perSpec, seconds(begin), specs.length, true);
         }
-        LipschitzBound bab = new BranchAndBound(graph, manager).run(box, specs, perSpec, settings);
+        LipschitzBound bab = new BranchAndBound(graph, manager).run(box, specs, perSpec, settings, attained);
         return new LipschitzBound(Method.BAB, bab.perSpec(), seconds(begin), bab.domains(), bab.complete(), bab.witnesses());
     }
 

@@ -5,10 +5,11 @@ package org.lipreg.certify.lipschitz;
  * Lipschitz constant, to sandwich the certified upper bound.
  *
  * @param perSpec the largest gradient norm found per row
+ * @param points per row, a point of the box where that norm is attained
  * @param seconds wall time
  * @param evaluations gradients evaluated
  */
-public record LowerBound(double[] perSpec, double seconds, long evaluations) {
+public record LowerBound(double[] perSpec, double[][] points, double seconds, long evaluations) {
 
     /**
      * Returns the bound reduced over spec rows.

@@ -68,6 +68,7 @@ public final class LowerBoundSearch {
         }
         int s = specs.length;
         double[] best = new double[s];
+        double[][] argBest = new double[s][];
         long evaluations = 0;
         // Score every point for every spec row.
         double[][] rows = new double[points.size() * s][];
@@ -84,7 +85,10 @@ public final class LowerBoundSearch {
         for (int p = 0; p < points.size(); p++) {
             for (int j = 0; j < s; j++) {
                 norms[j][p] = l1(grads[p * s + j]);
-                best[j] = Math.max(best[j], norms[j][p]);
+                if (argBest[j] == null || norms[j][p] > best[j]) {
+                    best[j] = norms[j][p];
+                    argBest[j] = points.get(p);
+                }
             }
         }
         // Ascent from the best starts of each spec row, all rows in one batch.
@@ -135,7 +139,8 @@ public final class LowerBoundSearch {
                 evaluations += both.length;
                 for (int r = 0; r < x.length; r++) {
                     int j = r / m;
-                    best[j] = Math.max(best[j], Math.max(l1(gb[r]), l1(gb[x.length + r])));
+                    keep(best, argBest, j, plus[r], l1(gb[r]));
+                    keep(best, argBest, j, minus[r], l1(gb[x.length + r]));
                     for (int i = 0; i < n; i++) {
                         double direction = gb[r][i] - gb[x.length + r][i];
                         x[r][i] = clip(x[r][i] + eta * Math.signum(direction), lo[i], hi[i]);
@@ -144,11 +149,18 @@ public final class LowerBoundSearch {
                 g = oracle.gradients(x, xSpecs);
                 evaluations += x.length;
                 for (int r = 0; r < x.length; r++) {
-                    best[r / m] = Math.max(best[r / m], l1(g[r]));
+                    keep(best, argBest, r / m, x[r], l1(g[r]));
                 }
             }
         }
-        return new LowerBound(best, (System.nanoTime() - begin) / 1e9, evaluations);
+        return new LowerBound(best, argBest, (System.nanoTime() - begin) / 1e9, evaluations);
+    }
+
+    private static void keep(double[] best, double[][] argBest, int j, double[] point, double norm) {
+        if (norm > best[j]) {
+            best[j] = norm;
+            argBest[j] = point.clone();
+        }
     }
 
     private static double clip(double v, double lo, double hi) {

@@ -49,6 +49,18 @@ class BranchAndBoundExactnessTest {
                 // The witness lies inside the maximizing region: its gradient attains the maximum.
                 double[] g = new GraphOracle(certifier.graph()).gradients(new double[][] {bab.witnesses()[0]}, specs)[0];
                 assertEquals(exact, Math.abs(g[0]) + Math.abs(g[1]), 1e-6 * exact, "trial " + trial + " witness");
+                // Told a value attained (the grid's), it stops once nothing can exceed it: the
+                // same maximum, with no more domains.
+                LipschitzBound told = certifier.bound(box, specs, Method.BAB, new BabSettings(60, 1_000_000, 8), sampled);
+                assertTrue(told.complete(), "trial " + trial + ": bab told the grid value did not finish");
+                assertTrue(told.max() >= exact - 1e-9 && told.max() <= Math.max(exact, sampled) * (1 + 1e-4),
+                        "trial " + trial + ": bab told " + sampled + " gives " + told.max() + ", exact " + exact);
+                assertTrue(told.domains() <= bab.domains(), "trial " + trial + ": more domains when told a lower bound");
+                // A wrong "attained" value (above the maximum) may stop the work, never the soundness.
+                LipschitzBound misled = certifier.bound(box, specs, Method.BAB, new BabSettings(60, 1_000_000, 8),
+                        exact * 1.5);
+                assertTrue(misled.max() >= exact - 1e-9, "trial " + trial + ": a wrong attained value gave "
+                        + misled.max() + " below the exact " + exact);
                 double crown = certifier.bound(box, specs, Method.CROWN).max();
                 branched |= crown > exact * 1.01 && bab.domains() > 1;
                 assertTrue(crown >= exact - 1e-9, "crown " + crown + " below the exact " + exact);
