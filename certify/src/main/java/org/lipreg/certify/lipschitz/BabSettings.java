@@ -10,8 +10,8 @@ package org.lipreg.certify.lipschitz;
  */
 public record BabSettings(double timeBudgetSeconds, int maxDomains, int batchSize) {
 
-    /** The defaults: 60 s, 20 000 domains, batches of 32. */
-    public static final BabSettings DEFAULT = new BabSettings(60, 20_000, 32);
+    /** The defaults: 60 s, 200 000 open domains, batches of 32. */
+    public static final BabSettings DEFAULT = new BabSettings(60, 200_000, 32);
 
     /** Checks the limits. */
     public BabSettings {

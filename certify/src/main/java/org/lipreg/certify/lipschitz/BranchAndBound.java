@@ -39,15 +39,19 @@ final class BranchAndBound {
         this.manager = manager;
     }
 
-    /** One domain: a spec row and, per activation, a split per neuron (+1, −1, 0). */
+    /**
+     * One domain: a spec row and, per activation, a split per neuron (+1, −1, 0). Children share
+     * their parent's split arrays except the one they change, and only leaves keep their forward
+     * states, so that hundreds of thousands of open domains fit in memory.
+     */
     private static final class Domain {
         final int spec;
-        final double[][] splits;
+        final byte[][] splits;
         double bound;
         int[] branch; // {activation position, neuron} to split next, or null for a leaf
-        double[][] states;
+        double[][] states; // leaves only: the full activation pattern, for the region test
 
-        Domain(int spec, double[][] splits, double bound) {
+        Domain(int spec, byte[][] splits, double bound) {
             this.spec = spec;
             this.splits = splits;
             this.bound = bound;
@@ -75,9 +79,9 @@ final class BranchAndBound {
         PriorityQueue<Domain> open = new PriorityQueue<>((a, b) -> Double.compare(b.bound, a.bound));
         List<Domain> roots = new ArrayList<>();
         for (int s = 0; s < specs.length; s++) {
-            double[][] none = new double[activations.size()][];
+            byte[][] none = new byte[activations.size()][];
             for (int k = 0; k < none.length; k++) {
-                none[k] = new double[graph.node(activations.get(k)).size()];
+                none[k] = new byte[graph.node(activations.get(k)).size()];
             }
             roots.add(new Domain(s, none, start[s]));
         }
@@ -119,8 +123,8 @@ final class BranchAndBound {
                 }
                 int k = parent.branch[0];
                 int neuron = parent.branch[1];
-                for (double side : new double[] {1, -1}) {
-                    double[][] splits = new double[parent.splits.length][];
+                for (byte side : new byte[] {1, -1}) {
+                    byte[][] splits = new byte[parent.splits.length][];
                     for (int a = 0; a < splits.length; a++) {
                         splits[a] = a == k ? parent.splits[a].clone() : parent.splits[a];
                     }
@@ -163,7 +167,10 @@ final class BranchAndBound {
                 int n = graph.node(activations.get(k)).size();
                 double[] flat = new double[count * n];
                 for (int d = 0; d < count; d++) {
-                    System.arraycopy(batch.get(d).splits[k], 0, flat, d * n, n);
+                    byte[] split = batch.get(d).splits[k];
+                    for (int j = 0; j < n; j++) {
+                        flat[d * n + j] = split[j];
+                    }
                 }
                 splits.put(activations.get(k), manager.create(flat, new Shape(count, n)));
             }
@@ -217,9 +224,11 @@ final class BranchAndBound {
                 }
                 domain.bound = Math.min(domain.bound, bound[d]);
                 domain.branch = best[d] == null ? null : new int[] {(int) best[d][0], (int) best[d][1]};
-                domain.states = new double[activations.size()][];
-                for (int k = 0; k < activations.size(); k++) {
-                    domain.states[k] = states[k][d];
+                if (domain.branch == null) {
+                    domain.states = new double[activations.size()][];
+                    for (int k = 0; k < activations.size(); k++) {
+                        domain.states[k] = states[k][d];
+                    }
                 }
             }
         }

@@ -91,7 +91,7 @@ public final class LipschitzBenchmark {
             }
             out.println("== certifying " + name);
             LipschitzJob job = new LipschitzJob(methods, epsilons, LipschitzJob.Spec.OUTPUT,
-                    new BabSettings(timeout, 20_000, 32), new LowerBoundSearch(64, 4, 40, 0), out::println);
+                    new BabSettings(timeout, 200_000, 32), new LowerBoundSearch(64, 4, 40, 0), out::println);
             try (CertifyTarget target = CertifyTarget.fromRun(runDir, points, Path.of(""), null)) {
                 LipschitzJob.Result result = job.run(target);
                 CertifyOutputs.writeLipschitz(result, runDir.resolve("certify"));

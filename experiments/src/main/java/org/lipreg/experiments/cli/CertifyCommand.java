@@ -132,7 +132,8 @@ final class CertifyCommand implements Runnable {
         @Option(names = "--timeout", defaultValue = "60", description = "Branch-and-bound time budget per point and eps, seconds (default 60).")
         double timeout;
 
-        @Option(names = "--max-domains", defaultValue = "20000", description = "Branch-and-bound domain cap (default 20000).")
+        @Option(names = "--max-domains", defaultValue = "200000",
+                description = "Branch-and-bound cap on open domains (default 200000).")
         int maxDomains;
 
         @Option(names = "--bab-batch", defaultValue = "32",
