@@ -163,11 +163,12 @@ public final class LowerBoundSearch {
         }
     }
 
-    private static double clip(double v, double lo, double hi) {
+    static double clip(double v, double lo, double hi) {
         return Math.max(lo, Math.min(hi, v));
     }
 
-    private static double l1(double[] v) {
+    /** The ℓ1 norm. */
+    static double l1(double[] v) {
         double sum = 0;
         for (double d : v) {
             sum += Math.abs(d);

@@ -66,7 +66,7 @@ public final class RegionWalk {
         long evaluations = 0;
         for (int s = 0; s < specs.length; s++) {
             double[] x = starts[s] == null ? box.center() : starts[s].clone();
-            double norm = l1(oracle.gradients(new double[][] {x}, new double[][] {specs[s]})[0]);
+            double norm = LowerBoundSearch.l1(oracle.gradients(new double[][] {x}, new double[][] {specs[s]})[0]);
             evaluations++;
             for (int move = 0; move < moves; move++) {
                 List<double[]> tries = neighbours(box, specs[s], x, norm);
@@ -80,7 +80,7 @@ public final class RegionWalk {
                 int arg = -1;
                 double top = norm;
                 for (int t = 0; t < grads.length; t++) {
-                    double n = l1(grads[t]);
+                    double n = LowerBoundSearch.l1(grads[t]);
                     if (n > top) {
                         top = n;
                         arg = t;
@@ -145,13 +145,11 @@ public final class RegionWalk {
             double z = entry[1];
             // Aim a little past zero, on the other side.
             double target = z > 0 ? -1e-6 * (1 + Math.abs(z)) : 1e-6 * (1 + Math.abs(z));
-            double[] l2 = l2Step(box, x, a, target - z);
-            double[] linf = linfStep(box, x, a, target - z);
-            if (l2 != null) {
-                tries.add(l2);
-            }
-            if (linf != null) {
-                tries.add(linf);
+            for (boolean steepest : new boolean[] {false, true}) {
+                double[] y = cross(box, x, a, target - z, steepest);
+                if (y != null) {
+                    tries.add(y);
+                }
             }
         }
         return tries;
@@ -184,43 +182,29 @@ public final class RegionWalk {
     }
 
     /**
-     * The point of the box nearest to x (in ℓ2) where {@code a·y = a·x + change}: {@code y(λ) =
-     * clip(x + λa)} with λ found by bisection, as {@code a·y(λ)} grows with λ. Null when the box
-     * does not reach that far.
+     * Moves from x along {@code clip(x + t·direction)} until {@code a·y} has changed by {@code
+     * change} ({@code |a·(y − x)|} grows with t, so t is found by bisection). Two directions are
+     * tried: {@code a} itself (then y is the point of the box nearest to x, in ℓ2, on the target
+     * hyperplane) and {@code sign(a)} (the ℓ∞-steepest move). Null when the box ends first.
      */
-    private static double[] l2Step(InputBox box, double[] x, double[] a, double change) {
-        return solve(change, lambda -> {
+    private static double[] cross(InputBox box, double[] x, double[] a, double change, boolean steepest) {
+        double[] direction = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            direction[i] = (steepest ? Math.signum(a[i]) : a[i]) * Math.signum(change);
+        }
+        java.util.function.DoubleFunction<double[]> path = t -> {
             double[] y = new double[x.length];
             for (int i = 0; i < x.length; i++) {
-                y[i] = clip(x[i] + lambda * a[i] * Math.signum(change), box.lower()[i], box.upper()[i]);
+                y[i] = LowerBoundSearch.clip(x[i] + t * direction[i], box.lower()[i], box.upper()[i]);
             }
             return y;
-        }, a, x);
-    }
-
-    /**
-     * The ℓ∞-steepest move: every coordinate moves by the same amount t in the direction of
-     * {@code sign(a_i)·sign(change)} until it meets the box; t by bisection. Null when the box
-     * does not reach that far.
-     */
-    private static double[] linfStep(InputBox box, double[] x, double[] a, double change) {
-        return solve(change, t -> {
-            double[] y = new double[x.length];
-            for (int i = 0; i < x.length; i++) {
-                y[i] = clip(x[i] + t * Math.signum(a[i]) * Math.signum(change), box.lower()[i], box.upper()[i]);
-            }
-            return y;
-        }, a, x);
-    }
-
-    /** Finds {@code y = path(t)}, t ≥ 0, with {@code a·(y − x) = change}; {@code |a·(path(t) − x)|} grows with t. */
-    private static double[] solve(double change, java.util.function.DoubleFunction<double[]> path, double[] a, double[] x) {
+        };
         double goal = Math.abs(change);
         double hi = 1;
         while (moved(path.apply(hi), a, x) < goal) {
             hi *= 2;
             if (hi > 1e12) {
-                return null; // the box ends first
+                return null;
             }
         }
         double lo = 0;
@@ -241,17 +225,5 @@ public final class RegionWalk {
             sum += a[i] * (y[i] - x[i]);
         }
         return Math.abs(sum);
-    }
-
-    private static double clip(double v, double lo, double hi) {
-        return Math.max(lo, Math.min(hi, v));
-    }
-
-    private static double l1(double[] v) {
-        double sum = 0;
-        for (double d : v) {
-            sum += Math.abs(d);
-        }
-        return sum;
     }
 }
