@@ -22,10 +22,11 @@ import java.util.PriorityQueue;
  * and the linear gradient bounds, and kept no larger than its parent's (a sub-domain's maximum
  * cannot exceed its parent's). The neuron to split maximizes
  * {@code (u|u| − l|l|)·(|A1| + |A2|)} — the gate's input range times its coefficients in the
- * final bound — falling back to the widest unstable forward interval. A fully split domain is
- * dropped when its region is empty ({@link RegionFeasibility}); otherwise its bound is exact.
- * The certified value is the maximum over open domains and exact leaves, so stopping early
- * (budget, domain cap) is always sound.
+ * final bound — falling back to the widest unstable forward interval. A fully split domain (a
+ * leaf) whose bound could raise the maximum is tested for points ({@link RegionFeasibility}):
+ * dropped when its region is empty, otherwise its bound is exact and attained; a leaf below the
+ * maximum already attained is counted as it is, untested. The certified value is the maximum
+ * over open domains and counted leaves, so stopping early (budget, domain cap) is always sound.
  */
 final class BranchAndBound {
 
@@ -73,9 +74,11 @@ final class BranchAndBound {
      */
     LipschitzBound run(InputBox box, double[][] specs, double[] start, BabSettings settings, double attained) {
         long begin = System.nanoTime();
-        double[] leafMax = new double[specs.length];
+        double[] leafMax = new double[specs.length]; // attained: leaves whose region has a point
+        double[] leafUpper = new double[specs.length]; // every leaf counted, tested or not
         double[][] witnesses = new double[specs.length][];
         java.util.Arrays.fill(leafMax, Double.NEGATIVE_INFINITY);
+        java.util.Arrays.fill(leafUpper, Double.NEGATIVE_INFINITY);
         PriorityQueue<Domain> open = new PriorityQueue<>((a, b) -> Double.compare(b.bound, a.bound));
         List<Domain> roots = new ArrayList<>();
         for (int s = 0; s < specs.length; s++) {
@@ -96,11 +99,22 @@ final class BranchAndBound {
                     continue; // empty domain
                 }
                 if (d.branch == null) {
-                    double[] witness = leafWitness(box, d);
-                    if (witness != null && d.bound > leafMax[d.spec]) {
-                        leafMax[d.spec] = d.bound;
-                        witnesses[d.spec] = witness;
+                    double floor = Math.max(attained, java.util.Arrays.stream(leafMax).max().orElse(Double.NEGATIVE_INFINITY));
+                    if (d.bound <= floor) {
+                        // Cannot raise the maximum: count its bound as it is and spare the region's
+                        // linear program, which costs as much as hundreds of domains.
+                        leafUpper[d.spec] = Math.max(leafUpper[d.spec], d.bound);
+                        continue;
                     }
+                    double[] witness = leafWitness(box, d);
+                    if (witness != null) {
+                        leafUpper[d.spec] = Math.max(leafUpper[d.spec], d.bound);
+                        if (d.bound > leafMax[d.spec]) {
+                            leafMax[d.spec] = d.bound;
+                            witnesses[d.spec] = witness;
+                        }
+                    }
+                    d.states = null;
                 } else {
                     open.add(d);
                 }
@@ -137,7 +151,7 @@ final class BranchAndBound {
                 break;
             }
         }
-        double[] perSpec = leafMax.clone();
+        double[] perSpec = leafUpper.clone();
         for (Domain d : open) {
             perSpec[d.spec] = Math.max(perSpec[d.spec], d.bound);
         }
