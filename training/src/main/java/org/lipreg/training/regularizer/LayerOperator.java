@@ -83,8 +83,12 @@ abstract class LayerOperator {
      * @return the new {@code u}, the new {@code v} (both detached) and σ, in that order
      */
     NDArray[] powerIterateWithSigma(NDArray weight, NDArray u, int iterations) {
-        NDArray[] uv = iterations > 1 ? powerIterate(weight.stopGradient(), u, iterations - 1) : new NDArray[] {u};
-        NDArray v = unit(adjoint(prepare(weight.stopGradient()), uv[0]));
+        NDArray detached = prepare(weight.stopGradient());
+        NDArray startU = u;
+        for (int i = 1; i < iterations; i++) {
+            startU = unit(apply(detached, unit(adjoint(detached, startU))));
+        }
+        NDArray v = unit(adjoint(detached, startU));
         NDArray y = apply(prepare(weight), v);
         NDArray sigma = y.norm();
         return new NDArray[] {unit(y.stopGradient()), v, sigma};
