@@ -1,6 +1,8 @@
 package org.lipreg.training.regularizer;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
@@ -104,20 +106,18 @@ public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
         if (all.isEmpty()) {
             return null;
         }
-        double[] sigmas = new double[all.size()];
+        double[][] sigmas = new double[1][];
         NDArray penalty = Ownership.computeInto(step.manager(), () -> {
-            NDArray sum = null;
-            for (int i = 0; i < all.size(); i++) {
-                Layer layer = all.get(i);
-                NDArray w = layer.weight().getArray();
-                NDArray sigma = layer.iteration().iterateWithSigma(w, iterations);
-                sigmas[i] = sigma.toType(DataType.FLOAT64, false).getDouble();
-                NDArray square = sigma.square();
-                sum = sum == null ? square : sum.add(square);
+            NDList each = new NDList(all.size());
+            for (Layer layer : all) {
+                each.add(layer.iteration().iterateWithSigma(layer.weight().getArray(), iterations));
             }
-            return Scalars.mul(sum, lambda / 2f);
+            // All layers' σ in one array: one square, one sum and one read-back, not one per layer.
+            NDArray stacked = NDArrays.stack(each);
+            sigmas[0] = stacked.toType(DataType.FLOAT64, false).toDoubleArray();
+            return Scalars.mul(stacked.square().sum(), lambda / 2f);
         });
-        lastSigmas = sigmas;
+        lastSigmas = sigmas[0];
         return penalty;
     }
 
