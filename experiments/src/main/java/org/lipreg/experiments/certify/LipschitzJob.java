@@ -229,10 +229,6 @@ public final class LipschitzJob {
         return summary;
     }
 
-    /**
-     * Raises the lower bounds with branch-and-bound's witnesses: points inside the activation
-     * region of its largest exact leaf, where the model's own gradient is evaluated.
-     */
     /** Raises each row's lower bound to what the search found; returns the search's seconds. */
     private static double raise(double[] lower, LowerBound found) {
         for (int s = 0; s < lower.length; s++) {
@@ -241,6 +237,10 @@ public final class LipschitzJob {
         return found.seconds();
     }
 
+    /**
+     * Raises the lower bounds with branch-and-bound's witnesses: points inside the activation
+     * region of its largest exact leaf, where the model's own gradient is evaluated.
+     */
     private static void witnessLowerBounds(GradientOracle oracle, LipschitzBound bound, double[][] specs, double[] lower) {
         for (int s = 0; s < specs.length; s++) {
             double[] w = bound.witnesses()[s];
