@@ -73,7 +73,7 @@ final class CertifyStage implements QuickstartStage {
                 String method = s.stringColumn("method").get(r);
                 context.record(name(), method + " margin Lipschitz bound (mean, eps " + EPSILON + ")",
                         s.doubleColumn("mean_upper").getDouble(r));
-                context.record(name(), method + " upper / sampled lower (mean)", s.doubleColumn("mean_ratio").getDouble(r));
+                context.record(name(), method + " upper / lower bound (mean)", s.doubleColumn("mean_ratio").getDouble(r));
                 if (!"naive".equals(method)) {
                     context.record(name(), method + " certified l-inf radius (mean)", s.doubleColumn("mean_radius").getDouble(r));
                 }
