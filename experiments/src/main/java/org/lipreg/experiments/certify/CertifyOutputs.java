@@ -78,7 +78,7 @@ public final class CertifyOutputs {
         // them it would flatten their differences, so its ratios go in the title instead.
         Table local = summary.where(summary.stringColumn("method").isNotEqualTo("naive"));
         Table naive = summary.where(summary.stringColumn("method").isEqualTo("naive"));
-        StringBuilder title = new StringBuilder("certified upper / attained lower (mean over points; 1 is tight)");
+        StringBuilder title = new StringBuilder("certified upper / attained lower, mean (1 is tight)");
         for (int i = 0; i < naive.rowCount(); i++) {
             title.append(i == 0 ? "; naive: " : ", ").append(String.format(Locale.ROOT, "%.1f",
                     naive.doubleColumn("mean_ratio").getDouble(i)));
