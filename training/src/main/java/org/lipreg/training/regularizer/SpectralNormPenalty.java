@@ -106,19 +106,16 @@ public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
         if (all.isEmpty()) {
             return null;
         }
-        double[][] sigmas = new double[1][];
-        NDArray penalty = Ownership.computeInto(step.manager(), () -> {
+        return Ownership.computeInto(step.manager(), () -> {
             NDList each = new NDList(all.size());
             for (Layer layer : all) {
                 each.add(layer.iteration().iterateWithSigma(layer.weight().getArray(), iterations));
             }
             // All layers' σ in one array: one square, one sum and one read-back, not one per layer.
             NDArray stacked = NDArrays.stack(each);
-            sigmas[0] = stacked.toType(DataType.FLOAT64, false).toDoubleArray();
+            lastSigmas = stacked.toType(DataType.FLOAT64, false).toDoubleArray();
             return Scalars.mul(stacked.square().sum(), lambda / 2f);
         });
-        lastSigmas = sigmas[0];
-        return penalty;
     }
 
     private List<Layer> resolve() {
