@@ -6,7 +6,8 @@ package org.lipreg.certify.lipschitz;
  * @param timeBudgetSeconds stop after this long (the certified value is then the largest bound
  *     over the open domains)
  * @param maxDomains stop when this many domains are open
- * @param batchSize domains split and bounded together per step
+ * @param batchSize the most domains split and bounded together per step (lowered for networks
+ *     whose domains carry large coefficient arrays: about 40 MB per batch)
  */
 public record BabSettings(double timeBudgetSeconds, int maxDomains, int batchSize) {
 

@@ -137,7 +137,8 @@ final class CertifyCommand implements Runnable {
         int maxDomains;
 
         @Option(names = "--bab-batch", defaultValue = "32",
-                description = "Branch-and-bound domains bounded together per step (default 32).")
+                description = "Most branch-and-bound domains bounded together per step (default 32; "
+                        + "lowered for wide networks to about 40 MB of coefficients per batch).")
         int babBatch;
 
         @Option(names = "--spec", defaultValue = "output",
