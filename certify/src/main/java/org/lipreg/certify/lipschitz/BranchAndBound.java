@@ -66,6 +66,11 @@ final class BranchAndBound {
         return (int) Math.max(1, Math.min(cap, BATCH_BYTES / perDomain));
     }
 
+    /** The largest value known to be attained: the caller's, or an exact leaf's. */
+    private static double attainedMax(double attained, double[] leafMax) {
+        return Math.max(attained, java.util.Arrays.stream(leafMax).max().orElse(Double.NEGATIVE_INFINITY));
+    }
+
     /**
      * One domain: a spec row and, per activation, a split per neuron (+1, −1, 0). Children share
      * their parent's split arrays except the one they change, and only leaves keep their forward
@@ -126,7 +131,7 @@ final class BranchAndBound {
                     continue; // empty domain
                 }
                 if (d.branch == null) {
-                    double floor = Math.max(attained, java.util.Arrays.stream(leafMax).max().orElse(Double.NEGATIVE_INFINITY));
+                    double floor = attainedMax(attained, leafMax);
                     if (d.bound <= floor) {
                         // Cannot raise the maximum: count its bound as it is and spare the region's
                         // linear program, which costs as much as hundreds of domains.
@@ -146,7 +151,7 @@ final class BranchAndBound {
                     open.add(d);
                 }
             }
-            double bestLeaf = Math.max(attained, java.util.Arrays.stream(leafMax).max().orElse(Double.NEGATIVE_INFINITY));
+            double bestLeaf = attainedMax(attained, leafMax);
             if (open.isEmpty() || open.peek().bound <= bestLeaf) {
                 complete = true;
                 break;

@@ -59,7 +59,11 @@ abstract class LayerOperator {
      * @return the new {@code u} and {@code v}, in that order
      */
     NDArray[] powerIterate(NDArray weight, NDArray u, int iterations) {
-        NDArray w = prepare(weight);
+        return iteratePrepared(prepare(weight), u, iterations);
+    }
+
+    /** {@link #powerIterate} on a weight already {@link #prepare prepared}; 0 iterations return u. */
+    private NDArray[] iteratePrepared(NDArray w, NDArray u, int iterations) {
         NDArray newU = u;
         NDArray newV = null;
         for (int i = 0; i < iterations; i++) {
@@ -84,10 +88,7 @@ abstract class LayerOperator {
      */
     NDArray[] powerIterateWithSigma(NDArray weight, NDArray u, int iterations) {
         NDArray detached = prepare(weight.stopGradient());
-        NDArray startU = u;
-        for (int i = 1; i < iterations; i++) {
-            startU = unit(apply(detached, unit(adjoint(detached, startU))));
-        }
+        NDArray startU = iteratePrepared(detached, u, iterations - 1)[0];
         NDArray v = unit(adjoint(detached, startU));
         NDArray y = apply(prepare(weight), v);
         NDArray sigma = y.norm();
