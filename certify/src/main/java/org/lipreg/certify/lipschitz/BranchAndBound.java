@@ -19,7 +19,8 @@ import java.util.PriorityQueue;
  * (the open domain with the largest bound is split first), a batch of domains split and bounded
  * per step. A domain fixes some activations to a branch (active {@code z ≥ 0}: derivative 1;
  * inactive {@code z ≤ 0}: the negative slope); its bound is recomputed with CROWN forward bounds
- * and the linear gradient bounds, and kept no larger than its parent's (a sub-domain's maximum
+ * (the splits also constrain the activations after them: {@link SplitConstraints}) and the
+ * linear gradient bounds, and kept no larger than its parent's (a sub-domain's maximum
  * cannot exceed its parent's). The neuron to split maximizes
  * {@code (u|u| − l|l|)·(|A1| + |A2|)} — the gate's input range times its coefficients in the
  * final bound — falling back to the widest unstable forward interval. A fully split domain (a
@@ -124,7 +125,7 @@ final class BranchAndBound {
         List<Domain> batch = roots;
         boolean complete = false;
         while (true) {
-            evaluate(box, batch, specs);
+            evaluate(box, batch, specs, settings.constraintSteps());
             evaluated += batch.size();
             for (Domain d : batch) {
                 if (d.bound == Double.NEGATIVE_INFINITY) {
@@ -204,7 +205,7 @@ final class BranchAndBound {
     }
 
     /** Bounds a batch of domains; sets bound (−∞ when empty), states and the next branch. */
-    private void evaluate(InputBox box, List<Domain> batch, double[][] specs) {
+    private void evaluate(InputBox box, List<Domain> batch, double[][] specs, int constraintSteps) {
         int count = batch.size();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -225,7 +226,7 @@ final class BranchAndBound {
                 rows[d] = specs[batch.get(d).spec];
             }
             NDArray spec = manager.create(GraphOracle.flatten(rows), new Shape(count, graph.outputSize()));
-            ForwardBounds forward = ForwardBounds.compute(graph, box, splits, count, true, manager);
+            ForwardBounds forward = ForwardBounds.compute(graph, box, splits, count, true, constraintSteps, manager);
             GradientBounds gradient = GradientBounds.compute(graph, forward, spec, GradientMethod.LINEAR);
             double[] bound = gradient.normUpper.toDoubleArray();
             boolean[] feasible = forward.feasible.toBooleanArray();

@@ -9,7 +9,9 @@ import org.lipreg.certify.graph.Graph;
 import org.lipreg.certify.graph.Node;
 import org.lipreg.normalization.Scalars;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,9 +38,14 @@ final class ForwardBounds {
     private final Map<Integer, NDArray> upperIntercept = new HashMap<>();
     private final Map<Integer, NDArray> lowerSlope = new HashMap<>();
     private final Map<Integer, NDArray> states = new HashMap<>();
+    /** Each processed activation's CROWN bounds as linear functions of the input. */
+    private final List<SplitConstraints.Linear> linear = new ArrayList<>();
+    private final Map<Integer, double[]> splitValues = new HashMap<>();
+    private final int constraintIterations;
 
-    private ForwardBounds(Graph graph) {
+    private ForwardBounds(Graph graph, int constraintIterations) {
         this.graph = graph;
+        this.constraintIterations = constraintIterations;
     }
 
     /**
@@ -55,7 +62,29 @@ final class ForwardBounds {
      */
     static ForwardBounds compute(Graph graph, InputBox box, Map<Integer, NDArray> splits, int domains, boolean crown,
             NDManager manager) {
-        ForwardBounds b = new ForwardBounds(graph);
+        return compute(graph, box, splits, domains, crown, 0, manager);
+    }
+
+    /**
+     * Computes the bounds, CROWN's tightened by the splits of earlier activations taken as
+     * constraints on the input ({@link SplitConstraints}).
+     *
+     * @param graph the network
+     * @param box the input box
+     * @param splits per activation node, {@code (D, n)} of +1 (active), −1 (inactive), 0
+     * @param domains D
+     * @param crown whether to tighten IBP by CROWN
+     * @param constraintIterations steps on the constraints' multipliers (0: splits only fix
+     *     their own neurons)
+     * @param manager the manager for new arrays
+     * @return the bounds
+     */
+    static ForwardBounds compute(Graph graph, InputBox box, Map<Integer, NDArray> splits, int domains, boolean crown,
+            int constraintIterations, NDManager manager) {
+        ForwardBounds b = new ForwardBounds(graph, constraintIterations);
+        if (constraintIterations > 0) {
+            splits.forEach((node, split) -> b.splitValues.put(node, split.toDoubleArray()));
+        }
         b.run(box, splits, domains, crown, manager);
         return b;
     }
@@ -83,9 +112,9 @@ final class ForwardBounds {
             } else if (node instanceof Node.Activation act) {
                 int p = act.input();
                 if (crown && p != 0) {
-                    NDArray[] linear = crownBounds(p, xl, xu);
-                    lo[p] = lo[p].maximum(linear[0]);
-                    hi[p] = hi[p].minimum(linear[1]);
+                    NDArray[] bounds = crownBounds(i, p, xl, xu, domains, manager);
+                    lo[p] = lo[p].maximum(bounds[0]);
+                    hi[p] = hi[p].minimum(bounds[1]);
                 }
                 NDArray split = splits.get(i);
                 if (split != null) {
@@ -130,8 +159,11 @@ final class ForwardBounds {
         states.put(i, NDArrays.where(active, one, NDArrays.where(inactive, one.neg(), l.zerosLike())));
     }
 
-    /** CROWN: lower and upper bounds of node p, by backward propagation to the input box. */
-    private NDArray[] crownBounds(int p, NDArray xl, NDArray xu) {
+    /**
+     * CROWN: lower and upper bounds of node p (the input of activation i), by backward
+     * propagation to the input box; tightened by earlier splits when asked.
+     */
+    private NDArray[] crownBounds(int i0, int p, NDArray xl, NDArray xu, int domains, NDManager manager) {
         NDArray[] pending = new NDArray[p + 1];
         NDArray constant;
         int size = graph.node(p).size();
@@ -153,9 +185,18 @@ final class ForwardBounds {
             pending[i] = null;
             Node node = graph.node(i);
             if (node instanceof Node.Input) {
-                NDArray bound = Scalars.maximum(lambda, 0).mul(xu.expandDims(1))
-                    .add(Scalars.minimum(lambda, 0).mul(xl.expandDims(1)));
-                result = constant.add(bound.sum(new int[] {2}));
+                SplitConstraints constraints = constraintIterations == 0 ? null
+                    : SplitConstraints.gather(linear, splitValues, domains, constraintIterations, manager);
+                if (constraints != null) {
+                    result = constraints.upperBounds(lambda, constant, xl, xu);
+                } else {
+                    NDArray bound = Scalars.maximum(lambda, 0).mul(xu.expandDims(1))
+                        .add(Scalars.minimum(lambda, 0).mul(xl.expandDims(1)));
+                    result = constant.add(bound.sum(new int[] {2}));
+                }
+                if (constraintIterations > 0 && splitValues.containsKey(i0)) {
+                    linear.add(new SplitConstraints.Linear(i0, lambda, constant));
+                }
             } else if (node instanceof Node.Affine a) {
                 constant = constant.add(lambda.matMul(a.bias()));
                 add(pending, a.input(), lambda.matMul(a.weight()));

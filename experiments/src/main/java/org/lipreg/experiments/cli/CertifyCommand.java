@@ -141,6 +141,11 @@ final class CertifyCommand implements Runnable {
                         + "lowered for wide networks to about 40 MB of coefficients per batch).")
         int babBatch;
 
+        @Option(names = "--bab-constraint-steps", defaultValue = "5",
+                description = "Steps on the multipliers that let a domain's splits tighten the bounds after them "
+                        + "(beta-CROWN; default 5, 0 turns it off).")
+        int constraintSteps;
+
         @Option(names = "--spec", defaultValue = "output",
                 description = "output: bound each f_j; margin: each f_y - f_j, with certified radii (default output).")
         String specName;
@@ -162,6 +167,9 @@ final class CertifyCommand implements Runnable {
             }
             if (!(timeout > 0) || maxDomains < 1 || babBatch < 1) {
                 throw new RunSetupException("--timeout must be positive, --max-domains and --bab-batch at least 1", null);
+            }
+            if (constraintSteps < 0) {
+                throw new RunSetupException("--bab-constraint-steps must be at least 0, got " + constraintSteps, null);
             }
             LipschitzJob.Spec specKind = switch (specName) {
                 case "output" -> LipschitzJob.Spec.OUTPUT;
@@ -191,7 +199,7 @@ final class CertifyCommand implements Runnable {
         }
 
         private LipschitzJob job(List<Method> parsed, LipschitzJob.Spec specKind) {
-            return new LipschitzJob(parsed, eps, specKind, new BabSettings(timeout, maxDomains, babBatch),
+            return new LipschitzJob(parsed, eps, specKind, new BabSettings(timeout, maxDomains, babBatch, constraintSteps),
                     new LowerBoundSearch(64, 4, 40, seed), System.out::println);
         }
 
