@@ -100,6 +100,10 @@ class CertifyCommandTest {
         StringWriter domain = new StringWriter();
         assertEquals(2, run(domain, "certify", "lipschitz", "--npz", npz.toString(), "--eps", "0.1", "--domain", "1,0"));
         assertTrue(domain.toString().contains("--domain"), domain.toString());
+        StringWriter steps = new StringWriter();
+        assertEquals(2, run(steps, "certify", "lipschitz", "--npz", npz.toString(), "--eps", "0.1",
+                "--bab-constraint-steps", "-1"));
+        assertTrue(steps.toString().contains("--bab-constraint-steps"), steps.toString());
         assertFalse(Files.exists(dir.resolve("runs")));
     }
 

@@ -111,11 +111,24 @@ public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
             for (Layer layer : all) {
                 each.add(layer.iteration().iterateWithSigma(layer.weight().getArray(), iterations));
             }
-            // All layers' σ in one array: one square, one sum and one read-back, not one per layer.
+            // All layers' σ in one array: one Σσ² and one read-back, not one per layer.
             NDArray stacked = NDArrays.stack(each);
-            lastSigmas = stacked.toType(DataType.FLOAT64, false).toDoubleArray();
-            return Scalars.mul(stacked.square().sum(), lambda / 2f);
+            lastSigmas = readBack(stacked);
+            return Scalars.mul(stacked.dot(stacked), lambda / 2f);
         });
+    }
+
+    /** The values as doubles; a float32 array is read as it is, without a conversion call. */
+    private static double[] readBack(NDArray values) {
+        if (values.getDataType() != DataType.FLOAT32) {
+            return values.toType(DataType.FLOAT64, false).toDoubleArray();
+        }
+        float[] floats = values.toFloatArray();
+        double[] doubles = new double[floats.length];
+        for (int i = 0; i < floats.length; i++) {
+            doubles[i] = floats[i];
+        }
+        return doubles;
     }
 
     private List<Layer> resolve() {

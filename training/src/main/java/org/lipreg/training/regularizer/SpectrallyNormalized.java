@@ -126,9 +126,7 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
     public NDArray normalizedWeight(NDManager manager) {
         NDArray w = layer.getParameters().get("weight").getArray();
         return Ownership.computeInto(manager, () -> {
-            NDArray sigma = sigmaOf(w.stopGradient(), u.getArray(), v.getArray());
-            NDArray scale = scaleOf(sigma);
-            return w.stopGradient().mul(scale);
+            return normalize(w.stopGradient(), sigmaOf(w.stopGradient(), u.getArray(), v.getArray()));
         });
     }
 
@@ -164,8 +162,7 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
             } else {
                 sigma = sigmaOf(w, uArr, vArr);
             }
-            NDArray scale = scaleOf(sigma);
-            NDArray normalized = w.mul(scale);
+            NDArray normalized = normalize(w, sigma);
             if (layer instanceof Conv2d conv) {
                 return Conv2d.conv2d(x, normalized, b, conv.getStride(), conv.getPadding(), conv.getDilation(),
                         conv.getGroups()).singletonOrThrow();
@@ -174,10 +171,14 @@ public final class SpectrallyNormalized extends AbstractBlock implements StepHoo
         }));
     }
 
-    /** {@code c/σ}, or {@code min(1, c/σ) = 1/max(1, σ/c)}, as an array (differentiable in σ). */
-    private NDArray scaleOf(NDArray sigma) {
-        NDArray scale = Scalars.rdiv(target, sigma);
-        return onlyShrink ? Scalars.minimum(scale, 1) : scale;
+    /**
+     * {@code W/(σ/c)}, or {@code W/max(1, σ/c)} when only shrinking (differentiable in W and σ).
+     * One division by σ itself for the default c = 1: at small batch sizes each engine call (and
+     * its backward) is a visible part of a step.
+     */
+    private NDArray normalize(NDArray w, NDArray sigma) {
+        NDArray divisor = target == 1f ? sigma : Scalars.div(sigma, target);
+        return w.div(onlyShrink ? Scalars.maximum(divisor, 1) : divisor);
     }
 
     private NDArray sigmaOf(NDArray w, NDArray uArr, NDArray vArr) {
