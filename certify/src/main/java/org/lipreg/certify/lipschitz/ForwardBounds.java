@@ -20,7 +20,8 @@ import java.util.Map;
  * (backward linear bound propagation to the input, with the chord above each unstable
  * activation and {@code α·z} below it, α chosen by the adaptive rule). A domain's split
  * neurons are clamped to their branch: active {@code z ≥ 0}, inactive {@code z ≤ 0} — closed
- * half-spaces, so the two branches together cover the point {@code z = 0}.
+ * half-spaces, so the two branches together cover the point {@code z = 0} — and, when asked,
+ * the splits also constrain the CROWN bounds of every later activation ({@link SplitConstraints}).
  *
  * <p>Arrays are created in the current {@code NDScope}; run inside one.
  */
@@ -41,11 +42,11 @@ final class ForwardBounds {
     /** Each processed activation's CROWN bounds as linear functions of the input. */
     private final List<SplitConstraints.Linear> linear = new ArrayList<>();
     private final Map<Integer, double[]> splitValues = new HashMap<>();
-    private final int constraintIterations;
+    private final int constraintSteps;
 
-    private ForwardBounds(Graph graph, int constraintIterations) {
+    private ForwardBounds(Graph graph, int constraintSteps) {
         this.graph = graph;
-        this.constraintIterations = constraintIterations;
+        this.constraintSteps = constraintSteps;
     }
 
     /**
@@ -74,15 +75,15 @@ final class ForwardBounds {
      * @param splits per activation node, {@code (D, n)} of +1 (active), −1 (inactive), 0
      * @param domains D
      * @param crown whether to tighten IBP by CROWN
-     * @param constraintIterations steps on the constraints' multipliers (0: splits only fix
+     * @param constraintSteps steps on the constraints' multipliers (0: splits only fix
      *     their own neurons)
      * @param manager the manager for new arrays
      * @return the bounds
      */
     static ForwardBounds compute(Graph graph, InputBox box, Map<Integer, NDArray> splits, int domains, boolean crown,
-            int constraintIterations, NDManager manager) {
-        ForwardBounds b = new ForwardBounds(graph, constraintIterations);
-        if (constraintIterations > 0) {
+            int constraintSteps, NDManager manager) {
+        ForwardBounds b = new ForwardBounds(graph, constraintSteps);
+        if (constraintSteps > 0) {
             splits.forEach((node, split) -> b.splitValues.put(node, split.toDoubleArray()));
         }
         b.run(box, splits, domains, crown, manager);
@@ -160,10 +161,10 @@ final class ForwardBounds {
     }
 
     /**
-     * CROWN: lower and upper bounds of node p (the input of activation i), by backward
+     * CROWN: lower and upper bounds of node p (the input of the given activation), by backward
      * propagation to the input box; tightened by earlier splits when asked.
      */
-    private NDArray[] crownBounds(int i0, int p, NDArray xl, NDArray xu, int domains, NDManager manager) {
+    private NDArray[] crownBounds(int activation, int p, NDArray xl, NDArray xu, int domains, NDManager manager) {
         NDArray[] pending = new NDArray[p + 1];
         NDArray constant;
         int size = graph.node(p).size();
@@ -185,8 +186,8 @@ final class ForwardBounds {
             pending[i] = null;
             Node node = graph.node(i);
             if (node instanceof Node.Input) {
-                SplitConstraints constraints = constraintIterations == 0 ? null
-                    : SplitConstraints.gather(linear, splitValues, domains, constraintIterations, manager);
+                SplitConstraints constraints = constraintSteps == 0 ? null
+                    : SplitConstraints.gather(linear, splitValues, domains, constraintSteps, manager);
                 if (constraints != null) {
                     result = constraints.upperBounds(lambda, constant, xl, xu);
                 } else {
@@ -194,8 +195,8 @@ final class ForwardBounds {
                         .add(Scalars.minimum(lambda, 0).mul(xl.expandDims(1)));
                     result = constant.add(bound.sum(new int[] {2}));
                 }
-                if (constraintIterations > 0 && splitValues.containsKey(i0)) {
-                    linear.add(new SplitConstraints.Linear(i0, lambda, constant));
+                if (constraintSteps > 0 && splitValues.containsKey(activation)) {
+                    linear.add(new SplitConstraints.Linear(activation, lambda, constant));
                 }
             } else if (node instanceof Node.Affine a) {
                 constant = constant.add(lambda.matMul(a.bias()));

@@ -38,19 +38,23 @@ final class SplitConstraints {
     private final NDArray rows;
     /** Constraint constants {@code (D, m)}, scaled with their rows. */
     private final NDArray constants;
-    private final int iterations;
+    private final int steps;
 
-    private SplitConstraints(NDArray rows, NDArray constants, int iterations) {
+    private SplitConstraints(NDArray rows, NDArray constants, int steps) {
         this.rows = rows;
         this.constants = constants;
-        this.iterations = iterations;
+        this.steps = steps;
     }
 
-    /** The linear bounds of one activation's pre-activation over the box, as CROWN found them. */
-    record Linear(int node, NDArray coefficients, NDArray constant) {
-        // coefficients (D or 1, 2n, inputs): rows 0..n−1 bound z above, rows n..2n−1 bound −z above
-        // constant (D or 1, 2n)
-    }
+    /**
+     * The linear bounds of one activation's pre-activation z over the box, as CROWN found them.
+     *
+     * @param node the activation node
+     * @param coefficients {@code (D or 1, 2n, inputs)}: rows 0…n−1 bound z above, rows n…2n−1
+     *     bound −z above
+     * @param constant {@code (D or 1, 2n)}
+     */
+    record Linear(int node, NDArray coefficients, NDArray constant) {}
 
     /**
      * Gathers the constraints of the splits at the given earlier activations.
@@ -59,12 +63,12 @@ final class SplitConstraints {
      * @param splits per activation node, the domains' splits {@code (D, n)} as +1, −1, 0, read
      *     into Java arrays
      * @param domains D
-     * @param iterations the number of steps on β
+     * @param steps the number of steps on β
      * @param manager the manager for new arrays
      * @return the constraints, or null when no domain has a split among them
      */
     static SplitConstraints gather(List<Linear> earlier, java.util.Map<Integer, double[]> splits, int domains,
-            int iterations, NDManager manager) {
+            int steps, NDManager manager) {
         int[] count = new int[domains];
         for (Linear linear : earlier) {
             double[] split = splits.get(linear.node());
@@ -81,7 +85,7 @@ final class SplitConstraints {
             }
         }
         int m = java.util.Arrays.stream(count).max().orElse(0);
-        if (m == 0 || iterations == 0) {
+        if (m == 0 || steps == 0) {
             return null;
         }
         NDArray rows = null;
@@ -117,7 +121,7 @@ final class SplitConstraints {
             constants = constants == null ? c : constants.add(c);
         }
         NDArray scale = rows.abs().sum(new int[] {2}).add(1e-30);
-        return new SplitConstraints(rows.div(scale.expandDims(2)), constants.div(scale), iterations);
+        return new SplitConstraints(rows.div(scale.expandDims(2)), constants.div(scale), steps);
     }
 
     /**
@@ -142,7 +146,7 @@ final class SplitConstraints {
         NDArray first = beta.zerosLike();
         NDArray second = beta.zerosLike();
         NDArray best = null;
-        for (int t = 0; t <= iterations; t++) {
+        for (int t = 0; t <= steps; t++) {
             NDArray scaled = beta.mul(rowScale);
             NDArray coefficients = t == 0 ? lambda : lambda.add(scaled.matMul(rows));
             NDArray corner = coefficients.gt(0).toType(DataType.FLOAT64, false);
@@ -152,7 +156,7 @@ final class SplitConstraints {
                 value = value.add(scaled.mul(constants.expandDims(1)).sum(new int[] {2}));
             }
             best = best == null ? value : best.minimum(value);
-            if (t == iterations) {
+            if (t == steps) {
                 break;
             }
             // ∂/∂β of the bound: the constraints' values at the maximizing corner.
