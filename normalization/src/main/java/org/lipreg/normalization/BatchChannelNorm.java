@@ -194,7 +194,8 @@ public final class BatchChannelNorm extends AbstractBlock implements StepHook {
                 BatchNorm.batchNorm(data, batchMean, unbiased, constants.ones(owner, channels, type),
                         constants.zeros(owner, channels, type), 1, 0f, epsilon, true);
                 shift = batchMean.sub(mean);
-                spread = Scalars.mul(unbiased, (perChannel - 1) / (double) perChannel).add(shift.square());
+                NDArray bessel = constants.scalar("bessel", owner, (perChannel - 1) / (double) perChannel, type);
+                spread = unbiased.mul(bessel).add(shift.square());
             } else {
                 NDArray flat = data.swapAxes(0, 1).reshape(channels, -1);
                 shift = flat.mean(new int[] {1}).sub(mean);
@@ -202,8 +203,10 @@ public final class BatchChannelNorm extends AbstractBlock implements StepHook {
             }
             // (1 − r) a + r b as a + r (b − a): one scalar product fewer per estimate (at one or two
             // images per step a layer's time is mostly its number of engine calls).
-            mean.addi(Scalars.mul(shift, r));
-            var.addi(Scalars.mul(spread.sub(var), r));
+            // The speed is the same from step to step once its schedule levels off: a cached scalar.
+            NDArray speed = constants.scalar("speed", mean.getManager(), r, mean.getDataType());
+            mean.addi(shift.mul(speed));
+            var.addi(spread.sub(var).mul(speed));
             count.addi(1);
             scope.suppressNotUsedWarning();
         }

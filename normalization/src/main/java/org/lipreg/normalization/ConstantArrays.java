@@ -2,6 +2,7 @@ package org.lipreg.normalization;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -20,6 +21,7 @@ import java.util.function.Function;
 final class ConstantArrays {
 
     private final Map<String, NDArray> cache = new HashMap<>();
+    private final Map<String, Double> scalarValues = new HashMap<>();
 
     NDArray ones(NDManager owner, long length, DataType type) {
         return get("ones/" + length + "/" + type, owner, m -> m.ones(new Shape(length), type));
@@ -34,12 +36,47 @@ final class ConstantArrays {
         return get("scratch-" + slot + "/" + length + "/" + type, owner, m -> m.zeros(new Shape(length), type));
     }
 
+    /**
+     * A scalar holding {@code value} in the given type, kept in a slot until a different value is
+     * asked for (then replaced), so that a value repeated from step to step costs no engine call.
+     */
+    NDArray scalar(String slot, NDManager owner, double value, DataType type) {
+        String fullKey = "scalar-" + slot + "/" + type + "@" + owner.getDevice();
+        NDArray array = cache.get(fullKey);
+        Double held = scalarValues.get(fullKey);
+        if (array == null || array.isReleased() || held == null || held != value) {
+            if (array != null && !array.isReleased()) {
+                array.close();
+            }
+            if (type == DataType.FLOAT64) {
+                try (NDArray exact = owner.create(value)) { // full() takes a float
+                    array = exact.duplicate();
+                }
+            } else {
+                array = owner.full(new Shape(), (float) value, type);
+            }
+            cache.put(fullKey, keep(array));
+            scalarValues.put(fullKey, value);
+        }
+        return array;
+    }
+
+    /**
+     * Takes a new array out of any open {@code NDScope}: a cached array is often first made inside
+     * a step's scope, which would otherwise close it when the step ends and make every step make
+     * it again.
+     */
+    private static NDArray keep(NDArray array) {
+        NDScope.unregister(array);
+        return array;
+    }
+
     /** Returns the array cached under a key, creating it in {@code owner} the first time. */
     NDArray get(String key, NDManager owner, Function<NDManager, NDArray> create) {
         String fullKey = key + "@" + owner.getDevice();
         NDArray array = cache.get(fullKey);
         if (array == null || array.isReleased()) {
-            array = create.apply(owner);
+            array = keep(create.apply(owner));
             cache.put(fullKey, array);
         }
         return array;
