@@ -21,7 +21,7 @@ import java.util.function.Function;
 final class ConstantArrays {
 
     private final Map<String, NDArray> cache = new HashMap<>();
-    private final Map<String, Double> scalarValues = new HashMap<>();
+    private final Map<String, HeldScalar> scalars = new HashMap<>();
 
     NDArray ones(NDManager owner, long length, DataType type) {
         return get("ones/" + length + "/" + type, owner, m -> m.ones(new Shape(length), type));
@@ -41,25 +41,20 @@ final class ConstantArrays {
      * asked for (then replaced), so that a value repeated from step to step costs no engine call.
      */
     NDArray scalar(String slot, NDManager owner, double value, DataType type) {
-        String fullKey = "scalar-" + slot + "/" + type + "@" + owner.getDevice();
-        NDArray array = cache.get(fullKey);
-        Double held = scalarValues.get(fullKey);
-        if (array == null || array.isReleased() || held == null || held != value) {
-            if (array != null && !array.isReleased()) {
-                array.close();
+        String key = slot + "/" + type + "@" + owner.getDevice();
+        HeldScalar held = scalars.get(key);
+        if (held == null || held.value() != value || held.array().isReleased()) {
+            if (held != null && !held.array().isReleased()) {
+                held.array().close();
             }
-            if (type == DataType.FLOAT64) {
-                try (NDArray exact = owner.create(value)) { // full() takes a float
-                    array = exact.duplicate();
-                }
-            } else {
-                array = owner.full(new Shape(), (float) value, type);
-            }
-            cache.put(fullKey, keep(array));
-            scalarValues.put(fullKey, value);
+            held = new HeldScalar(keep(Scalars.of(owner, value, type)), value);
+            scalars.put(key, held);
         }
-        return array;
+        return held.array();
     }
+
+    /** A scalar slot's array and the value it holds (reading it back would be an engine call). */
+    private record HeldScalar(NDArray array, double value) {}
 
     /**
      * Takes a new array out of any open {@code NDScope}: a cached array is often first made inside

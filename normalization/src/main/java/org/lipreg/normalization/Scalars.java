@@ -1,6 +1,7 @@
 package org.lipreg.normalization;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
@@ -110,14 +111,26 @@ public final class Scalars {
      * @return the scalar array
      */
     public static NDArray like(NDArray x, double value) {
-        DataType type = x.getDataType();
+        return of(x.getManager(), value, x.getDataType());
+    }
+
+    /**
+     * Returns an engine-owned 0-dim array of the given type in a manager, holding {@code value}
+     * exactly as that type can; the caller closes it.
+     *
+     * @param manager the manager (and device) of the array
+     * @param value the value
+     * @param type the data type
+     * @return the scalar array
+     */
+    public static NDArray of(NDManager manager, double value, DataType type) {
         if (type == DataType.FLOAT64) {
             // full() takes a float, which would lose digits; clone the number into engine memory.
-            try (NDArray borrowed = x.getManager().create(value)) {
+            try (NDArray borrowed = manager.create(value)) {
                 return borrowed.duplicate();
             }
         }
-        return x.getManager().full(new Shape(), (float) value, type);
+        return manager.full(new Shape(), (float) value, type);
     }
 
     private static NDArray apply(NDArray x, double value, BiFunction<NDArray, NDArray, NDArray> op) {

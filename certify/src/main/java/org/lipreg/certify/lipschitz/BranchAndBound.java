@@ -209,7 +209,7 @@ final class BranchAndBound {
         int count = batch.size();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            Map<Integer, NDArray> splits = new HashMap<>();
+            Map<Integer, double[]> splits = new HashMap<>();
             for (int k = 0; k < activations.size(); k++) {
                 int n = graph.node(activations.get(k)).size();
                 double[] flat = new double[count * n];
@@ -219,7 +219,7 @@ final class BranchAndBound {
                         flat[d * n + j] = split[j];
                     }
                 }
-                splits.put(activations.get(k), manager.create(flat, new Shape(count, n)));
+                splits.put(activations.get(k), flat);
             }
             double[][] rows = new double[count][];
             for (int d = 0; d < count; d++) {

@@ -41,12 +41,15 @@ final class ForwardBounds {
     private final Map<Integer, NDArray> states = new HashMap<>();
     /** Each processed activation's CROWN bounds as linear functions of the input. */
     private final List<SplitConstraints.Linear> linear = new ArrayList<>();
-    private final Map<Integer, double[]> splitValues = new HashMap<>();
     private final int constraintSteps;
 
-    private ForwardBounds(Graph graph, int constraintSteps) {
+    /** Per activation node, the domains' splits as the caller gave them (the constraints read them here). */
+    private final Map<Integer, double[]> splitValues;
+
+    private ForwardBounds(Graph graph, int constraintSteps, Map<Integer, double[]> splitValues) {
         this.graph = graph;
         this.constraintSteps = constraintSteps;
+        this.splitValues = splitValues;
     }
 
     /**
@@ -54,14 +57,14 @@ final class ForwardBounds {
      *
      * @param graph the network
      * @param box the input box
-     * @param splits per activation node, {@code (D, n)} of +1 (active), −1 (inactive), 0; may
-     *     be empty for one unsplit domain
+     * @param splits per activation node, the D domains' splits row by row ({@code D·n} values of
+     *     +1 active, −1 inactive, 0); may be empty for one unsplit domain
      * @param domains D
      * @param crown whether to tighten IBP by CROWN
      * @param manager the manager for new arrays
      * @return the bounds
      */
-    static ForwardBounds compute(Graph graph, InputBox box, Map<Integer, NDArray> splits, int domains, boolean crown,
+    static ForwardBounds compute(Graph graph, InputBox box, Map<Integer, double[]> splits, int domains, boolean crown,
             NDManager manager) {
         return compute(graph, box, splits, domains, crown, 0, manager);
     }
@@ -72,7 +75,7 @@ final class ForwardBounds {
      *
      * @param graph the network
      * @param box the input box
-     * @param splits per activation node, {@code (D, n)} of +1 (active), −1 (inactive), 0
+     * @param splits per activation node, the D domains' splits row by row, as for the other form
      * @param domains D
      * @param crown whether to tighten IBP by CROWN
      * @param constraintSteps steps on the constraints' multipliers (0: splits only fix
@@ -80,17 +83,14 @@ final class ForwardBounds {
      * @param manager the manager for new arrays
      * @return the bounds
      */
-    static ForwardBounds compute(Graph graph, InputBox box, Map<Integer, NDArray> splits, int domains, boolean crown,
+    static ForwardBounds compute(Graph graph, InputBox box, Map<Integer, double[]> splits, int domains, boolean crown,
             int constraintSteps, NDManager manager) {
-        ForwardBounds b = new ForwardBounds(graph, constraintSteps);
-        if (constraintSteps > 0) {
-            splits.forEach((node, split) -> b.splitValues.put(node, split.toDoubleArray()));
-        }
-        b.run(box, splits, domains, crown, manager);
+        ForwardBounds b = new ForwardBounds(graph, constraintSteps, splits);
+        b.run(box, domains, crown, manager);
         return b;
     }
 
-    private void run(InputBox box, Map<Integer, NDArray> splits, int domains, boolean crown, NDManager manager) {
+    private void run(InputBox box, int domains, boolean crown, NDManager manager) {
         int n = graph.nodes().size();
         NDArray[] lo = new NDArray[n];
         NDArray[] hi = new NDArray[n];
@@ -117,7 +117,9 @@ final class ForwardBounds {
                     lo[p] = lo[p].maximum(bounds[0]);
                     hi[p] = hi[p].minimum(bounds[1]);
                 }
-                NDArray split = splits.get(i);
+                double[] values = splitValues.get(i);
+                NDArray split = values == null ? null
+                    : manager.create(values, new ai.djl.ndarray.types.Shape(domains, values.length / domains));
                 if (split != null) {
                     lo[p] = NDArrays.where(split.gt(0), Scalars.maximum(lo[p], 0), lo[p]);
                     hi[p] = NDArrays.where(split.lt(0), Scalars.minimum(hi[p], 0), hi[p]);

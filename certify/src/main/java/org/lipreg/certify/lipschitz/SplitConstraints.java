@@ -69,52 +69,47 @@ final class SplitConstraints {
      */
     static SplitConstraints gather(List<Linear> earlier, java.util.Map<Integer, double[]> splits, int domains,
             int steps, NDManager manager) {
+        if (steps == 0) {
+            return null;
+        }
+        // Per earlier activation and domain, the rows of its linear bounds that are constraints:
+        // row j (U_j ≥ 0) for an active split, row n + j (−L_j ≥ 0) for an inactive one.
+        int[][][] picked = new int[earlier.size()][domains][];
         int[] count = new int[domains];
-        for (Linear linear : earlier) {
-            double[] split = splits.get(linear.node());
-            if (split == null) {
-                continue;
-            }
-            int n = split.length / domains;
+        for (int k = 0; k < earlier.size(); k++) {
+            double[] split = splits.get(earlier.get(k).node());
+            int n = split == null ? 0 : split.length / domains;
             for (int d = 0; d < domains; d++) {
-                for (int j = 0; j < n; j++) {
-                    if (split[d * n + j] != 0) {
-                        count[d]++;
-                    }
-                }
+                int base = d * n;
+                picked[k][d] = java.util.stream.IntStream.range(0, n).filter(j -> split[base + j] != 0)
+                        .map(j -> split[base + j] > 0 ? j : n + j).toArray();
+                count[d] += picked[k][d].length;
             }
         }
         int m = java.util.Arrays.stream(count).max().orElse(0);
-        if (m == 0 || steps == 0) {
+        if (m == 0) {
             return null;
         }
         NDArray rows = null;
         NDArray constants = null;
         int[] filled = new int[domains];
-        for (Linear linear : earlier) {
-            double[] split = splits.get(linear.node());
-            if (split == null) {
-                continue;
-            }
-            int n = split.length / domains;
+        for (int k = 0; k < earlier.size(); k++) {
+            Linear linear = earlier.get(k);
+            long width = linear.constant().getShape().get(1); // 2n
             // A one-hot selection (D, m, 2n) picks each domain's constraint rows; padding rows
             // stay zero, the constraint 0 ≥ 0.
-            double[] select = new double[domains * m * 2 * n];
+            double[] select = new double[(int) (domains * m * width)];
             boolean any = false;
             for (int d = 0; d < domains; d++) {
-                for (int j = 0; j < n; j++) {
-                    double side = split[d * n + j];
-                    if (side != 0) {
-                        int row = side > 0 ? j : n + j;
-                        select[(d * m + filled[d]++) * 2 * n + row] = 1;
-                        any = true;
-                    }
+                for (int row : picked[k][d]) {
+                    select[(int) ((d * m + filled[d]++) * width + row)] = 1;
+                    any = true;
                 }
             }
             if (!any) {
                 continue;
             }
-            NDArray selection = manager.create(select, new Shape(domains, m, 2L * n));
+            NDArray selection = manager.create(select, new Shape(domains, m, width));
             NDArray r = selection.matMul(linear.coefficients());
             NDArray c = selection.matMul(linear.constant().expandDims(2)).squeeze(2);
             rows = rows == null ? r : rows.add(r);
