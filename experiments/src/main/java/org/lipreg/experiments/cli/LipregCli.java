@@ -2,6 +2,7 @@ package org.lipreg.experiments.cli;
 
 import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.run.RunSetupException;
+import org.lipreg.training.io.RunDirectoryLockedException;
 import org.lipreg.training.runner.NonFiniteLossException;
 
 import picocli.CommandLine;
@@ -88,7 +89,7 @@ public final class LipregCli implements Runnable {
             }
             return ExitCodes.BAD_INPUT;
         }
-        if (e instanceof RunSetupException) {
+        if (e instanceof RunSetupException || e instanceof RunDirectoryLockedException) {
             cmd.getErr().println("lipreg: " + e.getMessage());
             return ExitCodes.BAD_INPUT;
         }
