@@ -59,7 +59,7 @@ public final class SweepConfig {
     /** A named set of overrides. */
     @JsonPropertyOrder({"name", "set"})
     public static final class Variant {
-        /** The variant's name, used in run directory names and tables. */
+        /** The variant's name, used in run directory names and tables; a plain directory name (see DirectoryName). */
         public String name;
 
         /** Config key path → value. */

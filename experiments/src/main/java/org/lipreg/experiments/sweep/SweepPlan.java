@@ -106,8 +106,10 @@ public record SweepPlan(SweepConfig config, RunKind kind, List<String> metrics, 
         for (int i = 0; i < config.variants.size(); i++) {
             SweepConfig.Variant v = config.variants.get(i);
             String at = "variants[" + i + "]";
-            if (v == null || v.name == null || !v.name.matches("[A-Za-z0-9._+-]+")) {
-                problems.add(at + ".name: required; letters, digits, '.', '_', '+' or '-'");
+            // The name becomes a directory inside the sweep directory (DirectoryName says which are safe).
+            String nameProblem = DirectoryName.problem(v == null ? null : v.name);
+            if (nameProblem != null) {
+                problems.add(at + ".name: " + nameProblem);
                 continue;
             }
             if (!variantNames.add(v.name)) {

@@ -96,6 +96,22 @@ class SweepPlanTest {
     }
 
     @Test
+    void variantNamesMustBePlainDirectoryNames() throws Exception {
+        // '.' and '..' would put a run into the sweep directory itself or its parent.
+        for (String name : List.of(".", "..", "...", ".hidden", "-x", "a.", "a/b", "a\\b", "a b", "a:b", "a*", "con",
+                "NUL.x", "lpt1")) {
+            ConfigException e = fails("name: x\nvariants: [{name: ok}, {name: '" + name + "'}]\n");
+            assertTrue(e.problems().get(0).startsWith("variants[1].name: '" + name + "' "), name + ": " + e.problems());
+        }
+        assertTrue(fails("name: x\nvariants: [{name: ''}]\n").problems().get(0).startsWith("variants[0].name: "));
+        assertTrue(fails("name: x\nvariants: [{set: {seed: 2}}]\n").problems().get(0).startsWith("variants[0].name: "));
+        // What is allowed: letters, digits and . _ + - inside, as the shipped sweeps use them.
+        assertEquals(List.of("ws+gn-b2", "pendulum.single-sn", "a..b", "console", "con_1", "X_9"),
+                load("name: x\nvariants: [{name: ws+gn-b2}, {name: pendulum.single-sn}, {name: a..b}, {name: console},"
+                        + " {name: con_1}, {name: X_9}]\n").runs().stream().map(SweepRun::name).toList());
+    }
+
+    @Test
     void anRlBaseMakesAnRlSweep() throws Exception {
         SweepPlan plan = load("name: r\nbase: {agent: mbpo, steps: 300, learningStarts: 100}\ngrid: {model.type: [ensemble, single]}\n");
         assertEquals(RunKind.RL, plan.kind());
