@@ -4,19 +4,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.ConfigLoader;
 import org.lipreg.experiments.rl.RlRunner;
 import org.lipreg.experiments.run.ChildJvm;
+import org.lipreg.experiments.run.ChildProcesses;
 import org.lipreg.experiments.run.RunExecutor;
+import org.lipreg.experiments.run.RunSetupException;
 import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.io.RunDirectoryLock;
+import org.lipreg.training.io.RunDirectoryLockedException;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -49,6 +57,9 @@ public final class SweepRunner {
     /** Written into a run directory when its process fails; removed when it later succeeds. */
     public static final String FAILURE_FILE = "failure.txt";
 
+    /** How long a child gets to stop after SIGTERM (as on Ctrl-C) before it is killed. */
+    private static final Duration CHILD_STOP_GRACE = Duration.ofSeconds(10);
+
     private final PrintStream out;
     private final List<String> javaCommand;
 
@@ -70,52 +81,84 @@ public final class SweepRunner {
     public record Outcome(int finished, int skipped, int failed) {}
 
     /**
-     * Runs every unfinished run of a plan.
+     * Runs every unfinished run of a plan. Before anything is written it checks the data files
+     * of every run that will start and that no other process holds one of the run directories
+     * it will write into; it then holds the sweep directory's lock until it ends. Children still
+     * running when it ends (an exception, an interrupt, or SIGTERM/SIGINT via a shutdown hook) are
+     * stopped with it.
      *
      * @param plan the sweep
      * @param sweepDir the sweep directory
      * @param parallel how many runs at a time
      * @return the counts
+     * @throws ConfigException if a run's data file is missing, naming the variant, run and path
+     * @throws RunSetupException if a run directory is in use by another process, naming it and the pid
+     * @throws RunDirectoryLockedException if another sweep is running in the sweep directory
      * @throws IOException if the sweep directory cannot be written
      * @throws InterruptedException if interrupted while waiting for runs
      */
-    public Outcome run(SweepPlan plan, Path sweepDir, int parallel) throws IOException, InterruptedException {
-        Files.createDirectories(sweepDir);
-        writePlan(plan, sweepDir);
+    public Outcome run(SweepPlan plan, Path sweepDir, int parallel)
+            throws ConfigException, RunSetupException, IOException, InterruptedException {
+        // Sort the runs without writing anything yet.
         List<SweepRun> todo = new ArrayList<>();
-        List<SweepRun> stale = new ArrayList<>();
+        Map<SweepRun, String> stale = new LinkedHashMap<>();
         int skipped = 0;
         for (SweepRun run : plan.runs()) {
-            Path runDir = sweepDir.resolve(run.name());
+            Path runDir = runDirectory(sweepDir, run);
             String changed = changedKey(run, runDir);
             if (changed != null) {
-                stale.add(run);
-                AtomicFiles.writeString(runDir.resolve(FAILURE_FILE), "the sweep config changed for this run (at '"
-                        + changed + "') since it was run; delete " + runDir + " to run it again\n");
-                out.printf(Locale.ROOT, "%s: config changed at '%s' since it ran; not rerun (delete the directory to rerun)%n",
-                        run.name(), changed);
+                stale.put(run, changed);
             } else if (isFinished(runDir)) {
                 skipped++;
             } else {
                 todo.add(run);
             }
         }
+        // Children resolve relative data paths against the working directory they inherit from us.
+        RunInputs.check(todo, Path.of(""));
+        List<SweepRun> toWrite = new ArrayList<>(todo);
+        toWrite.addAll(stale.keySet());
+        checkNotInUse(toWrite, sweepDir);
+
+        Files.createDirectories(sweepDir);
+        // One sweep at a time in a sweep directory.
+        RunDirectoryLock sweepLock = RunDirectoryLock.acquire(sweepDir);
+        try {
+            writePlan(plan, sweepDir);
+            for (Map.Entry<SweepRun, String> e : stale.entrySet()) {
+                Path runDir = runDirectory(sweepDir, e.getKey());
+                AtomicFiles.writeString(runDir.resolve(FAILURE_FILE), "the sweep config changed for this run (at '"
+                        + e.getValue() + "') since it was run; delete " + runDir + " to run it again\n");
+                out.printf(Locale.ROOT, "%s: config changed at '%s' since it ran; not rerun (delete the directory to rerun)%n",
+                        e.getKey().name(), e.getValue());
+            }
+            int ran = runAll(plan, sweepDir, todo, skipped, parallel);
+            int failed = todo.size() - ran;
+            return new Outcome(ran, skipped, failed + stale.size());
+        } finally {
+            sweepLock.close();
+        }
+    }
+
+    /** Runs the runs, N at a time; returns how many succeeded. */
+    private int runAll(SweepPlan plan, Path sweepDir, List<SweepRun> todo, int skipped, int parallel)
+            throws IOException, InterruptedException {
         int total = plan.runs().size();
-        int alreadyDone = skipped;
         out.printf(Locale.ROOT, "sweep %s: %d runs, %d already finished, %d to run, %d at a time%n",
                 plan.config().name, total, skipped, todo.size(), parallel);
         AtomicInteger done = new AtomicInteger(skipped);
         AtomicInteger failed = new AtomicInteger();
         long start = System.nanoTime();
+        ChildProcesses children = new ChildProcesses(CHILD_STOP_GRACE);
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (SweepRun run : todo) {
                 futures.add(pool.submit(() -> {
-                    boolean ok = runOne(plan.kind(), run, sweepDir.resolve(run.name()));
+                    boolean ok = runOne(children, plan.kind(), run, runDirectory(sweepDir, run));
                     int d = done.incrementAndGet();
                     int f = ok ? failed.get() : failed.incrementAndGet();
-                    report(run, ok, d, f, total, alreadyDone, start);
+                    report(run, ok, d, f, total, skipped, start);
                     return null;
                 }));
             }
@@ -127,10 +170,36 @@ public final class SweepRunner {
                 }
             }
         } finally {
-            pool.shutdown();
+            // After a normal end no child is left; after an exception or an interrupt, stop them.
+            children.close();
+            pool.shutdownNow();
             pool.awaitTermination(1, TimeUnit.MINUTES);
         }
-        return new Outcome(done.get() - skipped - failed.get(), skipped, failed.get() + stale.size());
+        return done.get() - skipped - failed.get();
+    }
+
+    /** A run's directory, inside the sweep directory: SweepPlan makes every run name one plain path segment. */
+    private static Path runDirectory(Path sweepDir, SweepRun run) {
+        Path name = Path.of(run.name());
+        if (name.isAbsolute() || name.getNameCount() != 1 || List.of("", ".", "..").contains(run.name())) {
+            throw new IllegalArgumentException("run name '" + run.name() + "' is not a plain directory name");
+        }
+        return sweepDir.resolve(name);
+    }
+
+    /** Refuses to start when another process holds a run directory this sweep would write into. */
+    private static void checkNotInUse(List<SweepRun> runs, Path sweepDir) throws IOException, RunSetupException {
+        List<String> inUse = new ArrayList<>();
+        for (SweepRun run : runs) {
+            Path runDir = runDirectory(sweepDir, run);
+            long holder = RunDirectoryLock.holder(runDir);
+            if (holder != -1) {
+                inUse.add(new RunDirectoryLockedException(runDir, holder == Long.MAX_VALUE ? -1 : holder).getMessage());
+            }
+        }
+        if (!inUse.isEmpty()) {
+            throw new RunSetupException(String.join("\n", inUse), null);
+        }
     }
 
     /** The first key where a run's stored config differs from the planned one, or null. */
@@ -153,7 +222,8 @@ public final class SweepRunner {
                 remaining, duration(elapsed), remaining == 0 ? "-" : duration(eta));
     }
 
-    private boolean runOne(RunKind kind, SweepRun run, Path runDir) throws IOException, InterruptedException {
+    private boolean runOne(ChildProcesses children, RunKind kind, SweepRun run, Path runDir)
+            throws IOException, InterruptedException {
         Files.createDirectories(runDir);
         Path config = runDir.resolve(RUN_CONFIG_FILE);
         AtomicFiles.writeString(config, ConfigLoader.json().writeValueAsString(run.config()));
@@ -168,15 +238,18 @@ public final class SweepRunner {
             }
         }
         Path log = runDir.resolve(LOG_FILE);
-        Process process = new ProcessBuilder(command)
+        Process process = children.start(new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
         int code = process.waitFor();
         Path failure = runDir.resolve(FAILURE_FILE);
         if (code == 0) {
             Files.deleteIfExists(failure);
             return true;
+        }
+        if (children.stopping()) {
+            // The sweep stopped it; it did not fail, and the next sweep resumes it.
+            return false;
         }
         // A diverged run also has a summary (status diverged) and is not rerun.
         AtomicFiles.writeString(failure, "exit code " + code + ": " + lastLine(log) + "\n");

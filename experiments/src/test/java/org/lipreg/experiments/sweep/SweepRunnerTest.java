@@ -24,6 +24,8 @@ class SweepRunnerTest {
 
     @Test
     void failedRunDoesNotStopOthersAndRerunResumesOnlyWhatIsUnfinished() throws Exception {
+        // A directory with no IDX files in it: there, so the sweep starts, but its runs fail.
+        Path noIdx = Files.createDirectories(dir.resolve("no-idx-files"));
         Path file = dir.resolve("sweep.yaml");
         Files.writeString(file, """
                 name: t
@@ -34,8 +36,8 @@ class SweepRunnerTest {
                 grid: {seed: [1, 2]}
                 variants:
                   - {name: ok}
-                  - {name: broken, set: {data.type: idx, data.path: /nonexistent/lipreg}}
-                """);
+                  - {name: broken, set: {data.type: idx, data.path: %s}}
+                """.formatted(noIdx));
         SweepPlan plan = SweepPlan.load(file);
         Path out = dir.resolve("out");
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -46,7 +48,7 @@ class SweepRunnerTest {
         assertTrue(SweepRunner.isFinished(out.resolve("ok_seed-1")));
         assertTrue(SweepRunner.isFinished(out.resolve("ok_seed-2")));
         String failure = Files.readString(out.resolve("broken_seed-1/failure.txt"));
-        assertTrue(failure.startsWith("exit code 2: lipreg: /nonexistent/lipreg: not a directory"), failure);
+        assertTrue(failure.startsWith("exit code 2: lipreg: " + noIdx + ": no IDX image/label file pair found"), failure);
 
         // Simulate a killed run: epoch 1's checkpoint is there, the summary is not.
         Path killed = out.resolve("ok_seed-1");
