@@ -1,6 +1,7 @@
 package org.lipreg.experiments.cli;
 
 import org.lipreg.experiments.config.ConfigException;
+import org.lipreg.experiments.run.ParentWatchdog;
 import org.lipreg.experiments.run.RunSetupException;
 import org.lipreg.training.io.RunDirectoryLockedException;
 import org.lipreg.training.runner.NonFiniteLossException;
@@ -36,6 +37,8 @@ public final class LipregCli implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
+        // A sweep's child run ends with its sweep, even one killed by kill -9.
+        ParentWatchdog.startIfAsked(ExitCodes.FAILURE);
         System.exit(execute(args));
     }
 
