@@ -42,6 +42,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * rerunning the sweep skips finished runs and resumes the others from their checkpoints. The
  * children run {@code lipreg train}, or {@code lipreg rl} for an {@linkplain RunKind#RL RL sweep};
  * an RL run keeps no checkpoints, so an unfinished one starts over.
+ *
+ * <p>While it runs, the sweep holds the sweep directory's {@link RunDirectoryLock} ({@code .lock}),
+ * and its children end with it ({@link ChildProcesses}, and each child's {@link
+ * org.lipreg.experiments.run.ParentWatchdog} for a kill -9).
  */
 public final class SweepRunner {
 
@@ -156,6 +160,9 @@ public final class SweepRunner {
             for (SweepRun run : todo) {
                 futures.add(pool.submit(() -> {
                     boolean ok = runOne(children, plan.kind(), run, runDirectory(sweepDir, run));
+                    if (!ok && children.stopping()) {
+                        return null; // stopped with the sweep, not failed: the next sweep resumes it
+                    }
                     int d = done.incrementAndGet();
                     int f = ok ? failed.get() : failed.incrementAndGet();
                     report(run, ok, d, f, total, skipped, start);
