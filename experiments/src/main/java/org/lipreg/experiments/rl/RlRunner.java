@@ -115,6 +115,8 @@ public final class RlRunner {
         ObjectNode resolved = ConfigLoader.toTree(config);
         checkDirectory(runDir, resolved, resume);
         try (RunDirectoryLock lock = RunDirectoryLock.acquire(runDir)) {
+            // Again under the lock: another process may have started a run here in between.
+            checkDirectory(runDir, resolved, resume);
             removeStaleTemporaryFiles(runDir);
             Path configFile = runDir.resolve(RunExecutor.CONFIG_FILE);
             if (!Files.exists(configFile)) {
@@ -240,11 +242,19 @@ public final class RlRunner {
             return List.of();
         }
         try (Stream<Path> entries = Files.list(dir)) {
-            return entries.map(p -> p.getFileName().toString()).filter(name -> !NOT_A_RUN.contains(name)).sorted()
-                    .toList();
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(name -> !NOT_A_RUN.contains(name) && !isTemporaryFileOfARun(name)).sorted().toList();
         } catch (IOException e) {
             throw new RunSetupException(dir + ": cannot be listed: " + e.getMessage(), e);
         }
+    }
+
+    /** Whether a name is that of an atomic write's temporary file of a run's (or a sweep's) file. */
+    private static boolean isTemporaryFileOfARun(String name) {
+        if (!name.endsWith(AtomicFiles.TEMP_SUFFIX)) {
+            return false;
+        }
+        return Stream.concat(OUTPUTS.stream(), NOT_A_RUN.stream()).anyMatch(file -> name.startsWith("." + file + "."));
     }
 
     /** Deletes what a killed run left half-written: the temporary files of atomic writes. */

@@ -139,6 +139,16 @@ class RlResumeTest {
                     err.toString());
             assertEquals(before, snapshot(mine));
         }
+
+        // What a kill while writing config.json leaves (a temporary file) is no obstacle, and is removed.
+        Path halfWritten = dir.resolve("half");
+        Files.createDirectories(halfWritten);
+        Files.writeString(halfWritten.resolve(".config.json.123.tmp"), "{\"na");
+        StringWriter err = new StringWriter();
+        assertEquals(0, cli(err, "rl", "--config", config.toString(), "--set", "steps=20", "--set", "learningStarts=10",
+                "--set", "evalInterval=20", "--out", halfWritten.toString()), err.toString());
+        assertFalse(Files.exists(halfWritten.resolve(".config.json.123.tmp")));
+        assertTrue(Files.exists(halfWritten.resolve("summary.json")));
     }
 
     @Test
