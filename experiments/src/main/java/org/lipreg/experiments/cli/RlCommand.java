@@ -3,6 +3,7 @@ package org.lipreg.experiments.cli;
 import org.lipreg.experiments.rl.RlConfig;
 import org.lipreg.experiments.rl.RlConfigs;
 import org.lipreg.experiments.rl.RlRunner;
+import org.lipreg.experiments.run.RunSetupException;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,9 +18,14 @@ import java.util.concurrent.Callable;
         name = "rl",
         mixinStandardHelpOptions = true,
         description = {
-            "Trains an RL agent (SAC) on a Gymnasium classic-control task; writes returns.csv, returns.png",
-            "and summary.json into the run directory.",
+            "Trains an RL agent (SAC) on a Gymnasium classic-control task; writes returns.csv (a row per",
+            "evaluation, as it is made), checkpoints/, returns.png and summary.json into the run directory.",
             "Example: lipreg rl --config experiments/configs/pendulum-sac.yaml --set seed=2"
+        },
+        footer = {
+            "",
+            "Exit codes: 0 done, 1 failure, 2 bad config or directory (nothing written).",
+            "A stopped run continues with the same --config and --out plus --resume."
         })
 final class RlCommand implements Callable<Integer> {
 
@@ -34,6 +40,9 @@ final class RlCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<name>-<timestamp>).")
     Path out;
 
+    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
+    boolean resume;
+
     @Override
     public Integer call() throws Exception {
         // RL networks are small: one intra-op thread is faster than two fighting over a loaded
@@ -42,8 +51,11 @@ final class RlCommand implements Callable<Integer> {
             System.setProperty(THREADS, "1");
         }
         RlConfig rl = RlConfigs.load(config, overrides);
+        if (resume && out == null) {
+            throw new RunSetupException("--resume needs --out DIR (the run to continue)", null);
+        }
         Path runDir = out != null ? out : RunDirectories.fresh(rl.name);
-        RlRunner.run(rl, runDir, System.out::println);
+        RlRunner.run(rl, runDir, resume, System.out::println);
         System.out.println("Run directory: " + runDir.toAbsolutePath().normalize());
         return ExitCodes.OK;
     }

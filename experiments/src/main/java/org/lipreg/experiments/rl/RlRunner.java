@@ -1,5 +1,6 @@
 package org.lipreg.experiments.rl;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.knowm.xchart.BitmapEncoder;
@@ -10,16 +11,21 @@ import org.lipreg.experiments.certify.CertifyOutputs;
 import org.lipreg.experiments.config.ConfigLoader;
 import org.lipreg.experiments.run.RunExecutor;
 import org.lipreg.experiments.run.RunSetupException;
+import org.lipreg.experiments.sweep.SweepRunner;
 import org.lipreg.rl.env.Environment;
 import org.lipreg.rl.env.Environments;
 import org.lipreg.rl.mbpo.MbpoTraining;
 import org.lipreg.rl.model.LearnedDynamics;
 import org.lipreg.rl.sac.AdversarialCriticPenalty;
 import org.lipreg.rl.sac.EvaluationPoint;
+import org.lipreg.rl.sac.LoopCheckpoints;
 import org.lipreg.rl.sac.Mlp;
 import org.lipreg.rl.sac.SacAgent;
 import org.lipreg.rl.sac.SacTraining;
 import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.io.RunDirectoryLock;
+import org.lipreg.training.io.RunDirectoryLockedException;
+import org.lipreg.training.runner.CheckpointStore;
 
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -27,24 +33,30 @@ import tech.tablesaw.api.Table;
 
 import java.awt.Color;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /**
  * Trains one RL config into a run directory:
  *
  * <pre>
  * config.json    the resolved config
- * returns.csv    one row per evaluation: step, mean and std return, seconds, α, critic loss,
- *                critic Lipschitz product bound and sampled gradient norm
+ * returns.csv    one row per evaluation, written as it is made: step, mean and std return,
+ *                seconds, α, critic loss, critic Lipschitz product bound and sampled gradient norm
+ * checkpoints/   the two newest checkpoints (one per evaluation), for --resume
  * returns.png    the learning curve
  * summary.json   status ({@code finished}), final and best return, area under the curve, seconds
  * </pre>
  *
- * A run keeps no checkpoints: one that was interrupted is {@linkplain #discard discarded} and
- * started over.
+ * A run stopped anywhere continues with {@code resume}, to the same rows as a run that never
+ * stopped. The directory must be new or empty (a sweep's own files and the lock file aside), or
+ * hold an RL run to resume; it is locked ({@link RunDirectoryLock}) for the whole run.
  */
 public final class RlRunner {
 
@@ -55,29 +67,80 @@ public final class RlRunner {
     public static final List<String> RETURNS_COLUMNS = List.of("step", "mean_return", "std_return", "seconds", "alpha",
             "critic_loss", "critic_lipschitz_product", "critic_gradient_max");
 
-    /** Everything a run writes into its directory. */
+    /** The checkpoint directory of a run directory. */
+    public static final String CHECKPOINTS_DIR = "checkpoints";
+
+    /** Everything a run writes into its directory (and {@link #CHECKPOINTS_DIR}). */
     private static final List<String> OUTPUTS = List.of(RunExecutor.CONFIG_FILE, RETURNS_FILE, "returns.png",
             RunExecutor.SUMMARY_FILE);
+
+    /**
+     * What may be in a directory that holds no run yet: the lock file, and what a sweep writes
+     * into a run's directory before it starts {@code lipreg rl} there.
+     */
+    private static final Set<String> NOT_A_RUN = Set.of(RunDirectoryLock.FILE_NAME, SweepRunner.RUN_CONFIG_FILE,
+            SweepRunner.LOG_FILE, SweepRunner.FAILURE_FILE);
 
     private RlRunner() {}
 
     /**
-     * Runs a validated config.
+     * Runs a validated config into a new or empty directory.
      *
      * @param config the config
-     * @param runDir the run directory (must not hold a run yet)
+     * @param runDir the run directory
      * @param progress receives one line per evaluation
      * @return the learning curve
-     * @throws RunSetupException if the directory already holds a run
+     * @throws RunSetupException if the directory cannot take the run
      * @throws IOException if writing fails
      */
     public static List<EvaluationPoint> run(RlConfig config, Path runDir, Consumer<String> progress)
             throws RunSetupException, IOException {
-        if (Files.exists(runDir.resolve(RunExecutor.CONFIG_FILE))) {
-            throw new RunSetupException(runDir + ": already holds a run; choose another --out", null);
-        }
+        return run(config, runDir, false, progress);
+    }
+
+    /**
+     * Runs a validated config, or continues the run in {@code runDir} from its newest checkpoint.
+     *
+     * @param config the config (to resume: the run's own)
+     * @param runDir the run directory
+     * @param resume continue the run in the directory (a new or empty one starts a run)
+     * @param progress receives one line per evaluation
+     * @return the learning curve, rows before a resume included
+     * @throws RunSetupException if the directory cannot take the run (nothing is written then)
+     * @throws RunDirectoryLockedException if another process is using the directory
+     * @throws IOException if writing fails
+     */
+    public static List<EvaluationPoint> run(RlConfig config, Path runDir, boolean resume, Consumer<String> progress)
+            throws RunSetupException, IOException {
         ObjectNode resolved = ConfigLoader.toTree(config);
-        AtomicFiles.writeString(runDir.resolve(RunExecutor.CONFIG_FILE), ConfigLoader.json().writeValueAsString(resolved));
+        checkDirectory(runDir, resolved, resume);
+        try (RunDirectoryLock lock = RunDirectoryLock.acquire(runDir)) {
+            // Again under the lock: another process may have started a run here in between.
+            checkDirectory(runDir, resolved, resume);
+            removeStaleTemporaryFiles(runDir);
+            Path configFile = runDir.resolve(RunExecutor.CONFIG_FILE);
+            if (!Files.exists(configFile)) {
+                AtomicFiles.writeString(configFile, ConfigLoader.json().writeValueAsString(resolved));
+            }
+            CheckpointStore checkpoints = new CheckpointStore(runDir.resolve(CHECKPOINTS_DIR), 2);
+            List<EvaluationPoint> rows = new ArrayList<>(LoopCheckpoints.newestCurve(checkpoints).orElse(List.of()));
+            if (!rows.isEmpty()) {
+                // The file may hold rows past the checkpoint (when the newest one was damaged).
+                writeReturns(rows, runDir);
+                progress.accept("resuming after step " + rows.get(rows.size() - 1).step() + " of " + config.steps);
+            }
+            List<EvaluationPoint> curve = train(config, progress, checkpoints, p -> {
+                rows.add(p);
+                writeReturns(rows, runDir);
+            });
+            writeOutputs(config, runDir, curve);
+            return curve;
+        }
+    }
+
+    /** Builds the agent (and model) and runs the loop; {@code row} sees each new row first. */
+    private static List<EvaluationPoint> train(RlConfig config, Consumer<String> progress, CheckpointStore checkpoints,
+            RowWriter row) throws IOException {
         Environment probe = Environments.create(config.env);
         int[] hidden = config.hidden.stream().mapToInt(Integer::intValue).toArray();
         boolean spectral = "spectral-norm".equals(config.critic.regularizer);
@@ -100,23 +163,120 @@ public final class RlRunner {
                 .optSeed(config.seed)
                 .build();
                 LearnedDynamics model = "mbpo".equals(config.agent) ? dynamics(config, obs, act) : null) {
-            Consumer<EvaluationPoint> log = p -> progress.accept(String.format(java.util.Locale.ROOT,
-                            "step %d/%d  return %.1f ± %.1f  alpha %.3f  critic loss %.3f  L_prod %.3g  |grad Q| %.3g  (%.0f s)",
-                            p.step(), config.steps, p.meanReturn(), p.stdReturn(), p.alpha(), p.criticLoss(),
-                            p.criticLipschitzProduct(), p.criticGradientMax(), p.seconds()));
-            List<EvaluationPoint> curve = model == null
-                    ? new SacTraining(settings).run(agent, () -> Environments.create(config.env), log)
-                    : new MbpoTraining(new MbpoTraining.Settings(settings, config.model.interval,
-                            config.rollout.perStep, config.rollout.length, config.rollout.realRatio,
-                            config.rollout.retain)).run(agent, model, () -> Environments.create(config.env), log);
-            write(config, runDir, curve);
-            return curve;
+            Consumer<EvaluationPoint> log = p -> {
+                try {
+                    row.write(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                progress.accept(String.format(java.util.Locale.ROOT,
+                        "step %d/%d  return %.1f ± %.1f  alpha %.3f  critic loss %.3f  L_prod %.3g  |grad Q| %.3g  (%.0f s)",
+                        p.step(), config.steps, p.meanReturn(), p.stdReturn(), p.alpha(), p.criticLoss(),
+                        p.criticLipschitzProduct(), p.criticGradientMax(), p.seconds()));
+            };
+            try {
+                return model == null
+                        ? new SacTraining(settings).run(agent, () -> Environments.create(config.env), log, checkpoints)
+                        : new MbpoTraining(new MbpoTraining.Settings(settings, config.model.interval,
+                                config.rollout.perStep, config.rollout.length, config.rollout.realRatio,
+                                config.rollout.retain)).run(agent, model, () -> Environments.create(config.env), log,
+                                        checkpoints);
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+        }
+    }
+
+    /** Receives each evaluation row as it is made. */
+    @FunctionalInterface
+    private interface RowWriter {
+        void write(EvaluationPoint point) throws IOException;
+    }
+
+    /**
+     * Refuses, before anything is written, a path that is a file, a directory that holds files
+     * but no run, a run without {@code resume}, and a run of another config with it.
+     */
+    private static void checkDirectory(Path runDir, ObjectNode resolved, boolean resume) throws RunSetupException {
+        if (Files.exists(runDir) && !Files.isDirectory(runDir)) {
+            throw new RunSetupException(runDir + ": exists and is not a directory", null);
+        }
+        Path configFile = runDir.resolve(RunExecutor.CONFIG_FILE);
+        if (!Files.exists(configFile)) {
+            List<String> foreign = foreignEntries(runDir);
+            if (foreign.contains(CHECKPOINTS_DIR) && resume) {
+                throw new RunSetupException(runDir + ": has checkpoints but no " + RunExecutor.CONFIG_FILE
+                        + "; cannot resume", null);
+            }
+            if (!foreign.isEmpty()) {
+                throw new RunSetupException(runDir + ": is not empty (" + String.join(", ", foreign.subList(0,
+                        Math.min(3, foreign.size()))) + (foreign.size() > 3 ? ", ..." : "") + ") and holds no "
+                        + "lipreg rl run; choose a new or empty --out", null);
+            }
+            return;
+        }
+        if (!resume) {
+            throw new RunSetupException(runDir + ": already holds a run; pass --resume to continue it, "
+                    + "or choose another --out", null);
+        }
+        JsonNode stored;
+        try {
+            stored = ConfigLoader.json().readTree(Files.readString(configFile));
+        } catch (IOException e) {
+            throw new RunSetupException(configFile + ": cannot be read: " + e.getMessage(), e);
+        }
+        if (!stored.has("agent") || !stored.has("env")) {
+            throw new RunSetupException(runDir + ": holds a run that is not an RL run (" + configFile
+                    + " has no agent and env); lipreg rl cannot resume it", null);
+        }
+        String difference = RunExecutor.firstDifference("", stored, resolved);
+        if (difference != null) {
+            throw new RunSetupException("--resume: the config differs from " + configFile + " at '" + difference
+                    + "'; a resumed run must use the same config", null);
+        }
+    }
+
+    /** The directory's entries that a run did not put there (sorted), or none if it does not exist. */
+    private static List<String> foreignEntries(Path dir) throws RunSetupException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> entries = Files.list(dir)) {
+            return entries.map(p -> p.getFileName().toString())
+                    .filter(name -> !NOT_A_RUN.contains(name) && !isTemporaryFileOfARun(name)).sorted().toList();
+        } catch (IOException e) {
+            throw new RunSetupException(dir + ": cannot be listed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether a name is that of an atomic write's temporary file of a run's (or a sweep's) file. */
+    private static boolean isTemporaryFileOfARun(String name) {
+        if (!name.endsWith(AtomicFiles.TEMP_SUFFIX)) {
+            return false;
+        }
+        return Stream.concat(OUTPUTS.stream(), NOT_A_RUN.stream()).anyMatch(file -> name.startsWith("." + file + "."));
+    }
+
+    /** Deletes what a killed run left half-written: the temporary files of atomic writes. */
+    private static void removeStaleTemporaryFiles(Path runDir) throws IOException {
+        for (Path dir : List.of(runDir, runDir.resolve(CHECKPOINTS_DIR))) {
+            if (!Files.isDirectory(dir)) {
+                continue;
+            }
+            try (Stream<Path> entries = Files.list(dir)) {
+                for (Path p : entries.toList()) {
+                    String name = p.getFileName().toString();
+                    if (name.startsWith(".") && name.endsWith(AtomicFiles.TEMP_SUFFIX) && Files.isRegularFile(p)) {
+                        Files.delete(p);
+                    }
+                }
+            }
         }
     }
 
     /**
-     * Deletes what a run wrote into its directory, so that an interrupted run can start over
-     * there; other files (a sweep's log, say) stay.
+     * Deletes what a run wrote into its directory, checkpoints included, so that a run can start
+     * over there; other files (a sweep's log, say) stay.
      *
      * @param runDir the run directory
      * @throws IOException if a file cannot be deleted
@@ -125,6 +285,16 @@ public final class RlRunner {
         for (String file : OUTPUTS) {
             Files.deleteIfExists(runDir.resolve(file));
         }
+        Path checkpoints = runDir.resolve(CHECKPOINTS_DIR);
+        if (Files.isDirectory(checkpoints)) {
+            try (Stream<Path> files = Files.list(checkpoints)) {
+                for (Path p : files.toList()) {
+                    Files.delete(p);
+                }
+            }
+            Files.delete(checkpoints);
+        }
+        removeStaleTemporaryFiles(runDir);
     }
 
     private static LearnedDynamics dynamics(RlConfig config, int obs, int act) {
@@ -136,7 +306,8 @@ public final class RlRunner {
                 .build();
     }
 
-    private static void write(RlConfig config, Path runDir, List<EvaluationPoint> curve) throws IOException {
+    /** Rewrites returns.csv atomically with all rows so far: a reader never sees half a row. */
+    private static void writeReturns(List<EvaluationPoint> curve, Path runDir) throws IOException {
         Table table = Table.create("returns").addColumns(IntColumn.create(RETURNS_COLUMNS.get(0)));
         RETURNS_COLUMNS.subList(1, RETURNS_COLUMNS.size()).forEach(c -> table.addColumns(DoubleColumn.create(c)));
         for (EvaluationPoint p : curve) {
@@ -150,6 +321,10 @@ public final class RlRunner {
             table.doubleColumn("critic_gradient_max").append(p.criticGradientMax());
         }
         CertifyOutputs.csv(table, runDir.resolve(RETURNS_FILE));
+    }
+
+    /** The plot and, last, the summary of a finished run. */
+    private static void writeOutputs(RlConfig config, Path runDir, List<EvaluationPoint> curve) throws IOException {
         plot(config, curve, runDir.resolve("returns.png"));
         EvaluationPoint last = curve.get(curve.size() - 1);
         ObjectNode summary = ConfigLoader.json().createObjectNode();

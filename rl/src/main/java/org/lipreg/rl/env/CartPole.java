@@ -16,7 +16,9 @@ import java.util.SplittableRandom;
  * </pre>
  *
  * then takes an explicit Euler step (Gymnasium's default {@code kinematics_integrator = "euler"}):
- * {@code x += τ ẋ; ẋ += τ ẍ; θ += τ θ̇; θ̇ += τ θ̈}, each from the old values.
+ * {@code x += τ ẋ; ẋ += τ ẍ; θ += τ θ̇; θ̇ += τ θ̈}, each from the old values. Every expression is
+ * evaluated in Gymnasium's float64 order ({@code θ̇²} and {@code cos² θ} are squared before they are
+ * multiplied), so the same actions give Gymnasium's states bit for bit, over a whole episode.
  *
  * <p>Terminated when {@code |x| > 2.4} or {@code |θ| > 12°} (= 12·2π/360 rad), strictly. Reward 1
  * on every step, the terminating one included. Truncated after 500 steps. Reset: all four ~ U(−0.05,
@@ -68,10 +70,12 @@ public final class CartPole extends AbstractEnvironment {
         double force = actionIndex(action) == 1 ? FORCE_MAG : -FORCE_MAG;
         double cos = Math.cos(theta);
         double sin = Math.sin(theta);
-        double temp = (force + POLE_MASS_LENGTH * thetaDot * thetaDot * sin) / TOTAL_MASS;
+        // Gymnasium squares first (np.square(theta_dot), np.square(costheta)) and then multiplies:
+        // keep its order, or rounding differs in the last bit and long episodes drift apart.
+        double temp = (force + POLE_MASS_LENGTH * (thetaDot * thetaDot) * sin) / TOTAL_MASS;
         double thetaAcc =
                 (GRAVITY * sin - cos * temp)
-                        / (LENGTH * (4.0 / 3.0 - MASS_POLE * cos * cos / TOTAL_MASS));
+                        / (LENGTH * (4.0 / 3.0 - MASS_POLE * (cos * cos) / TOTAL_MASS));
         double xAcc = temp - POLE_MASS_LENGTH * thetaAcc * cos / TOTAL_MASS;
 
         x = x + TAU * xDot;

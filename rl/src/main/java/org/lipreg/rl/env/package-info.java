@@ -19,12 +19,15 @@
  *   <li>precision: observations are {@code double}s, where Gymnasium hands out {@code float32}
  *       arrays. Where Gymnasium's own state passes through {@code float32} and the dynamics continue
  *       from the rounded value (MountainCarContinuous after every step, Acrobot at reset), the
- *       ports round the same way. Actions are taken as {@code double}s; an agent feeding Gymnasium
+ *       ports round the same way, and follow numpy's type rules where they make an update
+ *       {@code float32} (MountainCarContinuous with a clipped action). Actions are taken as {@code double}s; an agent feeding Gymnasium
  *       {@code float32} actions gets some products rounded to {@code float32} by numpy, a
  *       difference at that rounding level.
  * </ul>
  *
  * <p>Given the same state and the same ({@code float64}) actions, the ports reproduce trajectories
- * printed by Gymnasium's own source to the last bit (see {@code GymnasiumReferenceTest}).
+ * printed by Gymnasium's own source to the last bit, operation for operation in Gymnasium's order
+ * (see {@code GymnasiumReferenceTest}, and {@code GymnasiumTrajectoryTest} for whole episodes
+ * compared bit for bit).
  */
 package org.lipreg.rl.env;

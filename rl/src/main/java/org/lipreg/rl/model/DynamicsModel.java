@@ -1,5 +1,8 @@
 package org.lipreg.rl.model;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.SplittableRandom;
 
 /**
@@ -28,6 +31,23 @@ public interface DynamicsModel extends AutoCloseable {
      * @return rewards and next states
      */
     Prediction predict(float[] states, float[] actions, SplittableRandom random);
+
+    /**
+     * Writes everything predictions and later fits depend on (weights, optimizer state, data
+     * statistics, which members predict), for a checkpoint.
+     *
+     * @param out the checkpoint stream
+     * @throws IOException if writing fails
+     */
+    void save(DataOutputStream out) throws IOException;
+
+    /**
+     * Replaces the model's state with what {@link #save} wrote from a model built the same way.
+     *
+     * @param in the checkpoint stream
+     * @throws IOException if the stream holds another model's state
+     */
+    void load(DataInputStream in) throws IOException;
 
     /**
      * A batch of predictions.

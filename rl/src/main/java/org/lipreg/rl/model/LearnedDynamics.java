@@ -15,11 +15,17 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 
 import org.lipreg.rl.sac.Mlp;
+import org.lipreg.rl.sac.ParameterArrays;
 import org.lipreg.training.optimizer.AdamOptimizer;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -181,6 +187,83 @@ public final class LearnedDynamics implements DynamicsModel {
         return new Prediction(rewards, next);
     }
 
+    @Override
+    public void save(DataOutputStream out) throws IOException {
+        out.writeBoolean(probabilistic);
+        out.writeInt(members.size());
+        for (int m = 0; m < members.size(); m++) {
+            ParameterArrays.write(out, members.get(m));
+            if (probabilistic) {
+                ParameterArrays.writeArray(out, bounds.get(m)[0]);
+                ParameterArrays.writeArray(out, bounds.get(m)[1]);
+            }
+        }
+        Map<String, String> names = parameterNames();
+        optimizer.saveState(out, id -> names.getOrDefault(id, id));
+        for (int e : eliteIndices) {
+            out.writeInt(e);
+        }
+        // Before the first fit there are no statistics yet.
+        out.writeBoolean(inputs != null);
+        if (inputs != null) {
+            inputs.write(out);
+            targets.write(out);
+        }
+    }
+
+    @Override
+    public void load(DataInputStream in) throws IOException {
+        boolean savedProbabilistic = in.readBoolean();
+        int savedMembers = in.readInt();
+        if (savedProbabilistic != probabilistic || savedMembers != members.size()) {
+            throw new IOException("the checkpoint's dynamics model is " + describe(savedProbabilistic, savedMembers)
+                    + ", this one " + describe(probabilistic, members.size()));
+        }
+        for (int m = 0; m < members.size(); m++) {
+            ParameterArrays.read(in, members.get(m), "dynamics member " + m);
+            if (probabilistic) {
+                ParameterArrays.readArray(in, bounds.get(m)[0], boundId(m, 0));
+                ParameterArrays.readArray(in, bounds.get(m)[1], boundId(m, 1));
+            }
+        }
+        Map<String, String> ids = new HashMap<>();
+        parameterNames().forEach((id, name) -> ids.put(name, id));
+        optimizer.loadState(in, name -> ids.getOrDefault(name, name.startsWith("logvar-bound-") ? name : null),
+                manager);
+        for (int i = 0; i < eliteIndices.length; i++) {
+            int e = in.readInt();
+            if (e < 0 || e >= members.size()) {
+                throw new IOException("elite " + e + " of a model with " + members.size() + " members");
+            }
+            eliteIndices[i] = e;
+        }
+        if (in.readBoolean()) {
+            inputs = Standardizer.read(in, observationSize + actionSize);
+            targets = Standardizer.read(in, 1 + observationSize);
+        } else {
+            inputs = null;
+            targets = null;
+        }
+    }
+
+    private static String describe(boolean probabilistic, int members) {
+        return probabilistic ? "an ensemble of " + members : "a single network";
+    }
+
+    /** Parameter id → stable name ("member-2/01Linear_weight"), for the optimizer's state. */
+    private Map<String, String> parameterNames() {
+        Map<String, String> names = new HashMap<>();
+        for (int m = 0; m < members.size(); m++) {
+            ParameterArrays.nameIds(names, "member-" + m + "/", members.get(m));
+        }
+        return names;
+    }
+
+    /** The optimizer key of one log-variance bound (0: max, 1: min), the same in every process. */
+    private static String boundId(int member, int which) {
+        return "logvar-bound-" + member + "-" + which;
+    }
+
     private void trainStep(int member, float[] x, float[] y, int rows) {
         Block net = members.get(member);
         int out = 1 + observationSize;
@@ -213,7 +296,7 @@ public final class LearnedDynamics implements DynamicsModel {
                 NDArray[] b = bounds.get(member);
                 for (int i = 0; i < 2; i++) {
                     try (NDArray grad = b[i].getGradient()) {
-                        optimizer.update("logvar-bound-" + member + "-" + i, b[i], grad);
+                        optimizer.update(boundId(member, i), b[i], grad);
                     }
                 }
             }

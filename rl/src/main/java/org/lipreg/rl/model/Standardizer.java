@@ -1,5 +1,9 @@
 package org.lipreg.rl.model;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+
 /**
  * Per-column standardization {@code (x − mean) / std}, fitted on rows of a row-major array; a
  * constant column gets std 1 so that it passes through centred rather than dividing by zero.
@@ -80,5 +84,41 @@ public final class Standardizer {
             rows[i] = (rows[i] - mean[c]) / std[c];
         }
         return rows;
+    }
+
+    /**
+     * Writes the statistics, for a checkpoint.
+     *
+     * @param out the checkpoint stream
+     * @throws IOException if writing fails
+     */
+    public void write(DataOutputStream out) throws IOException {
+        out.writeInt(mean.length);
+        for (int c = 0; c < mean.length; c++) {
+            out.writeFloat(mean[c]);
+            out.writeFloat(std[c]);
+        }
+    }
+
+    /**
+     * Reads what {@link #write} wrote.
+     *
+     * @param in the checkpoint stream
+     * @param width the expected number of columns
+     * @return the standardizer
+     * @throws IOException if the stream holds another width
+     */
+    public static Standardizer read(DataInputStream in, int width) throws IOException {
+        int n = in.readInt();
+        if (n != width) {
+            throw new IOException("standardizer of " + n + " columns where the model has " + width);
+        }
+        float[] mean = new float[n];
+        float[] std = new float[n];
+        for (int c = 0; c < n; c++) {
+            mean[c] = in.readFloat();
+            std[c] = in.readFloat();
+        }
+        return new Standardizer(mean, std);
     }
 }

@@ -1,5 +1,9 @@
 package org.lipreg.rl.sac;
 
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.SplittableRandom;
 
 /**
@@ -124,6 +128,68 @@ public final class ReplayBuffer {
             copyRow(random.nextInt(size), b, i);
         }
         return b;
+    }
+
+    /**
+     * Writes the stored transitions and the ring's position, for a checkpoint.
+     *
+     * @param out the checkpoint stream
+     * @throws IOException if writing fails
+     */
+    public void save(DataOutputStream out) throws IOException {
+        out.writeInt(capacity);
+        out.writeInt(observationSize);
+        out.writeInt(actionSize);
+        out.writeInt(size);
+        out.writeInt(next);
+        // Rows 0 .. size − 1 are the filled ones, wrapped around or not.
+        writeFloats(out, observations, size * observationSize);
+        writeFloats(out, actions, size * actionSize);
+        writeFloats(out, rewards, size);
+        writeFloats(out, nextObservations, size * observationSize);
+        writeFloats(out, terminals, size);
+    }
+
+    /**
+     * Replaces the content with what {@link #save} wrote from a buffer of the same shape.
+     *
+     * @param in the checkpoint stream
+     * @param what names the buffer in errors, e.g. "real replay buffer"
+     * @throws IOException if the stream holds a buffer of another capacity or width
+     */
+    public void load(DataInputStream in, String what) throws IOException {
+        int savedCapacity = in.readInt();
+        int savedObservation = in.readInt();
+        int savedAction = in.readInt();
+        if (savedCapacity != capacity || savedObservation != observationSize || savedAction != actionSize) {
+            throw new IOException(what + ": the checkpoint holds capacity " + savedCapacity + " of " + savedObservation
+                    + "/" + savedAction + " values, the run needs " + capacity + " of " + observationSize + "/"
+                    + actionSize);
+        }
+        int savedSize = in.readInt();
+        int savedNext = in.readInt();
+        if (savedSize < 0 || savedSize > capacity || savedNext < 0 || savedNext >= capacity) {
+            throw new IOException(what + ": malformed checkpoint (size " + savedSize + ", next " + savedNext + ")");
+        }
+        size = savedSize;
+        next = savedNext;
+        readFloats(in, observations, size * observationSize);
+        readFloats(in, actions, size * actionSize);
+        readFloats(in, rewards, size);
+        readFloats(in, nextObservations, size * observationSize);
+        readFloats(in, terminals, size);
+    }
+
+    private static void writeFloats(DataOutputStream out, float[] values, int count) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate(count * Float.BYTES);
+        bytes.asFloatBuffer().put(values, 0, count);
+        out.write(bytes.array());
+    }
+
+    private static void readFloats(DataInputStream in, float[] values, int count) throws IOException {
+        byte[] bytes = new byte[count * Float.BYTES];
+        in.readFully(bytes);
+        ByteBuffer.wrap(bytes).asFloatBuffer().get(values, 0, count);
     }
 
     private Batch empty(int rows) {

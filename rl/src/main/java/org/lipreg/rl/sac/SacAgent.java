@@ -15,6 +15,13 @@ import ai.djl.util.Pair;
 
 import org.lipreg.normalization.Scalars;
 import org.lipreg.training.optimizer.AdamOptimizer;
+import org.lipreg.training.optimizer.CheckpointableOptimizer;
+
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * Soft actor-critic (Haarnoja et al. 2018, with the automatic entropy tuning of the 2019
@@ -32,6 +39,9 @@ import org.lipreg.training.optimizer.AdamOptimizer;
  * Actions are in [−1, 1] inside the agent and scaled to the environment's bounds outside.
  */
 public final class SacAgent implements AutoCloseable {
+
+    /** The temperature's key in its optimizer, fixed so that checkpoints can name it. */
+    private static final String ALPHA_ID = "log_alpha";
 
     private final NDManager manager;
     private final int observationSize;
@@ -125,6 +135,72 @@ public final class SacAgent implements AutoCloseable {
     }
 
     /**
+     * Writes everything later updates depend on, for a checkpoint: the actor, both critics and
+     * their targets (spectral normalization's vectors included), the temperature, and the three
+     * Adam optimizers' moments and step counts.
+     *
+     * @param out the checkpoint stream
+     * @throws IOException if writing fails
+     */
+    public void save(DataOutputStream out) throws IOException {
+        out.writeInt(observationSize);
+        out.writeInt(actionSize);
+        for (Map.Entry<String, Block> network : networks().entrySet()) {
+            ParameterArrays.write(out, network.getValue());
+        }
+        ParameterArrays.writeArray(out, logAlpha);
+        Map<String, String> names = parameterNames();
+        for (CheckpointableOptimizer optimizer : new CheckpointableOptimizer[] {actorOptimizer, criticOptimizer}) {
+            optimizer.saveState(out, id -> java.util.Objects.requireNonNull(names.get(id), id));
+        }
+        alphaOptimizer.saveState(out, id -> id);
+    }
+
+    /**
+     * Replaces the agent's state with what {@link #save} wrote from an agent of the same shape.
+     *
+     * @param in the checkpoint stream
+     * @throws IOException if the stream holds another agent's state
+     */
+    public void load(DataInputStream in) throws IOException {
+        int savedObservation = in.readInt();
+        int savedAction = in.readInt();
+        if (savedObservation != observationSize || savedAction != actionSize) {
+            throw new IOException("the checkpoint's agent has observation/action sizes " + savedObservation + "/"
+                    + savedAction + ", this one " + observationSize + "/" + actionSize);
+        }
+        for (Map.Entry<String, Block> network : networks().entrySet()) {
+            ParameterArrays.read(in, network.getValue(), network.getKey());
+        }
+        ParameterArrays.readArray(in, logAlpha, ALPHA_ID);
+        Map<String, String> ids = new HashMap<>();
+        parameterNames().forEach((id, name) -> ids.put(name, id));
+        actorOptimizer.loadState(in, ids::get, manager);
+        criticOptimizer.loadState(in, ids::get, manager);
+        alphaOptimizer.loadState(in, name -> ALPHA_ID.equals(name) ? name : null, manager);
+    }
+
+    /** The networks by the names a checkpoint gives them, in a fixed order. */
+    private Map<String, Block> networks() {
+        Map<String, Block> networks = new java.util.LinkedHashMap<>();
+        networks.put("actor", policy.network());
+        networks.put("q1", q1);
+        networks.put("q2", q2);
+        networks.put("q1-target", q1Target);
+        networks.put("q2-target", q2Target);
+        return networks;
+    }
+
+    /** Parameter id → stable name, for the optimizers' state (ids are new in every process). */
+    private Map<String, String> parameterNames() {
+        Map<String, String> names = new HashMap<>();
+        for (Map.Entry<String, Block> network : networks().entrySet()) {
+            ParameterArrays.nameIds(names, network.getKey() + "/", network.getValue());
+        }
+        return names;
+    }
+
+    /**
      * One gradient step of the critics, the actor and the temperature, then the target update.
      *
      * @param batch transitions
@@ -198,7 +274,7 @@ public final class SacAgent implements AutoCloseable {
             zeroGradients(q1);
             zeroGradients(q2);
             try (NDArray grad = logAlpha.getGradient()) {
-                alphaOptimizer.update("log_alpha", logAlpha, grad);
+                alphaOptimizer.update(ALPHA_ID, logAlpha, grad);
             }
             polyak(q1, q1Target);
             polyak(q2, q2Target);

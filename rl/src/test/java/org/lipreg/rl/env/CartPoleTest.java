@@ -16,10 +16,10 @@ class CartPoleTest {
     /** One explicit Euler step of the cart-pole equations, written out with the constants. */
     private static double[] expected(double x, double xDot, double th, double thDot, double force) {
         double mTotal = 1.1;
-        double temp = (force + 0.05 * thDot * thDot * Math.sin(th)) / mTotal;
+        double temp = (force + 0.05 * (thDot * thDot) * Math.sin(th)) / mTotal;
         double thAcc =
                 (9.8 * Math.sin(th) - Math.cos(th) * temp)
-                        / (0.5 * (4.0 / 3.0 - 0.1 * Math.cos(th) * Math.cos(th) / mTotal));
+                        / (0.5 * (4.0 / 3.0 - 0.1 * (Math.cos(th) * Math.cos(th)) / mTotal));
         double xAcc = temp - 0.05 * thAcc * Math.cos(th) / mTotal;
         return new double[] {x + 0.02 * xDot, xDot + 0.02 * xAcc, th + 0.02 * thDot, thDot + 0.02 * thAcc};
     }

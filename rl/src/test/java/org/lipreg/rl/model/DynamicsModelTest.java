@@ -102,6 +102,12 @@ class DynamicsModelTest {
             }
 
             @Override
+            public void save(java.io.DataOutputStream out) {} // stateless
+
+            @Override
+            public void load(java.io.DataInputStream in) {}
+
+            @Override
             public void close() {}
         };
         Termination flag = Termination.of("MountainCarContinuous-v0");
