@@ -23,8 +23,8 @@ public final class TrainingInterruptedException extends RuntimeException {
      * @param lastCheckpointEpoch the epoch of the newest checkpoint, 0 if there is none
      */
     public TrainingInterruptedException(int epoch, int batchesDone, int batchesInEpoch, int lastCheckpointEpoch) {
-        super("training stopped on request in epoch " + epoch + " after batch " + batchesDone + " of "
-                + batchesInEpoch + "; "
+        super("training stopped on request in epoch " + epoch + " after " + batchesDone + " of "
+                + batchesInEpoch + " batches; "
                 + (lastCheckpointEpoch > 0
                         ? "the checkpoint of epoch " + lastCheckpointEpoch + " is kept"
                         : "no epoch had finished, so there is no checkpoint"));

@@ -336,7 +336,7 @@ class TrainingRunnerTest {
         assertEquals(3, e.batchesDone());
         assertEquals(batches, e.batchesInEpoch());
         assertEquals(1, e.lastCheckpointEpoch());
-        assertTrue(e.getMessage().contains("epoch 2 after batch 3 of " + batches), e.getMessage());
+        assertTrue(e.getMessage().contains("in epoch 2 after 3 of " + batches + " batches"), e.getMessage());
         assertEquals(1, TrainingRunner.checkpointsOf(stopped).loadLatest().orElseThrow().epoch());
         assertEquals(2, Files.readAllLines(stopped.resolve("metrics.csv")).size(), "header and epoch 1");
 
