@@ -70,7 +70,8 @@ final class LockedRunDirectory implements AutoCloseable {
      */
     static LockedRunDirectory open(Path dir, ObjectNode resolved, boolean resume)
             throws RunSetupException, IOException {
-        long holder = RunDirectoryLock.holder(dir);
+        // In use? Said first: it explains any other state the directory is in.
+        long holder = probeHolder(dir);
         if (holder > 0) {
             throw new RunDirectoryLockedException(dir, holder);
         }
@@ -90,8 +91,8 @@ final class LockedRunDirectory implements AutoCloseable {
             throw e;
         } catch (IOException e) {
             removeEmptyDirectories(dir.toAbsolutePath(), createdRoot);
-            throw new RunSetupException("cannot write into the run directory " + dir + " (creating "
-                    + dir.resolve(RunDirectoryLock.FILE_NAME) + ": " + describe(e) + ")", e);
+            throw new RunSetupException("cannot write into the run directory " + dir + " (creating the lock file "
+                    + describe(e) + ")", e);
         }
         LockedRunDirectory locked = new LockedRunDirectory(dir, createdRoot, before, lock);
         try {
@@ -189,6 +190,15 @@ final class LockedRunDirectory implements AutoCloseable {
             }
         } catch (IOException e) {
             throw new RunSetupException(configFile + ": cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    /** The pid holding the directory's lock, or -1 if none (or if the probe cannot tell: acquire will). */
+    private static long probeHolder(Path dir) {
+        try {
+            return RunDirectoryLock.holder(dir);
+        } catch (IOException e) {
+            return -1;
         }
     }
 

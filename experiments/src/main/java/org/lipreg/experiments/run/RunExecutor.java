@@ -52,6 +52,7 @@ import java.util.stream.Stream;
  * model/           the final parameters in DJL's format (model-NNNN.params)
  * summary.json     status, final and best metrics, time
  * loss.png, accuracy.png
+ * .lock            the run-directory lock, held while a process uses the directory
  * </pre>
  *
  * A language model ({@code data.type: text}, {@code model.preset: transformer}) writes {@code
