@@ -15,5 +15,11 @@ public final class ExitCodes {
     /** Training diverged (non-finite loss); the last good checkpoint is kept. */
     public static final int DIVERGED = 3;
 
+    /**
+     * Stopped by Ctrl-C (128 + SIGINT); the checkpoints of finished epochs are kept. Stopped by
+     * SIGTERM, the process exits with 143 (128 + SIGTERM) instead.
+     */
+    public static final int INTERRUPTED = 130;
+
     private ExitCodes() {}
 }

@@ -34,7 +34,8 @@ public final class RunConfigs {
 
     /**
      * Checks every value's range and every choice against its allowed values (filling in the
-     * {@code transformer} preset's defaults first, see {@link ModelConfig#resolveDefaults}).
+     * {@code transformer} preset's defaults first, see {@link ModelConfig#resolveDefaults}), and
+     * that every number is finite as a 32-bit float.
      *
      * @param c the config
      * @throws ConfigException listing all problems, each with its key path
@@ -212,6 +213,7 @@ public final class RunConfigs {
                 }
             }
         }
+        FiniteNumbers.check(ConfigLoader.toTree(c), p);
         if (!p.isEmpty()) {
             throw new ConfigException(p);
         }

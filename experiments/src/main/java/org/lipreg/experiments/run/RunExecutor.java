@@ -26,6 +26,8 @@ import org.lipreg.training.regularizer.LipschitzMonitor;
 import org.lipreg.training.regularizer.Regularizer;
 import org.lipreg.training.runner.EpochMetrics;
 import org.lipreg.training.runner.NonFiniteLossException;
+import org.lipreg.training.runner.StopRequest;
+import org.lipreg.training.runner.TrainingInterruptedException;
 import org.lipreg.training.runner.TrainingProgress;
 import org.lipreg.training.runner.TrainingResult;
 import org.lipreg.training.runner.TrainingRunner;
@@ -50,6 +52,7 @@ import java.util.stream.Stream;
  * model/           the final parameters in DJL's format (model-NNNN.params)
  * summary.json     status, final and best metrics, time
  * loss.png, accuracy.png
+ * .lock            the run-directory lock, held while a process uses the directory
  * </pre>
  *
  * A language model ({@code data.type: text}, {@code model.preset: transformer}) writes {@code
@@ -57,8 +60,9 @@ import java.util.stream.Stream;
  * metrics have {@code train_perplexity} and {@code test_perplexity} instead of the accuracies, and
  * it plots {@code perplexity.png} instead of {@code accuracy.png}.
  *
- * Everything that can be wrong with the user's input (config, data files, an occupied directory)
- * is found before the first byte is written.
+ * Everything that can be wrong with the user's input (config, data files, an occupied or
+ * unwritable directory) is found before the first byte of the run is written; a run that fails
+ * before its first epoch ends removes what it wrote. While it runs, the directory is locked.
  */
 public final class RunExecutor {
 
@@ -76,6 +80,7 @@ public final class RunExecutor {
 
     private final TrainingProgress progress;
     private final Path baseDir;
+    private final StopRequest stopRequest;
 
     /**
      * Creates an executor.
@@ -84,12 +89,27 @@ public final class RunExecutor {
      * @param baseDir the directory relative data paths are resolved against
      */
     public RunExecutor(TrainingProgress progress, Path baseDir) {
-        this.progress = progress;
-        this.baseDir = baseDir;
+        this(progress, baseDir, new StopRequest());
     }
 
     /**
-     * Trains.
+     * Creates an executor whose runs stop when asked (e.g. on Ctrl-C).
+     *
+     * @param progress where training progress goes
+     * @param baseDir the directory relative data paths are resolved against
+     * @param stopRequest stops a run before its next batch; the run then throws {@link
+     *     TrainingInterruptedException}
+     */
+    public RunExecutor(TrainingProgress progress, Path baseDir, StopRequest stopRequest) {
+        this.progress = progress;
+        this.baseDir = baseDir;
+        this.stopRequest = stopRequest;
+    }
+
+    /**
+     * Trains, holding the run directory's lock for the whole run (see {@link LockedRunDirectory}:
+     * which directories are accepted, and what a run that fails before its first epoch leaves,
+     * which is nothing).
      *
      * @param config a validated config
      * @param runDir the run directory
@@ -97,8 +117,11 @@ public final class RunExecutor {
      * @return the result
      * @throws ConfigException if the model does not fit the data
      * @throws RunSetupException if the directory or the data cannot be used
+     * @throws org.lipreg.training.io.RunDirectoryLockedException if another process uses the directory
      * @throws IOException if writing the run fails
      * @throws NonFiniteLossException if training diverges (summary.json says so)
+     * @throws TrainingInterruptedException if the stop request stopped it (after its first epoch,
+     *     summary.json says so and the run can be resumed)
      */
     public RunResult run(RunConfig config, Path runDir, boolean resume)
             throws ConfigException, RunSetupException, IOException {
@@ -106,10 +129,25 @@ public final class RunExecutor {
             config.model.resolveDefaults();
         }
         ObjectNode resolved = ConfigLoader.toTree(config);
-        checkDirectory(runDir, resolved, resume);
-        if ("text".equals(config.data.type)) {
-            return runLanguageModel(config, runDir, resume, resolved);
+        try (LockedRunDirectory locked = LockedRunDirectory.open(runDir, resolved, resume)) {
+            try {
+                return "text".equals(config.data.type)
+                        ? runLanguageModel(config, runDir, resume, resolved)
+                        : runClassifier(config, runDir, resume, resolved);
+            } catch (NonFiniteLossException e) {
+                // A diverged run is a result, even in its first epoch: summary.json records it
+                // (sweeps report it and do not rerun it).
+                throw e;
+            } catch (Throwable t) {
+                locked.failed(t);
+                throw t;
+            }
         }
+    }
+
+    /** An image or tabular classifier: cross-entropy, accuracy. */
+    private RunResult runClassifier(RunConfig config, Path runDir, boolean resume, ObjectNode resolved)
+            throws ConfigException, RunSetupException, IOException {
         TrainTestData data;
         try {
             data = Datasets.load(config.data, config.seed, baseDir);
@@ -142,6 +180,7 @@ public final class RunExecutor {
                     .setInputShape(new Shape(batch).addAll(example))
                     .setRunDirectory(runDir)
                     .optProgress(progress)
+                    .optStopRequest(stopRequest)
                     .addEpochMetrics(new LipschitzMonitor());
             regularizers.forEach(builder::addHook);
             TrainingRunner runner = builder.build();
@@ -150,6 +189,9 @@ public final class RunExecutor {
                 result = runner.fit(resume);
             } catch (NonFiniteLossException e) {
                 writeSummary(runDir, config, imageFields(data), null, "diverged", e.getMessage(), "test_accuracy", true);
+                throw e;
+            } catch (TrainingInterruptedException e) {
+                writeInterruptedSummary(runDir, config, imageFields(data), e);
                 throw e;
             }
             saveModel(model, runDir, config.epochs);
@@ -201,12 +243,16 @@ public final class RunExecutor {
                     .setInputShape(new Shape(batch, length))
                     .setRunDirectory(runDir)
                     .optProgress(progress)
+                    .optStopRequest(stopRequest)
                     .build();
             TrainingResult result;
             try {
                 result = runner.fit(resume);
             } catch (NonFiniteLossException e) {
                 writeSummary(runDir, config, fields, null, "diverged", e.getMessage(), "test_perplexity", false);
+                throw e;
+            } catch (TrainingInterruptedException e) {
+                writeInterruptedSummary(runDir, config, fields, e);
                 throw e;
             }
             saveModel(model, runDir, config.epochs);
@@ -225,33 +271,6 @@ public final class RunExecutor {
             summary.put("trainExamples", data.train().size());
             summary.put("testExamples", data.test().size());
         };
-    }
-
-    private static void checkDirectory(Path runDir, ObjectNode resolved, boolean resume) throws RunSetupException {
-        Path configFile = runDir.resolve(CONFIG_FILE);
-        if (Files.exists(runDir) && !Files.isDirectory(runDir)) {
-            throw new RunSetupException(runDir + ": exists and is not a directory", null);
-        }
-        if (!Files.exists(configFile)) {
-            if (resume && Files.isDirectory(runDir.resolve("checkpoints"))) {
-                throw new RunSetupException(runDir + ": has checkpoints but no " + CONFIG_FILE + "; cannot resume", null);
-            }
-            return;
-        }
-        if (!resume) {
-            throw new RunSetupException(runDir + ": already holds a run; pass --resume to continue it, "
-                    + "or choose another --out", null);
-        }
-        try {
-            JsonNode stored = ConfigLoader.json().readTree(Files.readString(configFile));
-            String difference = firstDifference("", stored, resolved);
-            if (difference != null) {
-                throw new RunSetupException("--resume: the config differs from " + configFile + " at '"
-                        + difference + "'; a resumed run must use the same config", null);
-            }
-        } catch (IOException e) {
-            throw new RunSetupException(configFile + ": cannot be read: " + e.getMessage(), e);
-        }
     }
 
     /**
@@ -304,7 +323,7 @@ public final class RunExecutor {
 
     private static void saveModel(Model model, Path runDir, int epochs) throws IOException {
         Path target = runDir.resolve(MODEL_DIR);
-        Path temp = Files.createTempDirectory(runDir, "." + MODEL_DIR + ".");
+        Path temp = AtomicFiles.newTemporaryDirectory(target);
         try {
             model.setProperty("Epoch", String.valueOf(epochs));
             model.save(temp, MODEL_NAME);
@@ -356,6 +375,25 @@ public final class RunExecutor {
             bestNode.put("test_loss", history.stream().mapToDouble(m -> m.get("test_loss")).min().orElseThrow());
         }
         AtomicFiles.writeString(runDir.resolve(SUMMARY_FILE), ConfigLoader.json().writeValueAsString(summary));
+    }
+
+    /**
+     * Records where an interrupted run stopped. Before its first checkpoint there is nothing to
+     * resume and the run leaves nothing at all, so no summary is written then.
+     */
+    private static void writeInterruptedSummary(
+            Path runDir, RunConfig config, java.util.function.Consumer<ObjectNode> dataFields,
+            TrainingInterruptedException e)
+            throws IOException {
+        if (e.lastCheckpointEpoch() == 0) {
+            return;
+        }
+        java.util.function.Consumer<ObjectNode> where = summary -> {
+            summary.put("stoppedInEpoch", e.epoch());
+            summary.put("stoppedAfterBatches", e.batchesDone());
+            summary.put("resumesAfterEpoch", e.lastCheckpointEpoch());
+        };
+        writeSummary(runDir, config, dataFields.andThen(where), null, "interrupted", e.getMessage(), null, true);
     }
 
     private static void writePlots(Path runDir, List<EpochMetrics> history) throws IOException {

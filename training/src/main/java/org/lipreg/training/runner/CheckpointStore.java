@@ -131,6 +131,16 @@ public final class CheckpointStore {
     }
 
     /**
+     * Tells whether the directory holds any checkpoint file (intact or not).
+     *
+     * @return true if there is at least one {@code checkpoint-NNNN.ckpt}
+     * @throws IOException if the directory cannot be listed
+     */
+    public boolean hasCheckpoints() throws IOException {
+        return !listNewestFirst().isEmpty();
+    }
+
+    /**
      * Loads the newest intact checkpoint.
      *
      * @return the verified payload, or empty if there is no intact checkpoint

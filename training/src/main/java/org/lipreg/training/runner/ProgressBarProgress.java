@@ -32,10 +32,20 @@ final class ProgressBarProgress implements TrainingProgress {
 
     @Override
     public void epochFinished(EpochMetrics metrics) {
+        closeBar();
+        System.out.println(LogLineProgress.describe(metrics));
+    }
+
+    @Override
+    public void fitEnded() {
+        // A bar left open mid-epoch keeps redrawing itself over whatever is printed next.
+        closeBar();
+    }
+
+    private void closeBar() {
         if (bar != null) {
             bar.close();
             bar = null;
         }
-        System.out.println(LogLineProgress.describe(metrics));
     }
 }

@@ -28,6 +28,9 @@ public interface TrainingProgress {
      */
     default void epochFinished(EpochMetrics metrics) {}
 
+    /** Training ended, normally or by an exception mid-epoch: put away anything still drawn. */
+    default void fitEnded() {}
+
     /** Progress that reports nothing. */
     TrainingProgress SILENT = new TrainingProgress() {};
 

@@ -31,6 +31,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -55,11 +56,20 @@ import java.util.Optional;
  * <p>After every epoch the runner writes {@code checkpoints/checkpoint-NNNN.ckpt} (model
  * parameters, optimizer state, hook state, metrics so far; atomically) and rewrites {@code
  * metrics.csv}. A non-finite loss throws {@link NonFiniteLossException} before the bad step
- * changes anything on disk.
+ * changes anything on disk. A {@link StopRequest} (e.g. from a Ctrl-C handler) stops training
+ * before the next batch with {@link TrainingInterruptedException}.
+ *
+ * <p>Ownership: hooks added with {@link Builder#addHook} belong to the runner once {@link #fit}
+ * is called; fit closes those that are {@link AutoCloseable} (e.g. {@code SpectralNormPenalty},
+ * which holds native vectors) when it ends, normally or not. A runner therefore fits once. Hooks
+ * that are blocks of the model belong to the model.
  */
 public final class TrainingRunner {
 
     private static final int PAYLOAD_VERSION = 1;
+
+    /** Name of the per-epoch metrics file in the run directory. */
+    public static final String METRICS_FILE = "metrics.csv";
 
     private final Model model;
     private final RandomAccessDataset trainData;
@@ -77,6 +87,8 @@ public final class TrainingRunner {
     private final int keepCheckpoints;
     private final List<EpochMetricsSource> epochSources;
     private final GaussianInputNoise inputNoise;
+    private final StopRequest stopRequest;
+    private boolean fitted;
 
     private TrainingRunner(Builder b) {
         this.model = Objects.requireNonNull(b.model, "model");
@@ -95,6 +107,7 @@ public final class TrainingRunner {
         this.keepCheckpoints = b.keepCheckpoints;
         this.epochSources = List.copyOf(b.epochSources);
         this.inputNoise = b.inputNoise;
+        this.stopRequest = b.stopRequest;
     }
 
     /**
@@ -117,18 +130,53 @@ public final class TrainingRunner {
     }
 
     /**
-     * Trains for the configured number of epochs.
+     * Trains for the configured number of epochs, then closes the {@link AutoCloseable} hooks
+     * added with {@link Builder#addHook} (also when it throws). Call it once per runner.
      *
-     * @param resume continue from the newest intact checkpoint in the run directory, if any
+     * @param resume continue from the newest intact checkpoint in the run directory, if any;
+     *     without it the directory must not hold a run (metrics or checkpoints)
      * @return the metrics of all epochs
+     * @throws FileAlreadyExistsException if {@code resume} is false and the run directory
+     *     already holds a run; nothing in it is touched
      * @throws IOException if reading data or writing the run directory fails
      * @throws NonFiniteLossException if the loss becomes NaN or infinite
+     * @throws TrainingInterruptedException if the {@link StopRequest} asked training to stop
+     * @throws IllegalStateException if this runner has fitted before
      */
     public TrainingResult fit(boolean resume) throws IOException {
+        if (fitted) {
+            throw new IllegalStateException("this TrainingRunner has fitted already (it closed its hooks); build a new one");
+        }
+        fitted = true;
+        try {
+            return train(resume);
+        } finally {
+            progress.fitEnded();
+            closeHooks();
+        }
+    }
+
+    /**
+     * Tells whether a directory holds a run of this runner: {@code metrics.csv} or a checkpoint.
+     *
+     * @param runDirectory the directory
+     * @return true if {@code fit(false)} would overwrite a run there
+     * @throws IOException if the directory cannot be listed
+     */
+    public static boolean holdsRun(Path runDirectory) throws IOException {
+        return Files.exists(runDirectory.resolve(METRICS_FILE)) || checkpointsOf(runDirectory).hasCheckpoints();
+    }
+
+    private TrainingResult train(boolean resume) throws IOException {
         long started = System.nanoTime();
+        if (!resume && holdsRun(runDirectory)) {
+            throw new FileAlreadyExistsException(runDirectory.toString(), null,
+                    "already holds a run (" + METRICS_FILE + " or checkpoints); fit(true) continues it, "
+                            + "or choose another directory");
+        }
         Files.createDirectories(runDirectory);
         CheckpointStore store = new CheckpointStore(runDirectory.resolve("checkpoints"), keepCheckpoints);
-        Path metricsFile = runDirectory.resolve("metrics.csv");
+        Path metricsFile = runDirectory.resolve(METRICS_FILE);
 
         // Parameter initialization draws from the engine's generator: seed it first.
         Engine.getInstance().setRandomSeed(seedFor(-1));
@@ -218,6 +266,11 @@ public final class TrainingRunner {
         NDManager epochManager = trainer.getManager();
         TrainingStep trainingStep = new TrainingStep(trainer, loss, hooks.stream().map(Pair::getValue).toList());
         for (Batch batch : trainData.getData(epochManager, new BatchSampler(order, batchSize, false))) {
+            if (stopRequest.isRequested()) {
+                batch.close();
+                // Every epoch before this one ended with a checkpoint.
+                throw new TrainingInterruptedException(epoch, batchIndex, batches, epoch - 1);
+            }
             batchIndex++;
             try (Batch b = batch;
                     NDManager stepManager = epochManager.newSubManager()) {
@@ -272,6 +325,25 @@ public final class TrainingRunner {
             out.put(e.getName().toLowerCase(java.util.Locale.ROOT), (double) e.getAccumulator("test"));
         }
         return out;
+    }
+
+    /** Closes the hooks the runner owns (see the class comment); the first failure is thrown. */
+    private void closeHooks() {
+        RuntimeException failure = null;
+        for (StepHook hook : extraHooks) {
+            if (hook instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    if (failure == null) {
+                        failure = new IllegalStateException("closing hook " + hook + ": " + e.getMessage(), e);
+                    }
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
     }
 
     private int seedFor(int epoch) {
@@ -432,8 +504,21 @@ public final class TrainingRunner {
         private int keepCheckpoints = 2;
         private final List<EpochMetricsSource> epochSources = new ArrayList<>();
         private GaussianInputNoise inputNoise;
+        private StopRequest stopRequest = new StopRequest();
 
         Builder() {}
+
+        /**
+         * Sets the request another thread can use to stop training at the next batch (e.g. on
+         * Ctrl-C); {@link #fit} then throws {@link TrainingInterruptedException}.
+         *
+         * @param stopRequest the request
+         * @return this builder
+         */
+        public Builder optStopRequest(StopRequest stopRequest) {
+            this.stopRequest = Objects.requireNonNull(stopRequest);
+            return this;
+        }
 
         /**
          * Adds Gaussian noise to every training input (not to test inputs), e.g. to train a base

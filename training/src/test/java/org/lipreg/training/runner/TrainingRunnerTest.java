@@ -1,6 +1,8 @@
 package org.lipreg.training.runner;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,6 +32,7 @@ import org.lipreg.training.optimizer.SgdOptimizer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -93,7 +96,13 @@ class TrainingRunnerTest {
 
     private TrainingRunner runner(Model model, Path runDir, int epochs, CheckpointableOptimizer optimizer,
             StepHook hook) {
+        return runner(model, runDir, epochs, optimizer, hook, new StopRequest());
+    }
+
+    private TrainingRunner runner(Model model, Path runDir, int epochs, CheckpointableOptimizer optimizer,
+            StepHook hook, StopRequest stop) {
         TrainingRunner.Builder b = TrainingRunner.builder()
+                .optStopRequest(stop)
                 .setModel(model)
                 .setData(train, test)
                 .setLoss(Loss.softmaxCrossEntropyLoss())
@@ -115,7 +124,7 @@ class TrainingRunnerTest {
     }
 
     /** A hook with state that is not a parameter: it counts the steps it has seen. */
-    static final class CountingHook implements StepHook {
+    static class CountingHook implements StepHook {
         long steps;
         final List<String> events = new ArrayList<>();
 
@@ -234,6 +243,113 @@ class TrainingRunnerTest {
             TrainingResult result = runner(model, dir, 1, adam(), null).fit(true);
             assertEquals(0, result.resumedFromEpoch());
             assertEquals(1, result.history().size());
+        }
+    }
+
+    @Test
+    void fitWithoutResumeRefusesADirectoryThatHoldsARun() throws IOException {
+        try (Model model = mlp()) {
+            runner(model, dir, 1, adam(), null).fit(false);
+        }
+        byte[] metrics = Files.readAllBytes(dir.resolve("metrics.csv"));
+        byte[] checkpoint = Files.readAllBytes(TrainingRunner.checkpointsOf(dir).fileFor(1));
+        FileAlreadyExistsException e;
+        try (Model model = mlp()) {
+            TrainingRunner second = runner(model, dir, 1, adam(), null);
+            e = assertThrows(FileAlreadyExistsException.class, () -> second.fit(false));
+        }
+        assertTrue(e.getMessage().contains(dir.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("already holds a run"), e.getMessage());
+        assertArrayEquals(metrics, Files.readAllBytes(dir.resolve("metrics.csv")), "metrics.csv untouched");
+        assertArrayEquals(checkpoint, Files.readAllBytes(TrainingRunner.checkpointsOf(dir).fileFor(1)));
+    }
+
+    /** A hook that owns native memory, as {@code SpectralNormPenalty} does. */
+    static final class NativeMemoryHook extends CountingHook implements AutoCloseable {
+        final NDManager own = NDManager.newBaseManager();
+        final NDArray state = own.zeros(new Shape(1000));
+
+        @Override
+        public void close() {
+            own.close();
+        }
+    }
+
+    @Test
+    void fitClosesTheHooksItWasGivenAndTheirMemoryIsReleased() throws IOException {
+        NativeMemoryHook hook = new NativeMemoryHook();
+        try (Model model = mlp()) {
+            runner(model, dir.resolve("ok"), 1, adam(), hook).fit(false);
+        }
+        assertTrue(hook.steps > 0, "the hook ran");
+        assertFalse(hook.own.isOpen(), "the hook's manager is closed when fit returns");
+        assertTrue(hook.state.isReleased(), "its arrays are freed");
+
+        // Also when fit ends with an exception.
+        NativeMemoryHook failing = new NativeMemoryHook();
+        Tracker diverging = t -> 1e30f;
+        try (Model model = mlp()) {
+            TrainingRunner runner = runner(model, dir.resolve("diverges"), 1,
+                    SgdOptimizer.builder().setLearningRateTracker(diverging).build(), failing);
+            assertThrows(NonFiniteLossException.class, () -> runner.fit(false));
+        }
+        assertFalse(failing.own.isOpen());
+        assertTrue(failing.state.isReleased());
+    }
+
+    /** Requests a stop right after a given batch of a given epoch. */
+    static final class StopAfter extends CountingHook {
+        final StopRequest stop;
+        final int epoch;
+        final int batch;
+
+        StopAfter(StopRequest stop, int epoch, int batch) {
+            this.stop = stop;
+            this.epoch = epoch;
+            this.batch = batch;
+        }
+
+        @Override
+        public void afterBackward(StepContext step) {
+            super.afterBackward(step);
+            if (step.epoch() + 1 == epoch && step.batch() + 1 == batch) {
+                stop.request();
+            }
+        }
+    }
+
+    @Test
+    void stopRequestEndsAtTheNextBatchKeepsTheCheckpointsAndResumesToTheSameMetrics() throws IOException {
+        List<EpochMetrics> expected;
+        try (Model model = mlp()) {
+            expected = runner(model, dir.resolve("straight"), 2, adam(), new CountingHook()).fit(false).history();
+        }
+        Path stopped = dir.resolve("stopped");
+        StopRequest stop = new StopRequest();
+        TrainingInterruptedException e;
+        try (Model model = mlp()) {
+            TrainingRunner runner = runner(model, stopped, 2, adam(), new StopAfter(stop, 2, 3), stop);
+            e = assertThrows(TrainingInterruptedException.class, () -> runner.fit(false));
+        }
+        int batches = (400 + BATCH - 1) / BATCH;
+        assertEquals(2, e.epoch());
+        assertEquals(3, e.batchesDone());
+        assertEquals(batches, e.batchesInEpoch());
+        assertEquals(1, e.lastCheckpointEpoch());
+        assertTrue(e.getMessage().contains("in epoch 2 after 3 of " + batches + " batches"), e.getMessage());
+        assertEquals(1, TrainingRunner.checkpointsOf(stopped).loadLatest().orElseThrow().epoch());
+        assertEquals(2, Files.readAllLines(stopped.resolve("metrics.csv")).size(), "header and epoch 1");
+
+        List<EpochMetrics> actual;
+        try (Model model = mlp()) {
+            actual = runner(model, stopped, 2, adam(), new CountingHook()).fit(true).history();
+        }
+        assertEquals(expected.size(), actual.size());
+        for (int i = 0; i < expected.size(); i++) {
+            for (String column : List.of("train_loss", "train_accuracy", "test_loss", "test_accuracy")) {
+                assertEquals(expected.get(i).get(column), actual.get(i).get(column), 1e-6,
+                        "epoch " + (i + 1) + " " + column);
+            }
         }
     }
 }
