@@ -1,6 +1,7 @@
 package org.lipreg.experiments.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -178,5 +179,22 @@ class RunConfigsTest {
         assertTrue(problem(e).startsWith(file + ": not valid YAML"), problem(e));
         assertInstanceOf(ConfigException.class,
                 assertThrows(ConfigException.class, () -> RunConfigs.load(dir.resolve("missing.yaml"), List.of())));
+    }
+
+    @Test
+    void dataClassesIsValidatedPerDataType() throws Exception {
+        assertEquals(47, RunConfigs.load(null, List.of("data.type=idx", "data.path=d", "data.classes=47")).data.classes);
+        assertEquals(10, RunConfigs.load(null, List.of("data.classes=10")).data.classes, "synthetic: its 10 classes");
+        assertEquals("data.classes: must be at least 2 (got 1)",
+                problem(assertThrows(ConfigException.class, () -> RunConfigs.load(null, List.of("data.classes=1")))));
+        assertEquals("data.classes: idx labels are bytes, so at most 256 classes (got 300)", problem(assertThrows(
+                ConfigException.class, () -> RunConfigs.load(null, List.of("data.type=idx", "data.path=d",
+                        "data.classes=300")))));
+        assertEquals("data.classes: synthetic data has 10 classes (got 5)", problem(assertThrows(
+                ConfigException.class, () -> RunConfigs.load(null, List.of("data.classes=5")))));
+        assertEquals("data.classes: expected an integer, got 2.5", problem(assertThrows(
+                ConfigException.class, () -> RunConfigs.load(null, List.of("data.classes=2.5")))));
+        // Not written into config.json when not set, so runs made before the key existed still resume.
+        assertFalse(ConfigLoader.toTree(RunConfigs.load(null, List.of())).path("data").has("classes"));
     }
 }
