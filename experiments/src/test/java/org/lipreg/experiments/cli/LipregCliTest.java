@@ -78,6 +78,14 @@ class LipregCliTest {
     }
 
     @Test
+    void duplicateKeyExitsTwoAndWritesNothing() throws IOException {
+        Path out = dir.resolve("out");
+        assertEquals(2, run("train", "--config", config(TINY + "epochs: 3\n").toString(), "--out", out.toString()));
+        assertTrue(err.toString().contains("key 'epochs' appears twice, on line 2 and on line 5"), err.toString());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void missingDataExitsTwoAndWritesNothing() throws IOException {
         Path out = dir.resolve("out");
         assertEquals(2, run("train", "--config", config(TINY).toString(), "--set", "data.type=idx",
