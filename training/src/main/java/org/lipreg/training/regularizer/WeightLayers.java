@@ -2,6 +2,7 @@ package org.lipreg.training.regularizer;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Block;
+import ai.djl.nn.LambdaBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
@@ -72,10 +73,13 @@ final class WeightLayers {
      *
      * @param path the path, e.g. {@code /01Conv1d}; empty for the root
      * @param block the block
-     * @return e.g. {@code /01Conv1d (Conv1d)}
+     * @return e.g. {@code /01Conv1d (Conv1d)}, {@code /03LambdaBlock (LambdaBlock maxPool2d)}
      */
     static String describe(String path, Block block) {
-        return (path.isEmpty() ? "/" : path) + " (" + block.getClass().getSimpleName() + ")";
+        // A LambdaBlock (pooling, flatten, activations) says what it is only by its name.
+        String kind = block instanceof LambdaBlock lambda ? "LambdaBlock " + lambda.getName()
+                : block.getClass().getSimpleName();
+        return (path.isEmpty() ? "/" : path) + " (" + kind + ")";
     }
 
     /**
