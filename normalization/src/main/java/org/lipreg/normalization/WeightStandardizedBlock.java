@@ -81,6 +81,18 @@ public abstract class WeightStandardizedBlock extends AbstractBlock {
     }
 
     /**
+     * Standardizes a weight as this layer does, differentiably: gradients flow through the mean
+     * and variance back to {@code weight} (how a penalty on the standardized weight reaches the
+     * raw parameter).
+     *
+     * @param weight a weight of this layer's shape, e.g. its parameter's array
+     * @return the standardized weight, in {@code weight}'s manager
+     */
+    public NDArray standardize(NDArray weight) {
+        return WeightStandardization.standardize(weight, epsilon);
+    }
+
+    /**
      * Returns the standardized weight as the layer uses it in inference (for folding into
      * certificates and for inspection).
      *

@@ -38,6 +38,24 @@ public final class WeightStandardizedConv2d extends WeightStandardizedBlock {
     }
 
     /**
+     * Returns the kernel shape.
+     *
+     * @return the kernel shape (height, width)
+     */
+    public Shape getKernelShape() {
+        return kernel;
+    }
+
+    /**
+     * Returns the number of output channels.
+     *
+     * @return the filters
+     */
+    public int getFilters() {
+        return filters;
+    }
+
+    /**
      * Returns the stride.
      *
      * @return the stride (height, width)

@@ -6,13 +6,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
+import org.lipreg.experiments.run.TableText;
 import org.lipreg.training.io.AtomicFiles;
 
 import tech.tablesaw.api.Table;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,16 +30,14 @@ public final class CertifyOutputs {
     private CertifyOutputs() {}
 
     /**
-     * Writes a table as {@code <name>.csv}.
+     * Writes a table as a CSV file ({@link TableText#writeCsv}).
      *
      * @param table the table
      * @param file the CSV file
      * @throws IOException if writing fails
      */
     public static void csv(Table table, Path file) throws IOException {
-        StringWriter w = new StringWriter();
-        table.write().csv(w);
-        AtomicFiles.writeString(file, w.toString());
+        TableText.writeCsv(table, file);
     }
 
     /**

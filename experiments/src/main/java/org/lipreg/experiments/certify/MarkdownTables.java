@@ -1,12 +1,16 @@
 package org.lipreg.experiments.certify;
 
+import org.lipreg.training.io.NumberText;
+
 import tech.tablesaw.api.ColumnType;
 import tech.tablesaw.api.Table;
 import tech.tablesaw.columns.Column;
 
-import java.util.Locale;
 
-/** Renders a Tablesaw table as a GitHub Markdown table, numbers to 4 significant digits. */
+/**
+ * Renders a Tablesaw table as a GitHub Markdown table, numbers by {@link NumberText#display} to 4
+ * significant digits (counts as integers, seconds to the millisecond), a missing one as a dash.
+ */
 public final class MarkdownTables {
 
     private MarkdownTables() {}
@@ -45,7 +49,7 @@ public final class MarkdownTables {
             return "–";
         }
         if (v instanceof Double d) {
-            return Double.isNaN(d) ? "–" : String.format(Locale.ROOT, "%.4g", d);
+            return Double.isNaN(d) ? "–" : NumberText.display(c.name(), d, 4);
         }
         return String.valueOf(v);
     }

@@ -7,6 +7,7 @@ import org.lipreg.experiments.config.RunConfigs;
 import org.lipreg.experiments.quickstart.Quickstart;
 import org.lipreg.experiments.run.ChildJvm;
 import org.lipreg.experiments.run.Plots;
+import org.lipreg.experiments.run.TableText;
 import org.lipreg.training.io.AtomicFiles;
 import org.lipreg.training.runner.EpochMetrics;
 
@@ -81,7 +82,7 @@ final class BenchMemoryCommand implements Callable<Integer> {
         Table metrics = Table.read().usingOptions(CsvReadOptions.builder(runDir.resolve("metrics.csv").toFile()));
         Table table = metrics.selectColumns("epoch", "rss_mb", "heap_mb", "ndarrays", "seconds");
         table.setName("memory per epoch");
-        System.out.println(table.print());
+        System.out.println(TableText.forPrinting(table, 4).print());
 
         SimpleRegression fit = new SimpleRegression();
         double min = Double.POSITIVE_INFINITY;

@@ -1,6 +1,7 @@
 package org.lipreg.experiments.cli;
 
 import org.lipreg.experiments.bench.NormBenchmark;
+import org.lipreg.experiments.run.TableText;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -52,15 +53,11 @@ final class BenchNormsCommand implements Callable<Integer> {
         }
         if (sections.contains("cnn")) {
             Table table = NormBenchmark.run(batchSizes, rounds, examples, System.out);
-            table.doubleColumn("ms/step").setPrintFormatter(tech.tablesaw.columns.numbers.NumberColumnFormatter.fixedWithGrouping(3));
-            table.doubleColumn("ratio to bn").setPrintFormatter(tech.tablesaw.columns.numbers.NumberColumnFormatter.fixedWithGrouping(2));
-            System.out.println(table.printAll());
+            System.out.println(TableText.forPrinting(table, 4).printAll());
         }
         if (sections.contains("transformer")) {
             Table lm = NormBenchmark.runTransformer(lmBatch, lmLength, rounds, lmSteps, System.out);
-            lm.doubleColumn("ms/step").setPrintFormatter(tech.tablesaw.columns.numbers.NumberColumnFormatter.fixedWithGrouping(3));
-            lm.doubleColumn("ratio to ln").setPrintFormatter(tech.tablesaw.columns.numbers.NumberColumnFormatter.fixedWithGrouping(2));
-            System.out.println(lm.printAll());
+            System.out.println(TableText.forPrinting(lm, 4).printAll());
         }
         return ExitCodes.OK;
     }

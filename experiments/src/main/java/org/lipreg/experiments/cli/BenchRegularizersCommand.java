@@ -1,12 +1,12 @@
 package org.lipreg.experiments.cli;
 
 import org.lipreg.experiments.bench.RegularizerBenchmark;
+import org.lipreg.experiments.run.TableText;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 import java.util.concurrent.Callable;
 
@@ -33,9 +33,7 @@ final class BenchRegularizersCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Table table = RegularizerBenchmark.run(batch, rounds, steps, System.out);
-        table.doubleColumn("ms/step").setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(3));
-        table.doubleColumn("ratio to none").setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(2));
-        System.out.println(table.printAll());
+        System.out.println(TableText.forPrinting(table, 4).printAll());
         return ExitCodes.OK;
     }
 }

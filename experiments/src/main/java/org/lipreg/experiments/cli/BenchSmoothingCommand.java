@@ -1,12 +1,12 @@
 package org.lipreg.experiments.cli;
 
 import org.lipreg.experiments.bench.SmoothingBenchmark;
+import org.lipreg.experiments.run.TableText;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import tech.tablesaw.api.Table;
-import tech.tablesaw.columns.numbers.NumberColumnFormatter;
 
 import java.util.concurrent.Callable;
 
@@ -36,9 +36,7 @@ final class BenchSmoothingCommand implements Callable<Integer> {
             return ExitCodes.BAD_INPUT;
         }
         Table table = SmoothingBenchmark.run(samples, batch, rounds, System.out);
-        table.doubleColumn("samples/s").setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(0));
-        table.doubleColumn("ratio to plain").setPrintFormatter(NumberColumnFormatter.fixedWithGrouping(3));
-        System.out.println(table.printAll());
+        System.out.println(TableText.forPrinting(table, 4).printAll());
         return ExitCodes.OK;
     }
 }

@@ -4,13 +4,13 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.lipreg.experiments.experiment.LastIterateExperiment;
+import org.lipreg.experiments.run.TableText;
 import org.lipreg.training.io.AtomicFiles;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -60,12 +60,10 @@ final class ExperimentCommand implements Runnable {
             }
             LastIterateExperiment.Result result = LastIterateExperiment.run(dims, seeds, maxT, 20_000);
             Path dir = out != null ? out : RunDirectories.fresh("last-iterate");
-            System.out.println(result.table().printAll());
+            System.out.println(TableText.forPrinting(result.table(), 4).printAll());
             System.out.printf(Locale.ROOT, "log-log slope of the gap: linear decay %.3f, anytime %.3f (theory: about -0.5)%n",
                     result.slopeLinearDecay(), result.slopeAnytime());
-            StringWriter csv = new StringWriter();
-            result.table().write().csv(csv);
-            AtomicFiles.writeString(dir.resolve("last-iterate.csv"), csv.toString());
+            TableText.writeCsv(result.table(), dir.resolve("last-iterate.csv"));
             XYChart chart = new XYChartBuilder().width(640).height(440).title("SGD last-iterate gap on E|a'x - b|")
                     .xAxisTitle("horizon T").yAxisTitle("F(x_T) - F(x*)").build();
             chart.getStyler().setXAxisLogarithmic(true);

@@ -1,5 +1,6 @@
 package org.lipreg.experiments.cli;
 
+import org.lipreg.experiments.run.TableText;
 import org.lipreg.experiments.sweep.SweepReport;
 
 import picocli.CommandLine.Command;
@@ -34,7 +35,7 @@ final class ReportCommand implements Callable<Integer> {
 
     static void report(Path dir) throws IOException {
         SweepReport report = SweepReport.read(dir);
-        System.out.println(report.runs().print());
+        System.out.println(TableText.forPrinting(report.runs(), 4).print());
         System.out.println();
         System.out.println(report.markdown());
         for (Path file : report.write(dir)) {

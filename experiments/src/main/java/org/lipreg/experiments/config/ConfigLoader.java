@@ -59,14 +59,17 @@ public final class ConfigLoader {
      *
      * @param file the config file
      * @return its root object
-     * @throws ConfigException if the file is missing, unparsable or not an object
+     * @throws ConfigException if the file is missing, unparsable, not an object or repeats a key in
+     *     one mapping (named with both lines: Jackson would keep the last value silently)
      */
     public static ObjectNode readTree(Path file) throws ConfigException {
         String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
         ObjectMapper mapper = name.endsWith(".json") ? JSON : YAML;
         JsonNode node;
         try {
-            node = mapper.readTree(Files.readString(file));
+            String text = Files.readString(file);
+            node = mapper.readTree(text);
+            DuplicateKeys.check(mapper.getFactory(), text, file.toString());
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": no such file");
         } catch (JsonProcessingException e) {
@@ -104,6 +107,7 @@ public final class ConfigLoader {
         try {
             String text = assignment.substring(eq + 1);
             value = text.isEmpty() ? JsonNodeFactory.instance.textNode("") : YAML.readTree(text);
+            DuplicateKeys.check(YAML.getFactory(), text, "--set " + path);
         } catch (JsonProcessingException e) {
             throw new ConfigException("--set " + path + ": value is not valid YAML: " + e.getOriginalMessage());
         }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /** The dataset and how it is batched. */
-@JsonPropertyOrder({"type", "path", "trainFile", "testFile", "trainSize", "testSize", "batchSize", "noise", "trainingNoise"})
+@JsonPropertyOrder({"type", "path", "trainFile", "testFile", "trainSize", "testSize", "classes", "batchSize", "noise", "trainingNoise"})
 public final class DataConfig {
 
     /** The allowed values of {@link #type}. */
@@ -48,6 +48,16 @@ public final class DataConfig {
      * file pair or csv: the last {@code testSize} examples (default the rest). Otherwise: a cap.
      */
     public Integer testSize;
+
+    /**
+     * The number of classes, the model's outputs; labels must lie in {@code [0, classes)}. Never
+     * taken from the largest label, so one stray label cannot add classes. IDX: default 10 (MNIST),
+     * at most 256 (labels are bytes). csv: when set, labels are class indices in {@code [0,
+     * classes)}; when not, the distinct label values are the classes in sorted order. The other
+     * labelled types have 10 classes by construction.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public Integer classes;
 
     /** Examples per training step. */
     public int batchSize = 64;

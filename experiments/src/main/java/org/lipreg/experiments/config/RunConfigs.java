@@ -69,6 +69,9 @@ public final class RunConfigs {
             if ("csv".equals(c.data.type) && (c.data.path == null || c.data.path.isBlank())) {
                 p.add("data.path: required when data.type is csv (a numeric table, last column the label)");
             }
+            if (c.data.classes != null) {
+                validateClasses(p, c.data);
+            }
             if ("text".equals(c.data.type)) {
                 validateText(p, c);
             } else {
@@ -216,6 +219,27 @@ public final class RunConfigs {
         FiniteNumbers.check(ConfigLoader.toTree(c), p);
         if (!p.isEmpty()) {
             throw new ConfigException(p);
+        }
+    }
+
+    /** {@code data.classes}: a real choice for idx and csv data, fixed by the other labelled types. */
+    private static void validateClasses(List<String> p, DataConfig data) {
+        int classes = data.classes;
+        switch (data.type) {
+            case "idx" -> {
+                atLeast(p, "data.classes", classes, 2);
+                if (classes > 256) {
+                    p.add("data.classes: idx labels are bytes, so at most 256 classes (got " + classes + ")");
+                }
+            }
+            case "csv" -> atLeast(p, "data.classes", classes, 2);
+            case "text" -> p.add("data.classes: only used with labelled data (type is text)");
+            default -> {
+                atLeast(p, "data.classes", classes, 2);
+                if (classes >= 2 && classes != 10 && DataConfig.TYPES.contains(data.type)) {
+                    p.add("data.classes: " + data.type + " data has 10 classes (got " + classes + ")");
+                }
+            }
         }
     }
 

@@ -36,8 +36,8 @@ public final class Datasets {
                         SyntheticShapes.generate(test, ~seed, config.noise),
                         "synthetic shapes (" + train + " train, " + test + " test, seed " + seed + ")");
             }
-            case "idx" -> IdxDirectory.load(baseDir.resolve(config.path), config.trainSize, config.testSize);
-            case "csv" -> CsvData.load(baseDir.resolve(config.path), config.trainSize, config.testSize, null);
+            case "idx" -> IdxDirectory.load(baseDir.resolve(config.path), config.trainSize, config.testSize, config.classes);
+            case "csv" -> CsvData.load(baseDir.resolve(config.path), config.trainSize, config.testSize, config.classes, null);
             case "text" -> throw new IOException("data.type: text is language-modelling data for model.preset "
                     + "transformer (see org.lipreg.experiments.text.TextData), not labelled examples");
             default -> DjlDatasets.load(config.type, config.trainSize, config.testSize);

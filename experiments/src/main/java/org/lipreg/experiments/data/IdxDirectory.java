@@ -16,6 +16,9 @@ import java.util.stream.Stream;
  */
 public final class IdxDirectory {
 
+    /** The number of classes of IDX data unless {@code data.classes} says otherwise (MNIST's ten digits). */
+    public static final int DEFAULT_CLASSES = 10;
+
     private IdxDirectory() {}
 
     /**
@@ -24,20 +27,23 @@ public final class IdxDirectory {
      * @param dir the directory
      * @param trainSize training examples wanted, or {@code null} for the default
      * @param testSize test examples wanted, or {@code null} for the default
+     * @param classes the number of classes ({@code data.classes}), or {@code null} for {@value
+     *     #DEFAULT_CLASSES}; a label outside it is an error
      * @return the two sets
      * @throws IOException naming the directory or file when something is missing or malformed
      */
-    public static TrainTestData load(Path dir, Integer trainSize, Integer testSize) throws IOException {
+    public static TrainTestData load(Path dir, Integer trainSize, Integer testSize, Integer classes) throws IOException {
         if (!Files.isDirectory(dir)) {
             throw new IOException(dir + ": not a directory (data.path must name a directory of IDX files)");
         }
+        int numClasses = classes != null ? classes : DEFAULT_CLASSES;
         Path trainImages = find(dir, "train-images-idx3-ubyte");
         Path trainLabels = find(dir, "train-labels-idx1-ubyte");
         Path testImages = find(dir, "t10k-images-idx3-ubyte");
         Path testLabels = find(dir, "t10k-labels-idx1-ubyte");
         if (trainImages != null && trainLabels != null && testImages != null && testLabels != null) {
-            ImageData train = IdxReader.readImages(trainImages, trainLabels, 0);
-            ImageData test = IdxReader.readImages(testImages, testLabels, train.numClasses());
+            ImageData train = IdxReader.readImages(trainImages, trainLabels, numClasses);
+            ImageData test = IdxReader.readImages(testImages, testLabels, numClasses);
             return new TrainTestData(
                     cap(train, trainSize, "data.trainSize", trainImages),
                     cap(test, testSize, "data.testSize", testImages),
@@ -60,7 +66,7 @@ public final class IdxDirectory {
             pairs.add(new Path[] {images, labels});
         }
         Path[] pair = pairs.get(0);
-        ImageData all = IdxReader.readImages(pair[0], pair[1], 0);
+        ImageData all = IdxReader.readImages(pair[0], pair[1], numClasses);
         int n = all.size();
         int train = trainSize != null ? trainSize : (int) Math.round(n * 0.8);
         int test = testSize != null ? testSize : n - train;

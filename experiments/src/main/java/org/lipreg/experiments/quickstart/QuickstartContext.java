@@ -89,8 +89,6 @@ public final class QuickstartContext {
      * @return the table
      */
     public Table results() {
-        results.doubleColumn("value").setPrintFormatter(
-                tech.tablesaw.columns.numbers.NumberColumnFormatter.fixedWithGrouping(4));
-        return results;
+        return org.lipreg.experiments.run.TableText.forPrinting(results, 4);
     }
 }

@@ -15,7 +15,8 @@ public final class MetricsTables {
     private MetricsTables() {}
 
     /**
-     * Builds a table with one row per epoch and one column per metric.
+     * Builds a table with one row per epoch and one column per metric, printing its numbers to 4
+     * significant digits (counts as integers, seconds to the millisecond).
      *
      * @param name the table's name
      * @param history the epochs, oldest first (not empty)
@@ -37,11 +38,6 @@ public final class MetricsTables {
                 }
             }
         }
-        for (String column : table.columnNames()) {
-            if (table.column(column) instanceof DoubleColumn d) {
-                d.setPrintFormatter(tech.tablesaw.columns.numbers.NumberColumnFormatter.fixedWithGrouping(4));
-            }
-        }
-        return table;
+        return TableText.forPrinting(table, 4);
     }
 }

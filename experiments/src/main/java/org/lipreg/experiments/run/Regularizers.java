@@ -34,6 +34,8 @@ public final class Regularizers {
                         .optOperatorModel(sp.operator.equals("conv") ? OperatorModel.CONV_OPERATOR : OperatorModel.RESHAPED)
                         .optIterations(sp.iterations)
                         .optSeed(seed)
+                        // A config's penalty is on all of the model's layers: one it cannot treat is an error.
+                        .optRequireEveryWeightLayer(true)
                         .build());
             } else if (spec instanceof RegularizerSpec.Adversarial adv) {
                 AdversarialSmoothnessPenalty.Builder b = AdversarialSmoothnessPenalty.builder()

@@ -12,7 +12,9 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.ConfigLoader;
 import org.lipreg.experiments.run.RunExecutor;
+import org.lipreg.experiments.run.TableText;
 import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.io.NumberText;
 
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
@@ -22,13 +24,11 @@ import tech.tablesaw.api.Table;
 
 import java.awt.Color;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -259,7 +259,8 @@ public final class SweepReport {
     }
 
     /**
-     * Renders the summary as a Markdown table: group columns, then "mean ± std" per metric, n.
+     * Renders the summary as a Markdown table: group columns, then "mean ± std" per metric (4
+     * decimals, seconds to the millisecond, whole numbers as integers), n.
      *
      * @return the Markdown text
      */
@@ -279,7 +280,8 @@ public final class SweepReport {
             for (String m : metrics) {
                 double mean = row.getDouble(m + "_mean");
                 double std = row.getDouble(m + "_std");
-                cells.add(Double.isNaN(mean) ? "–" : String.format(Locale.ROOT, "%.4f ± %.4f", mean, std));
+                cells.add(Double.isNaN(mean) ? "–"
+                        : NumberText.displayDecimals(m, mean, 4) + " ± " + NumberText.displayDecimals(m, std, 4));
             }
             cells.add(String.valueOf(row.getInt("n")));
             sb.append("| ").append(String.join(" | ", cells)).append(" |\n");
@@ -408,9 +410,7 @@ public final class SweepReport {
     }
 
     private static Path writeCsv(Table table, Path file) throws IOException {
-        StringWriter text = new StringWriter();
-        table.write().csv(text);
-        AtomicFiles.writeString(file, text.toString());
+        TableText.writeCsv(table, file);
         return file;
     }
 

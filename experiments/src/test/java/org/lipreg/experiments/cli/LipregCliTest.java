@@ -78,11 +78,47 @@ class LipregCliTest {
     }
 
     @Test
+    void duplicateKeyExitsTwoAndWritesNothing() throws IOException {
+        Path out = dir.resolve("out");
+        assertEquals(2, run("train", "--config", config(TINY + "epochs: 3\n").toString(), "--out", out.toString()));
+        assertTrue(err.toString().contains("key 'epochs' appears twice, on line 2 and on line 5"), err.toString());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
     void missingDataExitsTwoAndWritesNothing() throws IOException {
         Path out = dir.resolve("out");
         assertEquals(2, run("train", "--config", config(TINY).toString(), "--set", "data.type=idx",
                 "--set", "data.path=" + dir.resolve("nowhere"), "--out", out.toString()));
         assertTrue(err.toString().contains("nowhere: not a directory"), err.toString());
+        assertFalse(Files.exists(out));
+    }
+
+    /** An IDX file of unsigned bytes: magic, dims, data. */
+    private static byte[] idx(int dimensions, int[] dims, byte[] data) throws IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeInt(0x800 | dimensions);
+        for (int d : dims) {
+            out.writeInt(d);
+        }
+        out.write(data);
+        return bytes.toByteArray();
+    }
+
+    @Test
+    void labelOutsideTheClassesExitsTwoAndWritesNothing() throws IOException {
+        // Ten 28×28 images, labels 0..9 but one is 200: an error, not a 201-class model.
+        Path data = Files.createDirectories(dir.resolve("idx"));
+        byte[] labels = {0, 1, 2, 3, 4, 5, (byte) 200, 7, 8, 9};
+        Files.write(data.resolve("t10k-images-idx3-ubyte"), idx(3, new int[] {10, 28, 28}, new byte[10 * 28 * 28]));
+        Files.write(data.resolve("t10k-labels-idx1-ubyte"), idx(1, new int[] {10}, labels));
+        Path out = dir.resolve("out");
+        assertEquals(2, run("train", "--config", config(TINY).toString(), "--set", "data.type=idx",
+                "--set", "data.path=" + data, "--set", "data.trainSize=8", "--set", "data.testSize=2",
+                "--out", out.toString()));
+        assertTrue(err.toString().contains(data.resolve("t10k-labels-idx1-ubyte")
+                + ": example 6 has label 200, outside the 10 classes 0..9"), err.toString());
         assertFalse(Files.exists(out));
     }
 

@@ -1,6 +1,7 @@
 package org.lipreg.experiments.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -178,5 +179,51 @@ class RunConfigsTest {
         assertTrue(problem(e).startsWith(file + ": not valid YAML"), problem(e));
         assertInstanceOf(ConfigException.class,
                 assertThrows(ConfigException.class, () -> RunConfigs.load(dir.resolve("missing.yaml"), List.of())));
+    }
+
+    @Test
+    void dataClassesIsValidatedPerDataType() throws Exception {
+        assertEquals(47, RunConfigs.load(null, List.of("data.type=idx", "data.path=d", "data.classes=47")).data.classes);
+        assertEquals(10, RunConfigs.load(null, List.of("data.classes=10")).data.classes, "synthetic: its 10 classes");
+        assertEquals("data.classes: must be at least 2 (got 1)",
+                problem(assertThrows(ConfigException.class, () -> RunConfigs.load(null, List.of("data.classes=1")))));
+        assertEquals("data.classes: idx labels are bytes, so at most 256 classes (got 300)", problem(assertThrows(
+                ConfigException.class, () -> RunConfigs.load(null, List.of("data.type=idx", "data.path=d",
+                        "data.classes=300")))));
+        assertEquals("data.classes: synthetic data has 10 classes (got 5)", problem(assertThrows(
+                ConfigException.class, () -> RunConfigs.load(null, List.of("data.classes=5")))));
+        assertEquals("data.classes: expected an integer, got 2.5", problem(assertThrows(
+                ConfigException.class, () -> RunConfigs.load(null, List.of("data.classes=2.5")))));
+        // Not written into config.json when not set, so runs made before the key existed still resume.
+        assertFalse(ConfigLoader.toTree(RunConfigs.load(null, List.of())).path("data").has("classes"));
+    }
+
+    @Test
+    void duplicateKeyIsNamedWithBothLines() throws Exception {
+        Path file = yaml("epochs: 2\nname: a\nepochs: 3\n");
+        ConfigException e = assertThrows(ConfigException.class, () -> RunConfigs.load(file, List.of()));
+        assertEquals(file + ": key 'epochs' appears twice, on line 1 and on line 3", problem(e));
+
+        Path nested = yaml("optimizer:\n  name: sgd\n  learningRate: 0.1\n  name: adam\n"
+                + "model:\n  preset: custom\n  layers:\n    - {type: relu}\n    - type: linear\n      units: 3\n"
+                + "      units: 4\n");
+        e = assertThrows(ConfigException.class, () -> RunConfigs.load(nested, List.of()));
+        assertEquals(nested + ": key 'optimizer.name' appears twice, on line 2 and on line 4", problem(e));
+        Files.writeString(nested, Files.readString(nested).replace("  name: adam\n", ""));
+        e = assertThrows(ConfigException.class, () -> RunConfigs.load(nested, List.of()));
+        assertEquals(nested + ": key 'model.layers[1].units' appears twice, on line 9 and on line 10", problem(e));
+
+        Path json = dir.resolve("c.json");
+        Files.writeString(json, "{\"epochs\": 2,\n \"data\": {\"batchSize\": 8},\n \"data\": {}}");
+        e = assertThrows(ConfigException.class, () -> RunConfigs.load(json, List.of()));
+        assertEquals(json + ": key 'data' appears twice, on line 2 and on line 3", problem(e));
+
+        e = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(null, List.of("optimizer={name: sgd, name: adam}")));
+        assertEquals("--set optimizer: key 'name' appears twice, on line 1 and on line 1", problem(e));
+
+        // The same key in different mappings is no duplicate.
+        assertEquals(2, RunConfigs.load(yaml("model:\n  preset: custom\n  layers:\n    - {type: relu}\n"
+                + "    - {type: flatten}\n    - {type: linear, units: 2}\n"), List.of()).model.layers.size() - 1);
     }
 }

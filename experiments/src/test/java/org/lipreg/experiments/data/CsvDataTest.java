@@ -31,7 +31,7 @@ class CsvDataTest {
         assertArrayEquals(new double[] {5, 6}, table.features()[2]);
         assertArrayEquals(new int[] {1, 3, 4, 5, 6}, table.lines());
 
-        TrainTestData data = CsvData.load(file, 3, 2, null);
+        TrainTestData data = CsvData.load(file, 3, 2, null, null);
         assertEquals(3, data.train().size());
         assertEquals(2, data.test().size());
         // Labels 2 and 7 become classes 0 and 1 in sorted order; the mapping is recorded.
@@ -53,7 +53,7 @@ class CsvDataTest {
         for (int i = 0; i < 10; i++) {
             text.append(i).append(' ').append(i % 2).append('\n');
         }
-        TrainTestData data = CsvData.load(write("t.csv", text.toString()), null, null, null);
+        TrainTestData data = CsvData.load(write("t.csv", text.toString()), null, null, null, null);
         assertEquals(8, data.train().size());
         assertEquals(2, data.test().size());
         assertTrue(data.description().contains("first 8 rows train, last 2 test"), data.description());
@@ -106,11 +106,11 @@ class CsvDataTest {
         assertTrue(m.startsWith(oneColumn + ":1: has 1 column"), m);
 
         Path oneClass = write("oneclass.csv", "1 2 5\n3 4 5\n5 6 5\n");
-        m = assertThrows(TabularFormatException.class, () -> CsvData.load(oneClass, null, null, null)).getMessage();
+        m = assertThrows(TabularFormatException.class, () -> CsvData.load(oneClass, null, null, null, null)).getMessage();
         assertTrue(m.startsWith(oneClass + ": has only one class (label 5.0)"), m);
 
         Path small = write("small.csv", "1 2 0\n3 4 1\n");
-        m = assertThrows(TabularFormatException.class, () -> CsvData.load(small, 2, 1, null)).getMessage();
+        m = assertThrows(TabularFormatException.class, () -> CsvData.load(small, 2, 1, null, null)).getMessage();
         assertTrue(m.contains("has 2 rows, too few for 2 training and 1 test rows"), m);
 
         Path missing = dir.resolve("missing.csv");
@@ -121,5 +121,36 @@ class CsvDataTest {
         Path unknown = write("unknown.csv", "1 2 0\n3 4 1\n5 6 9\n");
         m = assertThrows(TabularFormatException.class, () -> CsvData.load(unknown, 2, 1, s)).getMessage();
         assertEquals(unknown + ":3: label 9.0 is not one of the model's labels [0.0, 1.0]", m);
+    }
+
+    @Test
+    void dataClassesTakesLabelsAsClassIndices() throws Exception {
+        // Labels 0 and 2 only; with data.classes 3 they are classes 0 and 2 of three, not 0 and 1 of two.
+        Path file = write("t.csv", "1 0\n2 2\n3 0\n4 2\n");
+        TrainTestData data = CsvData.load(file, 3, 1, 3, null);
+        assertEquals(3, data.numClasses());
+        assertArrayEquals(new int[] {0, 2, 0}, data.train().labels());
+        assertArrayEquals(new int[] {2}, data.test().labels());
+        assertArrayEquals(new double[] {0, 1, 2}, data.standardization().labels());
+    }
+
+    @Test
+    void labelOutsideDataClassesIsNamedWithLineAndIndex() throws Exception {
+        Path file = write("t.csv", "1 0\n2 1\n\n3 200\n4 1\n");
+        String m = assertThrows(TabularFormatException.class, () -> CsvData.load(file, 3, 1, 2, null)).getMessage();
+        assertEquals(file + ":4: example 2 has label 200, outside the 2 classes 0..1 (data.classes)", m);
+        Path fraction = write("f.csv", "1 0\n2 1\n3 0.5\n4 1\n");
+        m = assertThrows(TabularFormatException.class, () -> CsvData.load(fraction, 3, 1, 2, null)).getMessage();
+        assertEquals(fraction + ":3: example 2 has label 0.5, outside the 2 classes 0..1 (data.classes)", m);
+    }
+
+    @Test
+    void labelThatIsNotAWholeNumberIsNamed() throws Exception {
+        // A continuous last column would silently make one class per distinct value.
+        Path file = write("t.csv", "1 0\n2 1\n3 0.37\n4 1\n5 0\n");
+        String m = assertThrows(TabularFormatException.class, () -> CsvData.load(file, null, null, null, null))
+                .getMessage();
+        assertEquals(file + ":3: example 2 has label 0.37, not a whole number: the last column must be a class "
+                + "label", m);
     }
 }

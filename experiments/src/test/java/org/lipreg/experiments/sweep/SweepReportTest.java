@@ -79,7 +79,7 @@ class SweepReportTest {
                 | variant | test_accuracy | test_loss | n |
                 |---|---:|---:|---:|
                 | a | 0.8500 ± 0.0500 | 0.1500 ± 0.0500 | 3 |
-                | b | 0.7000 ± 0.0000 | 0.3000 ± 0.0000 | 1 |
+                | b | 0.7000 ± 0 | 0.3000 ± 0 | 1 |
                 """, report.markdown());
 
         report.write(dir);
@@ -112,5 +112,26 @@ class SweepReportTest {
         assertEquals(true, Double.isNaN(report.summary().doubleColumn("lipschitz_crown_eps0.01_mean_upper_mean").getDouble(1)));
         report.write(dir);
         assertEquals(true, Files.isRegularFile(dir.resolve("bar_lipschitz_crown_eps0.01_mean_upper.png")));
+    }
+
+    @Test
+    void csvTablesWriteSecondsToTheMillisecondAndCountsAsIntegers() throws IOException {
+        plan();
+        for (String[] r : new String[][] {{"a_seed-1", "a", "1"}, {"a_seed-2", "a", "2"}, {"a_seed-3", "a", "3"},
+            {"b_seed-1", "b", "1"}, {"b_seed-2", "b", "2"}}) {
+            Path run = Files.createDirectories(dir.resolve(r[0]));
+            // Two epochs whose seconds add up to 11.761000370000001 in double arithmetic.
+            Files.writeString(run.resolve("metrics.csv"), "epoch,test_accuracy,test_loss,seconds\n"
+                    + "1,0.5,0.5,5.4\n2,0.75,0.25,6.36100037\n");
+            Files.writeString(run.resolve("summary.json"), "{\"status\": \"finished\"}");
+        }
+        assertEquals(11.761000370000001, 5.4 + 6.36100037, 0.0);
+        SweepReport.read(dir).write(dir);
+        List<String> runs = Files.readAllLines(dir.resolve("runs.csv"));
+        assertEquals("run,variant,seed,status,final_test_accuracy,best_test_accuracy,final_test_loss,best_test_loss,"
+                + "epochs,seconds,error", runs.get(0));
+        assertEquals("a_seed-1,a,1,finished,0.75,0.75,0.25,0.25,2,11.761,", runs.get(1));
+        List<String> summary = Files.readAllLines(dir.resolve("summary.csv"));
+        assertEquals("a,0.75,0,0.25,0,3,0", summary.get(1));
     }
 }

@@ -5,8 +5,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 
+import org.lipreg.normalization.WeightStandardizedConv2d;
 import org.lipreg.training.linalg.ConvTranspose;
 
 /**
@@ -18,10 +18,12 @@ import org.lipreg.training.linalg.ConvTranspose;
 abstract class LayerOperator {
 
     /**
-     * Builds the operator of a DJL {@code Linear} or {@code Conv2d}. A matrix operator takes its
-     * shape from the weight when the layer has one (a loaded model's recorded input shapes need
-     * not be its real inputs) and derives it from the input shape otherwise; the convolution
-     * operator needs the input shape.
+     * Builds the operator of a DJL {@code Linear} or {@code Conv2d}, or of their
+     * weight-standardized forms (the operator then acts with the standardized weight, which the
+     * caller passes, see {@link WeightLayers#effective}). A matrix operator takes its shape from
+     * the weight when the layer has one (a loaded model's recorded input shapes need not be its
+     * real inputs) and derives it from the input shape otherwise; the convolution operator needs
+     * the input shape.
      *
      * @param layer the layer
      * @param input the layer's input shape, batch axis first
@@ -29,11 +31,15 @@ abstract class LayerOperator {
      * @return the operator
      */
     static LayerOperator of(Block layer, Shape input, OperatorModel model) {
-        if (!(layer instanceof Conv2d) && !(layer instanceof Linear)) {
+        if (!WeightLayers.hasOperator(layer)) {
             throw new IllegalArgumentException("no operator for " + layer.getClass().getSimpleName()
-                    + " (a Linear or Conv2d is needed)");
+                    + " (a Linear or Conv2d, plain or weight-standardized, is needed)");
         }
         if (layer instanceof Conv2d conv && model == OperatorModel.CONV_OPERATOR) {
+            return new Convolution(input.slice(1), conv.getKernelShape(), conv.getStride(), conv.getPadding(),
+                    conv.getDilation(), conv.getGroups(), conv.getFilters());
+        }
+        if (layer instanceof WeightStandardizedConv2d conv && model == OperatorModel.CONV_OPERATOR) {
             return new Convolution(input.slice(1), conv.getKernelShape(), conv.getStride(), conv.getPadding(),
                     conv.getDilation(), conv.getGroups(), conv.getFilters());
         }
@@ -42,6 +48,10 @@ abstract class LayerOperator {
             return new Matrix(weight.getArray().getShape());
         }
         if (layer instanceof Conv2d conv) {
+            Shape kernel = conv.getKernelShape();
+            return new Matrix(new Shape(conv.getFilters(), input.get(1) / conv.getGroups(), kernel.get(0), kernel.get(1)));
+        }
+        if (layer instanceof WeightStandardizedConv2d conv) {
             Shape kernel = conv.getKernelShape();
             return new Matrix(new Shape(conv.getFilters(), input.get(1) / conv.getGroups(), kernel.get(0), kernel.get(1)));
         }

@@ -7,48 +7,56 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
 
 import org.lipreg.normalization.Ownership;
 import org.lipreg.normalization.Scalars;
 import org.lipreg.normalization.hook.StepContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The spectral-norm penalty of Yoshida &amp; Miyato (2017): {@code (λ/2) Σ_l σ(W_l)²} over the
- * model's DJL {@code Linear} and {@code Conv2d} layers, σ by power iteration with persistent
- * vectors ({@link PowerIteration}).
+ * model's weight layers — DJL {@code Linear} and {@code Conv2d} and their weight-standardized
+ * forms — σ by power iteration with persistent vectors ({@link PowerIteration}).
  *
  * <p>Convolutions use the {@link OperatorModel} chosen: the reshaped weight matrix, or the true
- * operator norm of the convolution at the layer's input shape. Other blocks (including
- * weight-standardized layers, whose effective weight is not their raw parameter) are not
- * penalized; {@link #layers()} lists what is.
+ * operator norm of the convolution at the layer's input shape. A weight-standardized layer is
+ * penalized through its standardized weight, the one it applies; the gradient reaches its
+ * parameter through the standardization. {@link #layers()} lists what is penalized; a weight
+ * layer without a known operator (e.g. a {@code Conv1d}) is listed by {@link #uncoveredLayers()}
+ * and named in a warning, or is an error with {@link Builder#optRequireEveryWeightLayer}.
  *
  * <p>Add it to a run with {@code TrainingRunner.Builder.addHook}; its vectors are saved in
  * checkpoints. Layers are found on first use, after the model has been initialized.
  */
 public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
 
+    private static final Logger logger = LoggerFactory.getLogger(SpectralNormPenalty.class);
+
     private final Block model;
     private final float lambda;
     private final OperatorModel operatorModel;
     private final int iterations;
     private final long seed;
+    private final boolean requireEveryWeightLayer;
     private final NDManager manager = NDManager.newBaseManager();
     private List<Layer> layers;
+    private List<String> uncovered;
     private double[] lastSigmas = new double[0];
 
     /** A penalized layer. */
-    private record Layer(String path, Parameter weight, PowerIteration iteration) {}
+    private record Layer(String path, Block block, Parameter weight, PowerIteration iteration) {}
 
     private SpectralNormPenalty(Builder b) {
         model = Objects.requireNonNull(b.model, "model");
@@ -56,6 +64,7 @@ public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
         operatorModel = b.operatorModel;
         iterations = b.iterations;
         seed = b.seed;
+        requireEveryWeightLayer = b.requireEveryWeightLayer;
     }
 
     /**
@@ -79,6 +88,17 @@ public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
      */
     public List<String> layers() {
         return resolve().stream().map(Layer::path).toList();
+    }
+
+    /**
+     * Returns the weight layers that are not penalized because no operator is known for them,
+     * each as its path and class, e.g. {@code /01Conv1d (Conv1d)}.
+     *
+     * @return the uncovered layers, in model order (empty when every weight layer is penalized)
+     */
+    public List<String> uncoveredLayers() {
+        resolve();
+        return uncovered;
     }
 
     /**
@@ -109,7 +129,8 @@ public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
         return Ownership.computeInto(step.manager(), () -> {
             NDList each = new NDList(all.size());
             for (Layer layer : all) {
-                each.add(layer.iteration().iterateWithSigma(layer.weight().getArray(), iterations));
+                NDArray weight = WeightLayers.effective(layer.block(), layer.weight().getArray());
+                each.add(layer.iteration().iterateWithSigma(weight, iterations));
             }
             // All layers' σ in one array: one Σσ² and one read-back, not one per layer.
             NDArray stacked = NDArrays.stack(each);
@@ -135,19 +156,29 @@ public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
         if (layers == null) {
             List<Layer> found = new ArrayList<>();
             walk("", model, found);
+            Set<Block> covered = Collections.newSetFromMap(new IdentityHashMap<>());
+            found.forEach(layer -> covered.add(layer.block()));
+            List<String> missing = new ArrayList<>();
+            WeightLayers.collectUncovered("", model, covered, missing);
+            String message = "the spectral penalty has no operator for the weight layer(s) " + missing
+                    + " (it knows Linear and Conv2d, plain or weight-standardized)";
+            if (!missing.isEmpty() && requireEveryWeightLayer) {
+                throw new IllegalStateException(message);
+            }
+            if (!missing.isEmpty()) {
+                logger.warn("{}: they are not penalized", message);
+            }
+            uncovered = Collections.unmodifiableList(missing);
             layers = Collections.unmodifiableList(found);
         }
         return layers;
     }
 
     private void walk(String path, Block block, List<Layer> found) {
-        LayerOperator operator = null;
-        if (block instanceof Linear || block instanceof Conv2d) {
-            weightOf(block); // checks that the model is initialized
-            operator = LayerOperator.of(block, block.getInputShapes()[0], operatorModel);
-        }
-        if (operator != null) {
-            found.add(new Layer(path.isEmpty() ? "/" : path, weightOf(block),
+        if (WeightLayers.hasOperator(block)) {
+            Parameter weight = weightOf(block); // checks that the model is initialized
+            LayerOperator operator = LayerOperator.of(block, block.getInputShapes()[0], operatorModel);
+            found.add(new Layer(path.isEmpty() ? "/" : path, block, weight,
                     new PowerIteration(operator, manager, seed + found.size())));
         }
         for (Pair<String, Block> child : block.getChildren()) {
@@ -201,6 +232,7 @@ public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
         private OperatorModel operatorModel = OperatorModel.RESHAPED;
         private int iterations = 1;
         private long seed = 1234;
+        private boolean requireEveryWeightLayer;
 
         Builder() {}
 
@@ -251,6 +283,19 @@ public final class SpectralNormPenalty implements Regularizer, AutoCloseable {
                 throw new IllegalArgumentException("iterations must be at least 1, got " + iterations);
             }
             this.iterations = iterations;
+            return this;
+        }
+
+        /**
+         * Makes a weight layer without a known operator an error (an {@code
+         * IllegalStateException} naming every such layer, on first use) instead of a warning:
+         * for callers that promise a penalty on all of the model's layers. Default false.
+         *
+         * @param require whether every weight layer must be penalized
+         * @return this builder
+         */
+        public Builder optRequireEveryWeightLayer(boolean require) {
+            this.requireEveryWeightLayer = require;
             return this;
         }
 

@@ -1,5 +1,7 @@
 package org.lipreg.training.runner;
 
+import org.lipreg.training.io.NumberText;
+
 import java.util.Locale;
 import java.util.Map;
 
@@ -49,12 +51,7 @@ final class LogLineProgress implements TrainingProgress {
             if (sb.length() > 0) {
                 sb.append("  ");
             }
-            double v = e.getValue();
-            String value =
-                    v == Math.rint(v) && Math.abs(v) < 1e12
-                            ? String.valueOf((long) v)
-                            : String.format(Locale.ROOT, "%.4g", v);
-            sb.append(e.getKey()).append(' ').append(value);
+            sb.append(e.getKey()).append(' ').append(NumberText.display(e.getKey(), e.getValue(), 4));
         }
         return sb.toString();
     }

@@ -1,15 +1,24 @@
 package org.lipreg.training.runner;
 
 import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.io.NumberText;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Writes the per-epoch metrics as a CSV file with a header row, one row per epoch. */
+/**
+ * Writes the per-epoch metrics as a CSV file with a header row, one row per epoch, numbers by
+ * {@link NumberText}: counts as integers, seconds to the millisecond, the rest to 9 digits.
+ */
 public final class MetricsCsv {
+
+    /**
+     * Significant digits of a value: enough to tell any two floats apart, so a resumed run can be
+     * compared with an uninterrupted one from these files.
+     */
+    private static final int DIGITS = 9;
 
     private MetricsCsv() {}
 
@@ -25,21 +34,12 @@ public final class MetricsCsv {
         if (!history.isEmpty()) {
             sb.append(String.join(",", history.get(0).values().keySet())).append('\n');
             for (EpochMetrics m : history) {
-                sb.append(
-                                m.values().values().stream()
-                                        .map(MetricsCsv::format)
-                                        .collect(Collectors.joining(",")))
+                sb.append(m.values().entrySet().stream()
+                                .map(e -> NumberText.csv(e.getKey(), e.getValue(), DIGITS))
+                                .collect(Collectors.joining(",")))
                         .append('\n');
             }
         }
         AtomicFiles.writeString(file, sb.toString());
-    }
-
-    private static String format(Double v) {
-        if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-            return String.valueOf(v.longValue());
-        }
-        // Full precision: a resumed run is compared to an uninterrupted one from these files.
-        return String.format(Locale.ROOT, "%.9g", v);
     }
 }

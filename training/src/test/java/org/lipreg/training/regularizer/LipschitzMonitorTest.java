@@ -49,9 +49,11 @@ class LipschitzMonitorTest {
                     .add(Linear.builder().setUnits(3).build());
             model.setBlock(net);
             net.initialize(model.getNDManager(), DataType.FLOAT32, new Shape(1, 1, 4, 4));
-            Map<String, Double> metrics = new LipschitzMonitor().epochMetrics(model);
+            LipschitzMonitor monitor = new LipschitzMonitor();
+            Map<String, Double> metrics = monitor.epochMetrics(model);
             assertTrue(Double.isNaN(metrics.get("lipschitz_product")));
             assertTrue(metrics.get("sigma_1") > 0, "per-layer σ is still logged");
+            assertEquals(java.util.List.of("/01LambdaBlock (LambdaBlock maxPool2d)"), monitor.unboundedBlocks());
         }
     }
 }
