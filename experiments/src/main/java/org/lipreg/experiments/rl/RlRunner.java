@@ -11,7 +11,6 @@ import org.lipreg.experiments.certify.CertifyOutputs;
 import org.lipreg.experiments.config.ConfigLoader;
 import org.lipreg.experiments.run.RunExecutor;
 import org.lipreg.experiments.run.RunSetupException;
-import org.lipreg.experiments.sweep.SweepRunner;
 import org.lipreg.rl.env.Environment;
 import org.lipreg.rl.env.Environments;
 import org.lipreg.rl.mbpo.MbpoTraining;
@@ -38,7 +37,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
@@ -73,13 +71,6 @@ public final class RlRunner {
     /** Everything a run writes into its directory (and {@link #CHECKPOINTS_DIR}). */
     private static final List<String> OUTPUTS = List.of(RunExecutor.CONFIG_FILE, RETURNS_FILE, "returns.png",
             RunExecutor.SUMMARY_FILE);
-
-    /**
-     * What may be in a directory that holds no run yet: the lock file, and what a sweep writes
-     * into a run's directory before it starts {@code lipreg rl} there.
-     */
-    private static final Set<String> NOT_A_RUN = Set.of(RunDirectoryLock.FILE_NAME, SweepRunner.RUN_CONFIG_FILE,
-            SweepRunner.LOG_FILE, SweepRunner.FAILURE_FILE);
 
     private RlRunner() {}
 
@@ -243,7 +234,7 @@ public final class RlRunner {
         }
         try (Stream<Path> entries = Files.list(dir)) {
             return entries.map(p -> p.getFileName().toString())
-                    .filter(name -> !NOT_A_RUN.contains(name) && !isTemporaryFileOfARun(name)).sorted().toList();
+                    .filter(name -> !RunExecutor.NOT_RUN_CONTENT.contains(name) && !isTemporaryFileOfARun(name)).sorted().toList();
         } catch (IOException e) {
             throw new RunSetupException(dir + ": cannot be listed: " + e.getMessage(), e);
         }
@@ -254,7 +245,7 @@ public final class RlRunner {
         if (!name.endsWith(AtomicFiles.TEMP_SUFFIX)) {
             return false;
         }
-        return Stream.concat(OUTPUTS.stream(), NOT_A_RUN.stream()).anyMatch(file -> name.startsWith("." + file + "."));
+        return Stream.concat(OUTPUTS.stream(), RunExecutor.NOT_RUN_CONTENT.stream()).anyMatch(file -> name.startsWith("." + file + "."));
     }
 
     /** Deletes what a killed run left half-written: the temporary files of atomic writes. */
@@ -272,29 +263,6 @@ public final class RlRunner {
                 }
             }
         }
-    }
-
-    /**
-     * Deletes what a run wrote into its directory, checkpoints included, so that a run can start
-     * over there; other files (a sweep's log, say) stay.
-     *
-     * @param runDir the run directory
-     * @throws IOException if a file cannot be deleted
-     */
-    public static void discard(Path runDir) throws IOException {
-        for (String file : OUTPUTS) {
-            Files.deleteIfExists(runDir.resolve(file));
-        }
-        Path checkpoints = runDir.resolve(CHECKPOINTS_DIR);
-        if (Files.isDirectory(checkpoints)) {
-            try (Stream<Path> files = Files.list(checkpoints)) {
-                for (Path p : files.toList()) {
-                    Files.delete(p);
-                }
-            }
-            Files.delete(checkpoints);
-        }
-        removeStaleTemporaryFiles(runDir);
     }
 
     private static LearnedDynamics dynamics(RlConfig config, int obs, int act) {

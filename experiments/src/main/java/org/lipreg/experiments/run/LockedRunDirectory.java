@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.lipreg.experiments.config.ConfigLoader;
-import org.lipreg.experiments.sweep.SweepRunner;
 import org.lipreg.training.io.AtomicFiles;
 import org.lipreg.training.io.RunDirectoryLock;
 import org.lipreg.training.io.RunDirectoryLockedException;
@@ -37,13 +36,6 @@ import java.util.stream.Stream;
  * </ol>
  */
 final class LockedRunDirectory implements AutoCloseable {
-
-    /**
-     * Entries that do not count as content of a directory: the lock file, and what a sweep keeps
-     * beside the run it starts in it (train never writes these names).
-     */
-    static final Set<String> NOT_CONTENT = Set.of(
-            RunDirectoryLock.FILE_NAME, SweepRunner.RUN_CONFIG_FILE, SweepRunner.LOG_FILE, SweepRunner.FAILURE_FILE);
 
     private final Path dir;
     private final Path createdRoot;
@@ -166,7 +158,7 @@ final class LockedRunDirectory implements AutoCloseable {
         }
         List<String> content;
         try {
-            content = entries(dir).stream().filter(n -> !NOT_CONTENT.contains(n)).sorted()
+            content = entries(dir).stream().filter(n -> !RunExecutor.NOT_RUN_CONTENT.contains(n)).sorted()
                     .map(n -> Files.isDirectory(dir.resolve(n)) ? n + "/" : n).toList();
         } catch (IOException e) {
             throw new RunSetupException(dir + ": cannot be listed (" + describe(e) + ")", e);

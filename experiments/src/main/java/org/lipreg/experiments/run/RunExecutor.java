@@ -17,11 +17,13 @@ import org.lipreg.experiments.data.Datasets;
 import org.lipreg.experiments.data.Standardization;
 import org.lipreg.experiments.data.TrainTestData;
 import org.lipreg.experiments.model.ModelFactory;
+import org.lipreg.experiments.sweep.SweepRunner;
 import org.lipreg.experiments.text.Perplexity;
 import org.lipreg.experiments.text.TextData;
 import org.lipreg.experiments.text.TokenCrossEntropy;
 import org.lipreg.experiments.text.Vocabulary;
 import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.io.RunDirectoryLock;
 import org.lipreg.training.regularizer.LipschitzMonitor;
 import org.lipreg.training.regularizer.Regularizer;
 import org.lipreg.training.runner.EpochMetrics;
@@ -39,6 +41,7 @@ import java.util.Comparator;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -77,6 +80,13 @@ public final class RunExecutor {
 
     /** Name of the model inside {@link #MODEL_DIR}. */
     public static final String MODEL_NAME = "model";
+
+    /**
+     * Entries that do not make a directory "occupied": the lock file, and what a sweep keeps
+     * beside the run it starts there (runs never write these names).
+     */
+    public static final Set<String> NOT_RUN_CONTENT = Set.of(RunDirectoryLock.FILE_NAME,
+            SweepRunner.RUN_CONFIG_FILE, SweepRunner.LOG_FILE, SweepRunner.FAILURE_FILE);
 
     private final TrainingProgress progress;
     private final Path baseDir;

@@ -106,16 +106,6 @@ public enum RunKind {
     }
 
     /**
-     * Tells whether {@code lipreg <id> --resume} can continue an interrupted run; an RL run keeps
-     * no checkpoints and starts over.
-     *
-     * @return true for training
-     */
-    public boolean resumes() {
-        return this == TRAIN;
-    }
-
-    /**
      * Binds a run's config tree to its config class and validates it.
      *
      * @param tree the run's config tree

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.ConfigLoader;
-import org.lipreg.experiments.rl.RlRunner;
 import org.lipreg.experiments.run.ChildJvm;
 import org.lipreg.experiments.run.ChildProcesses;
 import org.lipreg.experiments.run.RunExecutor;
@@ -41,7 +40,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code summary.json} says {@code finished} or {@code diverged} (rerunning would diverge again);
  * rerunning the sweep skips finished runs and resumes the others from their checkpoints. The
  * children run {@code lipreg train}, or {@code lipreg rl} for an {@linkplain RunKind#RL RL sweep};
- * an RL run keeps no checkpoints, so an unfinished one starts over.
+ * both resume from their checkpoints.
  *
  * <p>While it runs, the sweep holds the sweep directory's {@link RunDirectoryLock} ({@code .lock}),
  * and its children end with it ({@link ChildProcesses}, and each child's {@link
@@ -237,12 +236,8 @@ public final class SweepRunner {
         List<String> command = new ArrayList<>(javaCommand);
         command.addAll(List.of(kind.id(), "--config", config.toString(), "--out", runDir.toString()));
         if (Files.exists(runDir.resolve(RunExecutor.CONFIG_FILE))) {
-            if (kind.resumes()) {
-                command.add("--resume");
-            } else {
-                // lipreg rl keeps no checkpoints and refuses an occupied directory: start over.
-                RlRunner.discard(runDir);
-            }
+            // Both train and rl continue from their newest checkpoint (or start over without one).
+            command.add("--resume");
         }
         Path log = runDir.resolve(LOG_FILE);
         Process process = children.start(new ProcessBuilder(command)

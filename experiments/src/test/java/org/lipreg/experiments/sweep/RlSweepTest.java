@@ -103,7 +103,9 @@ class RlSweepTest {
             double std = Math.abs(finals[m][0] - finals[m][1]) / Math.sqrt(2);
             assertEquals(mean, summary.doubleColumn(metrics.get(m) + "_mean").getDouble(0), 1e-9, metrics.get(m));
             assertEquals(std, summary.doubleColumn(metrics.get(m) + "_std").getDouble(0), 1e-9, metrics.get(m));
-            row.append(String.format(Locale.ROOT, " %.4f ± %.4f |", mean, std));
+            // Seconds are shown to the millisecond, every other metric to 4 decimals.
+            String format = metrics.get(m).equals("seconds") ? " %.3f ± %.3f |" : " %.4f ± %.4f |";
+            row.append(String.format(Locale.ROOT, format, mean, std));
         }
         String markdown = report.markdown();
         assertTrue(markdown.startsWith("| mean_return | return_auc | seconds | critic_lipschitz_product | "
@@ -118,8 +120,7 @@ class RlSweepTest {
         // A rerun skips both finished runs ...
         FileTime untouched = Files.getLastModifiedTime(runDirs.get(1).resolve("summary.json"));
         assertEquals(new SweepRunner.Outcome(0, 2, 0), runner.run(plan, out, 1), log.toString(StandardCharsets.UTF_8));
-        // ... and restarts an interrupted one (lipreg rl keeps no checkpoints): it reproduces the
-        // same curve, since a seeded single-threaded run is deterministic.
+        // ... and resumes an unfinished one from its newest checkpoint, to the same curve.
         double[] before = column(runDirs.get(0), "mean_return");
         Files.delete(runDirs.get(0).resolve("summary.json"));
         Files.delete(runDirs.get(0).resolve(RlRunner.RETURNS_FILE));
