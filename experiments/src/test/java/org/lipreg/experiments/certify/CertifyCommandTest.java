@@ -139,7 +139,7 @@ class CertifyCommandTest {
         }
         Table log = Table.read().csv(smoothing.resolve("points.csv").toFile());
         assertEquals(10, log.rowCount());
-        double maxRadius = 0.1 * new org.apache.commons.math3.distribution.NormalDistribution()
+        double maxRadius = 0.1 * org.apache.commons.statistics.distribution.NormalDistribution.of(0, 1)
                 .inverseCumulativeProbability(Math.pow(0.01, 1.0 / 300));
         for (int r = 0; r < log.rowCount(); r++) {
             int predicted = log.intColumn("predicted").getInt(r);
