@@ -39,8 +39,9 @@ public final class SmoothingOutputs {
         }
         String md = "# Randomized smoothing: certified ℓ2 accuracy\n\n"
                 + "acc@r: fraction of points classified correctly with certified radius ≥ r (abstentions count as"
-                + " wrong); acr: average certified radius; acc_lower@0.5: a bound on acc@0.5 that holds with"
-                + " probability 1 − α over the certificates.\n\n"
+                + " wrong); acr: average certified radius; acc_lower@0.5: a lower bound, holding with probability"
+                + " 1 − α, on the certified accuracy at 0.5 that these points truly have: acc@0.5 less the"
+                + " (1 − α)-quantile of Binomial(points, α) wrong certificates, over the number of points.\n\n"
                 + MarkdownTables.of(result.summary());
         AtomicFiles.writeString(dir.resolve("summary.md"), md);
         files.add(dir.resolve("summary.md"));
