@@ -38,15 +38,16 @@ public final class CohenSmoothing {
         Draws.requireIndependent(selection, certification);
         long k = certification.votes(selection.predicted());
         double pLower = ClopperPearson.lower(k, certification.count(), alpha);
+        SmoothingEvidence evidence = SmoothingEvidence.ofVotes(certification.count(), k);
         if (pLower < 0.5) {
             return new SmoothingCertificate(SmoothingMethod.COHEN, selection.predicted(),
                     SmoothingCertificate.ABSTAIN, 0, pLower,
-                    Double.NaN, Double.NaN, null);
+                    Double.NaN, Double.NaN, null, evidence);
         }
         double radius = sigma * STANDARD_NORMAL.inverseCumulativeProbability(pLower);
         return new SmoothingCertificate(SmoothingMethod.COHEN, selection.predicted(), selection.predicted(),
                 radius, pLower,
-                Double.NaN, Double.NaN, null);
+                Double.NaN, Double.NaN, null, evidence);
     }
 
     /**
