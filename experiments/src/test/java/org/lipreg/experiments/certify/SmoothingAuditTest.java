@@ -51,7 +51,7 @@ class SmoothingAuditTest {
             double alpha = Double.parseDouble(row.get("alpha"));
             int n = Integer.parseInt(row.get("n"));
             int selected = Integer.parseInt(row.get("selected"));
-            assertEquals(0.1, sigma);
+            assertEquals(0.25, sigma);
             assertEquals(0.01, alpha);
             assertEquals(300, n);
             assertEquals(20, Integer.parseInt(row.get("n0")));

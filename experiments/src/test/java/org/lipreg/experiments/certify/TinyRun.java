@@ -11,11 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * A small finished run for certification tests (synthetic shapes, an MLP with 8 hidden units,
- * one epoch, trained with noise σ = 0.1), trained once per test JVM and copied for each test,
+ * A small finished run for certification tests (a 4-feature table of two classes, an MLP with 8
+ * hidden units, trained with noise σ = 0.25), trained once per test JVM and copied for each test,
  * since certifying writes into the run.
  */
 final class TinyRun {
@@ -53,10 +55,25 @@ final class TinyRun {
     private static Path train() throws Exception {
         Path dir = Files.createTempDirectory("lipreg-tiny-run");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
-        Path config = dir.resolve("tiny.json");
-        Files.writeString(config, "{\"name\": \"tiny\", \"epochs\": 1, \"data\": {\"type\": \"synthetic\", "
-                + "\"trainSize\": 400, \"testSize\": 50, \"batchSize\": 50, \"trainingNoise\": 0.1}, "
-                + "\"model\": {\"preset\": \"mlp\", \"hidden\": [8]}}");
+        // Two Gaussian blobs in 4-d, labels 1 and 2: small enough that every certifier takes
+        // well under a second on it, and tabular, so counterfactuals work on it too.
+        Random random = new Random(3);
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 200; i++) {
+            int label = random.nextInt(3) == 0 ? 2 : 1;
+            double shift = label == 1 ? 1 : -1;
+            for (int j = 0; j < 4; j++) {
+                rows.append(String.format(Locale.ROOT, "%.4f ", 10 + 3 * (shift + random.nextGaussian())));
+            }
+            rows.append(label).append('\n');
+        }
+        Path data = dir.resolve("blobs.data");
+        Files.writeString(data, rows.toString());
+        Path config = dir.resolve("tiny.yaml");
+        Files.writeString(config, "name: tiny\nseed: 1\nepochs: 3\n"
+                + "data: {type: csv, path: " + data.toAbsolutePath() + ", trainSize: 160, testSize: 40, batchSize: 32,"
+                + " trainingNoise: 0.25}\n"
+                + "model: {preset: mlp, hidden: [8]}\noptimizer: {name: adam, learningRate: 0.01}\n");
         Path run = dir.resolve("run");
         StringWriter err = new StringWriter();
         int code = LipregCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
