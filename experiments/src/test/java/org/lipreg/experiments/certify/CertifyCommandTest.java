@@ -107,6 +107,29 @@ class CertifyCommandTest {
         assertFalse(Files.exists(dir.resolve("runs")));
     }
 
+    /** NaN or infinite weights used to give blank bounds, complete_fraction 1 and exit 0. */
+    @Test
+    void nonFiniteWeightsInAnNpzAreNamedWithExitTwo() throws Exception {
+        for (double bad : new double[] {Double.NaN, Double.POSITIVE_INFINITY}) {
+            Random random = new Random(4);
+            Layer.Dense middle = dense(random, 10, 10, false);
+            middle.weight().data()[3 * 10 + 7] = bad;
+            Network network = new Network(new int[] {6}, List.of(dense(random, 6, 10, false), new Layer.Relu(0), middle,
+                    new Layer.Relu(0), dense(random, 10, 3, false)));
+            NetworkFiles.write(network, dir.resolve("bad"));
+            Path out = dir.resolve("bad-out");
+            for (String command : List.of("lipschitz", "monotonic")) {
+                StringWriter err = new StringWriter();
+                assertEquals(2, run(err, "certify", command, "--npz", dir.resolve("bad.npz").toString(), "--eps", "0.05",
+                        "--out", out.toString()), err.toString());
+                for (String part : List.of("bad.npz", "'layers.2.weight'", String.valueOf(bad), "[3, 7]")) {
+                    assertTrue(err.toString().contains(part), part + " not in: " + err);
+                }
+            }
+            assertFalse(Files.exists(out));
+        }
+    }
+
     @Test
     void aTrainedRunIsCertifiedExportedAndGetsItsCertificate() throws Exception {
         Path config = dir.resolve("tiny.json");
