@@ -1,5 +1,7 @@
 package org.lipreg.certify.smoothing;
 
+import org.apache.commons.statistics.distribution.BinomialDistribution;
+
 /**
  * Certified accuracy of a set of certificates: the fraction of points that are classified
  * correctly with a certified radius of at least r (abstentions count as wrong).
@@ -66,19 +68,27 @@ public final class CertifiedAccuracy {
     }
 
     /**
-     * Returns a lower bound, holding with probability at least 1 − ρ, on the certified accuracy
-     * the smoothed classifier truly has at r on the population the points were drawn from: each
-     * certificate is wrong with probability at most α, and Bernstein's inequality bounds the
-     * average over m points: {@code acc(r) − α − sqrt(α(1−α) ln(1/ρ)/m) − ln(1/ρ)/(3m)}.
+     * Returns a lower bound, holding with probability at least 1 − ρ over the certificates' noise,
+     * on the certified accuracy at r that the smoothed classifier truly has on these m points (the
+     * points themselves are fixed: evenly spaced through a test split, not sampled). A point counted
+     * by {@link #at} is truly certified at r unless its certificate is wrong, which happens with
+     * probability at most α, independently across points (each point has its own noise). The
+     * number W of wrong certificates is therefore stochastically at most Binomial(m, α), and with
+     * probability at least 1 − ρ it does not exceed that distribution's (1 − ρ)-quantile q, the
+     * smallest q with {@code P(Binomial(m, α) > q) ≤ ρ}. The bound is {@code max(0, acc(r) − q/m)}:
+     * exact, where Bernstein's or Hoeffding's inequality would add slack.
      *
      * @param r the radius
-     * @param alpha the certificates' miss probability
-     * @param rho the miss probability of this bound
-     * @return the bound (may be negative)
+     * @param alpha the certificates' miss probability, in (0, 1)
+     * @param rho the miss probability of this bound, in (0, 1)
+     * @return the bound, in [0, 1]
      */
     public double highProbabilityAt(double r, double alpha, double rho) {
+        if (!(alpha > 0 && alpha < 1) || !(rho > 0 && rho < 1)) {
+            throw new IllegalArgumentException("alpha and rho must be in (0, 1), got " + alpha + " and " + rho);
+        }
         int m = correct.length;
-        double log = Math.log(1 / rho);
-        return at(r) - alpha - Math.sqrt(alpha * (1 - alpha) * log / m) - log / (3.0 * m);
+        int wrong = BinomialDistribution.of(m, alpha).inverseSurvivalProbability(rho);
+        return Math.max(0, at(r) - (double) wrong / m);
     }
 }

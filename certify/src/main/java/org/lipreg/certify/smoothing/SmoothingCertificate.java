@@ -14,6 +14,7 @@ package org.lipreg.certify.smoothing;
  * @param lipschitzRadius the radius from the smoothed margin's Lipschitz constant (soft only,
  *     else NaN)
  * @param candidate the simplex map and temperature used (soft only, else null)
+ * @param evidence the counts, means and standard deviations the bounds were computed from
  */
 public record SmoothingCertificate(
         SmoothingMethod method,
@@ -23,7 +24,8 @@ public record SmoothingCertificate(
         double pLower,
         double pUpper,
         double lipschitzRadius,
-        SoftCandidate candidate) {
+        SoftCandidate candidate,
+        SmoothingEvidence evidence) {
 
     /** The prediction of a point the smoothed classifier abstains on. */
     public static final int ABSTAIN = -1;

@@ -73,14 +73,15 @@ public final class SoftSmoothing {
             throw new IllegalArgumentException("the certification draw did not accumulate " + selection.candidate());
         }
         Bounds b = bounds(certification, index, selection.predicted(), certification.count(), alpha);
+        SmoothingEvidence evidence = SmoothingEvidence.ofMeans(certification, index);
         if (!(b.lower > b.upper)) {
             return new SmoothingCertificate(SmoothingMethod.SOFT, selection.predicted(),
                     SmoothingCertificate.ABSTAIN, 0, b.lower, b.upper,
-                    0, selection.candidate());
+                    0, selection.candidate(), evidence);
         }
         return new SmoothingCertificate(SmoothingMethod.SOFT, selection.predicted(), selection.predicted(),
                 b.radius(sigma), b.lower,
-                b.upper, lipschitzRadius(b.lower, b.upper, sigma), selection.candidate());
+                b.upper, lipschitzRadius(b.lower, b.upper, sigma), selection.candidate(), evidence);
     }
 
     /**

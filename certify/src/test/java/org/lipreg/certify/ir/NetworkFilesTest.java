@@ -285,6 +285,25 @@ class NetworkFilesTest {
     }
 
     @Test
+    void nonFiniteWeightsNameTheArrayAndTheIndex() throws IOException {
+        Network network = everyLayer(new Random(13));
+        // Tensors share their data: poison the last dense weight (3 × 8) at [2, 5].
+        ((Layer.Dense) network.layers().get(9)).weight().data()[2 * 8 + 5] = Double.NaN;
+        NetworkFiles.write(network, dir.resolve("nan"));
+        NetworkFiles.FormatException nan = assertThrows(NetworkFiles.FormatException.class,
+                () -> NetworkFiles.read(dir.resolve("nan")));
+        assertMentions(nan, "nan.npz", "layers[9].weight", "'layers.9.weight'", "NaN", "[2, 5]");
+        assertEquals("layers[9].weight", nan.getField());
+
+        Network infinite = everyLayer(new Random(13));
+        Layer.Residual residual = (Layer.Residual) infinite.layers().get(3);
+        ((Layer.Conv2d) residual.body().get(0)).bias().data()[1] = Double.NEGATIVE_INFINITY;
+        NetworkFiles.write(infinite, dir.resolve("inf"));
+        assertMentions(assertThrows(NetworkFiles.FormatException.class, () -> NetworkFiles.read(dir.resolve("inf"))),
+                "inf.npz", "layers[3].body[0].bias", "-Infinity", "[1]");
+    }
+
+    @Test
     void wrongFormatAndVersionAreRejected() throws IOException {
         assertMentions(readEdited(root -> root.put("format", "keras")), "model.json", "format", "keras",
                 "lipreg-network");

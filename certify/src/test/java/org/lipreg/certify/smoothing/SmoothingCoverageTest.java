@@ -7,7 +7,7 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Random;
 
-import org.apache.commons.math3.distribution.NormalDistribution;
+import org.apache.commons.statistics.distribution.NormalDistribution;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 class SmoothingCoverageTest {
 
-    private static final NormalDistribution N01 = new NormalDistribution(null, 0, 1);
+    private static final NormalDistribution N01 = NormalDistribution.of(0, 1);
     private static final double[] W = {0.8, -0.3, 0.5, 0.1, -0.6};
     private static final double SIGMA = 0.5;
 

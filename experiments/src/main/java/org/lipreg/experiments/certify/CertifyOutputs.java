@@ -1,5 +1,6 @@
 package org.lipreg.experiments.certify;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +28,9 @@ public final class CertifyOutputs {
 
     /** The file in a run directory that sweep reports read certified figures from. */
     public static final String CERTIFICATE_FILE = "certificate.json";
+
+    /** The key prefix of the Lipschitz figures in a certificate. */
+    public static final String LIPSCHITZ_FIGURES = "lipschitz_";
 
     private CertifyOutputs() {}
 
@@ -51,6 +56,10 @@ public final class CertifyOutputs {
      * @throws IOException if writing fails
      */
     public static List<Path> writeLipschitz(LipschitzJob.Result result, Path dir) throws IOException {
+        if (result.unsupported() != null) {
+            // No plot without upper bounds; an earlier run's would not belong to these tables.
+            Files.deleteIfExists(dir.resolve("ratio.png"));
+        }
         List<Path> files = new ArrayList<>();
         csv(result.points(), dir.resolve("points.csv"));
         files.add(dir.resolve("points.csv"));
@@ -69,6 +78,17 @@ public final class CertifyOutputs {
             files.add(png);
         }
         return files;
+    }
+
+    /**
+     * Lists the files {@link #writeLipschitz} may write into a directory.
+     *
+     * @param dir the output directory
+     * @return the files
+     */
+    public static List<Path> lipschitzFiles(Path dir) {
+        return List.of(dir.resolve("points.csv"), dir.resolve("per_output.csv"), dir.resolve("summary.csv"),
+                dir.resolve("summary.md"), dir.resolve("ratio.png"));
     }
 
     private static void ratioChart(Table summary, Path file) throws IOException {
@@ -125,7 +145,31 @@ public final class CertifyOutputs {
                 figures.put(prefix + stat, summary.doubleColumn(stat).getDouble(r));
             }
         }
-        mergeCertificate(file, "lipschitz_", figures);
+        mergeCertificate(file, LIPSCHITZ_FIGURES, figures);
+    }
+
+    /**
+     * Whether a certificate file holds figures of a family (keys starting with it).
+     *
+     * @param file the certificate file
+     * @param family the key prefix, e.g. "lipschitz_"
+     * @return false when the file does not exist
+     * @throws IOException if the file exists but is not a JSON object
+     */
+    public static boolean holdsFamily(Path file, String family) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            return false;
+        }
+        JsonNode root = new ObjectMapper().readTree(file.toFile());
+        if (root == null || !root.isObject()) {
+            throw new IOException(file + ": not a JSON object");
+        }
+        for (Iterator<String> keys = root.fieldNames(); keys.hasNext(); ) {
+            if (keys.next().startsWith(family)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -141,7 +185,7 @@ public final class CertifyOutputs {
         ObjectMapper mapper = new ObjectMapper();
         ObjectNode root = mapper.createObjectNode();
         if (Files.isRegularFile(file)) {
-            com.fasterxml.jackson.databind.JsonNode old = mapper.readTree(file.toFile());
+            JsonNode old = mapper.readTree(file.toFile());
             if (old == null || !old.isObject()) {
                 throw new IOException(file + ": not a JSON object");
             }

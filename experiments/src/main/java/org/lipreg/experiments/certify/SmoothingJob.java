@@ -8,6 +8,7 @@ import org.lipreg.certify.smoothing.BlockClassifier;
 import org.lipreg.certify.smoothing.CertifiedAccuracy;
 import org.lipreg.certify.smoothing.SmoothedClassifier;
 import org.lipreg.certify.smoothing.SmoothingCertificate;
+import org.lipreg.certify.smoothing.SmoothingEvidence;
 import org.lipreg.certify.smoothing.SmoothingMethod;
 import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.RunConfig;
@@ -117,7 +118,11 @@ public final class SmoothingJob {
                 IntColumn.create("predicted"), DoubleColumn.create("radius"), StringColumn.create("correct"),
                 DoubleColumn.create("seconds"), DoubleColumn.create("p_lower"), DoubleColumn.create("p_upper"),
                 DoubleColumn.create("radius_lipschitz"), StringColumn.create("map"),
-                DoubleColumn.create("temperature"));
+                DoubleColumn.create("temperature"),
+                // What each certificate was computed from, so that it can be checked from this row.
+                IntColumn.create("selected"), IntColumn.create("n0"), IntColumn.create("n"),
+                DoubleColumn.create("alpha"), IntColumn.create("k"), StringColumn.create("means"),
+                StringColumn.create("stds"));
         for (Target target : targets) {
             certifyRun(target, baseDir, rows);
         }
@@ -169,12 +174,37 @@ public final class SmoothingJob {
                     rows.doubleColumn("radius_lipschitz").append(c.lipschitzRadius());
                     rows.stringColumn("map").append(c.candidate() == null ? "" : c.candidate().map().toString());
                     rows.doubleColumn("temperature").append(c.candidate() == null ? Double.NaN : c.candidate().temperature());
+                    appendEvidence(rows, c);
                     line.append(String.format(Locale.ROOT, " %s %s r=%.3f", c.method(),
                             c.abstained() ? "abstain" : String.valueOf(c.predicted()), c.radius()));
                 }
                 progress.accept(line.append(String.format(Locale.ROOT, " (%.2f s)", seconds)).toString());
             }
         }
+    }
+
+    private void appendEvidence(Table rows, SmoothingCertificate c) {
+        SmoothingEvidence evidence = c.evidence();
+        rows.intColumn("selected").append(c.selected());
+        rows.intColumn("n0").append(n0);
+        rows.intColumn("n").append(Math.toIntExact(evidence.samples()));
+        rows.doubleColumn("alpha").append(alpha);
+        if (evidence.votes() >= 0) {
+            rows.intColumn("k").append(Math.toIntExact(evidence.votes()));
+        } else {
+            rows.intColumn("k").appendMissing();
+        }
+        rows.stringColumn("means").append(joined(evidence.means()));
+        rows.stringColumn("stds").append(joined(evidence.stds()));
+    }
+
+    /** Per-class values in one cell, separated by ';', each at full precision (Double.toString). */
+    private static String joined(double[] values) {
+        StringBuilder out = new StringBuilder();
+        for (double v : values) {
+            out.append(out.length() == 0 ? "" : ";").append(v);
+        }
+        return out.toString();
     }
 
     /** Evenly spaced indices through the set (every k-th point, as Cohen et al. skip). */

@@ -20,7 +20,21 @@ import java.util.Map;
 /** Writes a smoothing job's tables, its certified-accuracy plot and the runs' certificate figures. */
 public final class SmoothingOutputs {
 
+    /** The key prefix of the smoothing figures in a certificate. */
+    public static final String SMOOTHING_FIGURES = "smoothing_";
+
     private SmoothingOutputs() {}
+
+    /**
+     * Lists the files {@link #write} writes into a directory.
+     *
+     * @param dir the output directory
+     * @return the files
+     */
+    public static List<Path> files(Path dir) {
+        return List.of(dir.resolve("points.csv"), dir.resolve("curve.csv"), dir.resolve("summary.csv"),
+                dir.resolve("summary.md"), dir.resolve("certified_accuracy.png"));
+    }
 
     /**
      * Writes points.csv, curve.csv, summary.csv, summary.md and certified_accuracy.png.
@@ -39,8 +53,9 @@ public final class SmoothingOutputs {
         }
         String md = "# Randomized smoothing: certified ℓ2 accuracy\n\n"
                 + "acc@r: fraction of points classified correctly with certified radius ≥ r (abstentions count as"
-                + " wrong); acr: average certified radius; acc_lower@0.5: a bound on acc@0.5 that holds with"
-                + " probability 1 − α over the certificates.\n\n"
+                + " wrong); acr: average certified radius; acc_lower@0.5: a lower bound, holding with probability"
+                + " 1 − α, on the certified accuracy at 0.5 that these points truly have: acc@0.5 less the"
+                + " (1 − α)-quantile of Binomial(points, α) wrong certificates, over the number of points.\n\n"
                 + MarkdownTables.of(result.summary());
         AtomicFiles.writeString(dir.resolve("summary.md"), md);
         files.add(dir.resolve("summary.md"));
@@ -73,7 +88,7 @@ public final class SmoothingOutputs {
             }
             figures.put(prefix + "acr", summary.doubleColumn("acr").getDouble(r));
         }
-        CertifyOutputs.mergeCertificate(file, "smoothing_", figures);
+        CertifyOutputs.mergeCertificate(file, SMOOTHING_FIGURES, figures);
     }
 
     private static void plot(Table curve, Path file) throws IOException {

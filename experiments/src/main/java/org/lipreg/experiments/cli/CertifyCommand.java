@@ -10,6 +10,7 @@ import org.lipreg.certify.lipschitz.Method;
 import org.lipreg.certify.lipschitz.Monotonicity;
 import org.lipreg.experiments.certify.CertifyOutputs;
 import org.lipreg.experiments.certify.CertifyTarget;
+import org.lipreg.experiments.certify.ExistingOutputs;
 import org.lipreg.experiments.certify.LipschitzJob;
 import org.lipreg.experiments.certify.MarkdownTables;
 import org.lipreg.experiments.run.RunSetupException;
@@ -81,20 +82,27 @@ final class CertifyCommand implements Runnable {
         @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: RUN/certify or runs/certify-<timestamp>).")
         Path out;
 
-        CertifyTarget open() throws Exception {
+        @Option(names = "--overwrite",
+                description = "Replace the results of an earlier certification of this kind (refused without it).")
+        boolean overwrite;
+
+        /** Checks the options shared by the subcommands. */
+        void validate() throws RunSetupException {
             if (points < 1) {
                 throw new RunSetupException("--points must be at least 1, got " + points, null);
             }
             if (domain != null && (domain.length != 2 || !(domain[0] < domain[1]))) {
                 throw new RunSetupException("--domain needs MIN,MAX with MIN < MAX", null);
             }
-            if (source.sweep != null) {
-                throw new RunSetupException("--sweep is only for 'certify lipschitz'", null);
-            }
+        }
+
+        /** Locks the --run directory (none for --npz) and checks that its run is finished. */
+        LockedRuns lockRun() throws Exception {
+            return LockedRuns.lock("--run", source.run == null ? List.of() : List.of(source.run));
+        }
+
+        CertifyTarget open() throws Exception {
             if (source.run != null) {
-                if (!Files.isDirectory(source.run)) {
-                    throw new RunSetupException("--run " + source.run + ": no such directory", null);
-                }
                 return CertifyTarget.fromRun(source.run, points, Path.of("").toAbsolutePath(), domain);
             }
             try {
@@ -151,6 +159,7 @@ final class CertifyCommand implements Runnable {
         String specName;
 
         @Override
+        @SuppressWarnings("try") // the lock is held, not used, inside the block
         public Integer call() throws Exception {
             List<Method> parsed = new ArrayList<>();
             for (String m : methods) {
@@ -176,12 +185,24 @@ final class CertifyCommand implements Runnable {
                 case "margin" -> LipschitzJob.Spec.MARGIN;
                 default -> throw new RunSetupException("--spec must be output or margin, got '" + specName + "'", null);
             };
+            validate();
             if (source.sweep != null) {
                 return certifySweep(parsed, specKind);
             }
+            Path dir = outputDirectory("lipschitz");
+            try (LockedRuns locked = lockRun()) {
+                ExistingOutputs existing = new ExistingOutputs().files(CertifyOutputs.lipschitzFiles(dir));
+                if (source.run != null) {
+                    existing.certificate(source.run.resolve(CertifyOutputs.CERTIFICATE_FILE), CertifyOutputs.LIPSCHITZ_FIGURES);
+                }
+                existing.refuseUnless(overwrite);
+                return certify(parsed, specKind, dir);
+            }
+        }
+
+        private int certify(List<Method> parsed, LipschitzJob.Spec specKind, Path dir) throws Exception {
             try (CertifyTarget target = open()) {
                 LipschitzJob.Result result = job(parsed, specKind).run(target);
-                Path dir = outputDirectory("lipschitz");
                 List<Path> files = CertifyOutputs.writeLipschitz(result, dir);
                 if (source.run != null && result.unsupported() == null) {
                     CertifyOutputs.writeCertificate(result.summary(), source.run.resolve(CertifyOutputs.CERTIFICATE_FILE));
@@ -203,6 +224,7 @@ final class CertifyCommand implements Runnable {
                     new LowerBoundSearch(64, 4, 40, seed), System.out::println);
         }
 
+        @SuppressWarnings("try") // the lock is held, not used, inside the block
         private int certifySweep(List<Method> parsed, LipschitzJob.Spec specKind) throws Exception {
             com.fasterxml.jackson.databind.JsonNode plan;
             try {
@@ -210,13 +232,30 @@ final class CertifyCommand implements Runnable {
             } catch (java.io.IOException e) {
                 throw new RunSetupException("--sweep " + source.sweep + ": " + e.getMessage(), e);
             }
-            int done = 0;
+            List<Path> finished = new ArrayList<>();
             for (com.fasterxml.jackson.databind.JsonNode r : plan.path("runs")) {
                 Path runDir = source.sweep.resolve(r.path("name").asText());
                 if (!Files.isRegularFile(runDir.resolve("summary.json")) || !Files.isDirectory(runDir.resolve("model"))) {
                     System.out.println("skipping " + runDir.getFileName() + " (not finished)");
-                    continue;
+                } else {
+                    finished.add(runDir);
                 }
+            }
+            // Every run is locked and checked before the first is certified, so a refusal writes nothing.
+            try (LockedRuns locked = LockedRuns.lock("--sweep", finished)) {
+                ExistingOutputs existing = new ExistingOutputs();
+                for (Path runDir : finished) {
+                    existing.files(CertifyOutputs.lipschitzFiles(runDir.resolve("certify")))
+                            .certificate(runDir.resolve(CertifyOutputs.CERTIFICATE_FILE), CertifyOutputs.LIPSCHITZ_FIGURES);
+                }
+                existing.refuseUnless(overwrite);
+                return certifyRuns(finished, parsed, specKind);
+            }
+        }
+
+        private int certifyRuns(List<Path> finished, List<Method> parsed, LipschitzJob.Spec specKind) throws Exception {
+            int done = 0;
+            for (Path runDir : finished) {
                 System.out.println("== " + runDir.getFileName());
                 try (CertifyTarget target = CertifyTarget.fromRun(runDir, points, Path.of("").toAbsolutePath(), domain)) {
                     LipschitzJob.Result result = job(parsed, specKind).run(target);
@@ -248,7 +287,26 @@ final class CertifyCommand implements Runnable {
         Double eps;
 
         @Override
+        @SuppressWarnings("try") // the lock is held, not used, inside the block
         public Integer call() throws Exception {
+            validate();
+            if (source.sweep != null) {
+                throw new RunSetupException("--sweep is only for 'certify lipschitz'", null);
+            }
+            Path dir = outputDirectory("monotonic");
+            try (LockedRuns locked = lockRun()) {
+                new ExistingOutputs().files(files(dir)).refuseUnless(overwrite);
+                return certify(dir);
+            }
+        }
+
+        /** The files this command writes into its output directory. */
+        private static List<Path> files(Path dir) {
+            return List.of(dir.resolve("monotonicity.csv"), dir.resolve("monotonicity_summary.csv"),
+                    dir.resolve("monotonicity.md"));
+        }
+
+        private int certify(Path dir) throws Exception {
             try (CertifyTarget target = open()) {
                 if (target.network() == null) {
                     throw new RunSetupException("no monotonicity certificate for this model: "
@@ -297,7 +355,6 @@ final class CertifyCommand implements Runnable {
                         counts.intColumn(v).append(rows.where(rows.stringColumn("verdict").isEqualTo(v)).rowCount());
                     }
                 }
-                Path dir = outputDirectory("monotonic");
                 CertifyOutputs.csv(table, dir.resolve("monotonicity.csv"));
                 CertifyOutputs.csv(counts, dir.resolve("monotonicity_summary.csv"));
                 AtomicFiles.writeString(dir.resolve("monotonicity.md"), "# Monotonicity certificates\n\n"
@@ -322,11 +379,24 @@ final class CertifyCommand implements Runnable {
         @Option(names = "--out", required = true, paramLabel = "BASE", description = "Output path without extension.")
         Path out;
 
+        @Option(names = "--overwrite", description = "Replace BASE.npz and BASE.json if they exist (refused without it).")
+        boolean overwrite;
+
         @Override
+        @SuppressWarnings("try") // the lock is held, not used, inside the block
         public Integer call() throws Exception {
-            if (!Files.isDirectory(run)) {
-                throw new RunSetupException("--run " + run + ": no such directory", null);
+            if (out.getFileName() == null) {
+                throw new RunSetupException("--out " + out + ": needs a file name (BASE of BASE.npz)", null);
             }
+            try (LockedRuns locked = LockedRuns.lock("--run", List.of(run))) {
+                Path npz = out.resolveSibling(out.getFileName() + ".npz");
+                Path json = out.resolveSibling(out.getFileName() + ".json");
+                new ExistingOutputs().files(List.of(npz, json)).refuseUnless(overwrite);
+                return export();
+            }
+        }
+
+        private int export() throws Exception {
             try (CertifyTarget target = CertifyTarget.fromRun(run, 1, Path.of("").toAbsolutePath(), null)) {
                 if (target.network() == null) {
                     throw new RunSetupException("cannot export: " + target.unsupported().getMessage(), null);

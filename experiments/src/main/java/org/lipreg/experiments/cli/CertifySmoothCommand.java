@@ -2,6 +2,7 @@ package org.lipreg.experiments.cli;
 
 import org.lipreg.certify.smoothing.SmoothingMethod;
 import org.lipreg.experiments.certify.CertifyOutputs;
+import org.lipreg.experiments.certify.ExistingOutputs;
 import org.lipreg.experiments.certify.MarkdownTables;
 import org.lipreg.experiments.certify.SmoothingJob;
 import org.lipreg.experiments.certify.SmoothingOutputs;
@@ -65,7 +66,12 @@ final class CertifySmoothCommand implements Callable<Integer> {
             description = "Output directory (default: RUN/smoothing for one run, else runs/smoothing-<timestamp>).")
     Path out;
 
+    @Option(names = "--overwrite",
+            description = "Replace the results and certificate figures of an earlier smoothing run (refused without it).")
+    boolean overwrite;
+
     @Override
+    @SuppressWarnings("try") // the lock is held, not used, inside the block
     public Integer call() throws Exception {
         Set<SmoothingMethod> parsed = EnumSet.noneOf(SmoothingMethod.class);
         for (String m : methods) {
@@ -84,6 +90,19 @@ final class CertifySmoothCommand implements Callable<Integer> {
         if (points < 1 || batch < 1) {
             throw new RunSetupException("--points and --batch must be positive", null);
         }
+        Path dir = out != null ? out
+                : runs.size() == 1 ? runs.get(0).resolve("smoothing") : RunDirectories.fresh("smoothing");
+        try (LockedRuns locked = LockedRuns.lock("--run", runs)) {
+            ExistingOutputs existing = new ExistingOutputs().files(SmoothingOutputs.files(dir));
+            for (Path run : runs) {
+                existing.certificate(run.resolve(CertifyOutputs.CERTIFICATE_FILE), SmoothingOutputs.SMOOTHING_FIGURES);
+            }
+            existing.refuseUnless(overwrite);
+            return certify(parsed, dir);
+        }
+    }
+
+    private int certify(Set<SmoothingMethod> parsed, Path dir) throws Exception {
         List<SmoothingJob.Target> targets = new ArrayList<>();
         for (Path run : runs) {
             List<Double> levels = sigmas;
@@ -104,8 +123,6 @@ final class CertifySmoothCommand implements Callable<Integer> {
         }
         SmoothingJob job = new SmoothingJob(parsed, n0, n, alpha, points, batch, seed, System.out::println);
         SmoothingJob.Result result = job.run(targets, Path.of("").toAbsolutePath());
-        Path dir = out != null ? out
-                : runs.size() == 1 ? runs.get(0).resolve("smoothing") : RunDirectories.fresh("smoothing");
         List<Path> files = SmoothingOutputs.write(result, dir);
         for (Path run : runs) {
             SmoothingOutputs.writeCertificate(result.summary(), run.getFileName().toString(),

@@ -10,6 +10,7 @@ import org.lipreg.certify.counterfactual.MinimumCostCounterfactual;
 import org.lipreg.certify.counterfactual.ProbabilityLipschitz;
 import org.lipreg.certify.counterfactual.Stability;
 import org.lipreg.certify.counterfactual.TRex;
+import org.lipreg.experiments.certify.ExistingOutputs;
 import org.lipreg.experiments.certify.MarkdownTables;
 import org.lipreg.experiments.config.RunConfig;
 import org.lipreg.experiments.counterfactual.CounterfactualJob;
@@ -98,12 +99,21 @@ final class CounterfactualCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: RUN/counterfactual).")
     Path out;
 
+    @Option(names = "--overwrite", description = "Replace the tables and plot of an earlier run (refused without it).")
+    boolean overwrite;
+
     @Override
+    @SuppressWarnings("try") // the lock is held, not used, inside the block
     public Integer call() throws Exception {
         check();
-        if (!Files.isDirectory(run)) {
-            throw new RunSetupException("--run " + run + ": no such directory", null);
+        Path dir = out != null ? out : run.resolve("counterfactual");
+        try (LockedRuns locked = LockedRuns.lock("--run", List.of(run))) {
+            new ExistingOutputs().files(CounterfactualOutputs.files(dir)).refuseUnless(overwrite);
+            return explain(dir);
         }
+    }
+
+    private int explain(Path dir) throws Exception {
         RunConfig config = TrainedRun.config(run);
         if (!"csv".equals(config.data.type)) {
             throw new RunSetupException("--run " + run + ": trained on data.type " + config.data.type
@@ -124,7 +134,6 @@ final class CounterfactualCommand implements Callable<Integer> {
             throw new RunSetupException((data != null ? "--data: " : "--run: data.path: ") + e.getMessage(), e);
         }
         int targetClass = targetClass(standardization, tables.train());
-        Path dir = out != null ? out : run.resolve("counterfactual");
         Files.createDirectories(dir);
 
         ImageData test = tables.test();

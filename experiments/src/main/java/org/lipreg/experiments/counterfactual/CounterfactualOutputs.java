@@ -104,6 +104,18 @@ public final class CounterfactualOutputs {
     }
 
     /**
+     * Lists the files {@link #write} writes into a directory (the retrained runs beside them are
+     * reused, not replaced).
+     *
+     * @param dir the output directory
+     * @return the files
+     */
+    public static List<Path> files(Path dir) {
+        return List.of(dir.resolve("points.csv"), dir.resolve("summary.csv"), dir.resolve("summary.md"),
+                dir.resolve("counterfactuals.png"));
+    }
+
+    /**
      * Writes points.csv, summary.csv, summary.md and counterfactuals.png.
      *
      * @param points the per-point table

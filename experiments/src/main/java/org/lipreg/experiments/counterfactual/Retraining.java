@@ -74,7 +74,7 @@ public final class Retraining {
                 models.add(TrainedRun.load(target, exampleShape, classes));
             }
             return models;
-        } catch (ConfigException | IOException | RuntimeException e) {
+        } catch (ConfigException | RunSetupException | IOException | RuntimeException e) {
             models.forEach(Model::close);
             throw e;
         }

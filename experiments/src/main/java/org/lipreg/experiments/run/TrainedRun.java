@@ -2,8 +2,12 @@ package org.lipreg.experiments.run;
 
 import ai.djl.MalformedModelException;
 import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
 
 import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.ConfigLoader;
@@ -14,6 +18,7 @@ import org.lipreg.experiments.model.ModelFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 
 /** Reopens the final model of a finished run directory, for evaluation and certification. */
 public final class TrainedRun {
@@ -38,6 +43,26 @@ public final class TrainedRun {
     }
 
     /**
+     * Checks that a directory holds a finished run: a config and the final model. An interrupted
+     * run (killed, or stopped with Ctrl-C) has checkpoints but no model; the error says how to
+     * finish it.
+     *
+     * @param runDir the run directory
+     * @throws ConfigException if it holds no run (no config.json)
+     * @throws RunSetupException if the run has not finished (no model/)
+     */
+    public static void requireFinished(Path runDir) throws ConfigException, RunSetupException {
+        Path config = runDir.resolve(RunExecutor.CONFIG_FILE);
+        if (!Files.isRegularFile(config)) {
+            throw new ConfigException(runDir + ": not a run directory (no " + RunExecutor.CONFIG_FILE + ")");
+        }
+        if (!Files.isDirectory(runDir.resolve(RunExecutor.MODEL_DIR))) {
+            throw new RunSetupException(runDir + ": run not finished (no " + RunExecutor.MODEL_DIR + "/): resume it with"
+                    + " 'lipreg train --config " + config + " --out " + runDir + " --resume'", null);
+        }
+    }
+
+    /**
      * Rebuilds the run's model and loads its final parameters.
      *
      * @param runDir the run directory
@@ -45,9 +70,13 @@ public final class TrainedRun {
      * @param numClasses the number of classes
      * @return the model, in inference use; the caller closes it
      * @throws ConfigException if the config is missing or invalid
+     * @throws RunSetupException if the run has not finished, or a parameter holds NaN or an
+     *     infinity (named, with its index)
      * @throws IOException if the model files are missing or do not match the architecture
      */
-    public static Model load(Path runDir, Shape exampleShape, int numClasses) throws ConfigException, IOException {
+    public static Model load(Path runDir, Shape exampleShape, int numClasses)
+            throws ConfigException, RunSetupException, IOException {
+        requireFinished(runDir);
         RunConfig config = config(runDir);
         Block block = ModelFactory.build(config.model, exampleShape, numClasses, config.data.batchSize);
         Model model = Model.newInstance(RunExecutor.MODEL_NAME);
@@ -61,6 +90,40 @@ public final class TrainedRun {
             model.close();
             throw e;
         }
+        try {
+            requireFinite(block, runDir.resolve(RunExecutor.MODEL_DIR));
+        } catch (RunSetupException e) {
+            model.close();
+            throw e;
+        }
         return model;
+    }
+
+    /**
+     * Refuses a model with a NaN or infinite parameter: every output, bound and certificate of
+     * it would be NaN, which tables show as blanks that look like results.
+     */
+    private static void requireFinite(Block block, Path modelDir) throws RunSetupException {
+        for (Pair<String, Parameter> entry : block.getParameters()) {
+            NDArray array = entry.getValue().getArray();
+            float[] values = array.toType(DataType.FLOAT32, false).toFloatArray();
+            for (int i = 0; i < values.length; i++) {
+                if (!Float.isFinite(values[i])) {
+                    throw new RunSetupException(modelDir + ": parameter '" + entry.getKey() + "' holds " + values[i]
+                            + " at " + Arrays.toString(unravel(i, array.getShape().getShape())) + " (shape "
+                            + array.getShape() + "); every parameter must be a finite number", null);
+                }
+            }
+        }
+    }
+
+    /** The multi-index of a flat (row-major) index. */
+    private static long[] unravel(long flat, long[] shape) {
+        long[] index = new long[shape.length];
+        for (int d = shape.length - 1; d >= 0; d--) {
+            index[d] = flat % shape[d];
+            flat /= shape[d];
+        }
+        return index;
     }
 }

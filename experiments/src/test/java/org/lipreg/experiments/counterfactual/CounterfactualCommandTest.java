@@ -94,10 +94,19 @@ class CounterfactualCommandTest {
         String md = Files.readString(out.resolve("summary.md"));
         assertTrue(md.contains("| method | points | cost_l2"), md);
 
-        // A second run reuses the retrained models instead of training them again.
+        // A second run into the same directory is refused (its tables would be replaced) unless
+        // told to overwrite; then it reuses the retrained models instead of training them again.
+        String[] again = {"counterfactual", "--run", runDir.toString(), "--points", "1", "--retrain", "2",
+            "--samples", "100", "--out", out.toString()};
+        StringWriter refused = new StringWriter();
+        assertEquals(2, run(refused, again));
+        assertTrue(refused.toString().contains("points.csv") && refused.toString().contains("--overwrite"),
+                refused.toString());
         StringWriter err2 = new StringWriter();
-        assertEquals(0, run(err2, "counterfactual", "--run", runDir.toString(), "--points", "1", "--retrain", "2",
-                "--samples", "100", "--out", out.toString()), err2.toString());
+        String[] overwrite = java.util.Arrays.copyOf(again, again.length + 1);
+        overwrite[again.length] = "--overwrite";
+        assertEquals(0, run(err2, overwrite), err2.toString());
+        assertTrue(Files.readString(out.resolve("summary.md")).contains("| method | points | cost_l2"));
     }
 
     @Test
