@@ -55,7 +55,8 @@ import java.util.Optional;
  *
  * <p>After every epoch the runner writes {@code checkpoints/checkpoint-NNNN.ckpt} (model
  * parameters, optimizer state, hook state, metrics so far; atomically) and rewrites {@code
- * metrics.csv}. A non-finite loss throws {@link NonFiniteLossException} before the bad step
+ * metrics.csv}; with {@link Builder#optLogEverySteps} it appends a row to {@code steps.csv} every N
+ * batches ({@link StepsCsv}). A non-finite loss throws {@link NonFiniteLossException} before the bad step
  * changes anything on disk. A {@link StopRequest} (e.g. from a Ctrl-C handler) stops training
  * before the next batch with {@link TrainingInterruptedException}.
  *
@@ -88,6 +89,8 @@ public final class TrainingRunner {
     private final List<EpochMetricsSource> epochSources;
     private final GaussianInputNoise inputNoise;
     private final StopRequest stopRequest;
+    private final int logEverySteps;
+    private StepsCsv steps;
     private boolean fitted;
 
     private TrainingRunner(Builder b) {
@@ -108,6 +111,7 @@ public final class TrainingRunner {
         this.epochSources = List.copyOf(b.epochSources);
         this.inputNoise = b.inputNoise;
         this.stopRequest = b.stopRequest;
+        this.logEverySteps = b.logEverySteps;
     }
 
     /**
@@ -152,6 +156,7 @@ public final class TrainingRunner {
             return train(resume);
         } finally {
             progress.fitEnded();
+            closeSteps();
             closeHooks();
         }
     }
@@ -202,6 +207,9 @@ public final class TrainingRunner {
             }
 
             SeededShuffleSampler order = new SeededShuffleSampler(seed);
+            // Closed when fit ends, as the hooks are.
+            steps = logEverySteps > 0 ? StepsCsv.open(runDirectory.resolve(StepsCsv.FILE), logEverySteps, startEpoch)
+                    : null;
             for (int epoch = startEpoch + 1; epoch <= epochs; epoch++) {
                 long epochStart = System.nanoTime();
                 Engine.getInstance().setRandomSeed(seedFor(epoch));
@@ -265,6 +273,9 @@ public final class TrainingRunner {
         long start = System.nanoTime();
         NDManager epochManager = trainer.getManager();
         TrainingStep trainingStep = new TrainingStep(trainer, loss, hooks.stream().map(Pair::getValue).toList());
+        if (steps != null) {
+            steps.epochStarted();
+        }
         for (Batch batch : trainData.getData(epochManager, new BatchSampler(order, batchSize, false))) {
             if (stopRequest.isRequested()) {
                 batch.close();
@@ -282,6 +293,9 @@ public final class TrainingRunner {
                     }
                 });
                 globalStep++;
+                if (steps != null) {
+                    steps.batchFinished(epoch, globalStep, batchLoss, optimizer.currentLearningRate());
+                }
                 long n = b.getSize();
                 lossSum += (double) batchLoss * n;
                 examples += n;
@@ -325,6 +339,18 @@ public final class TrainingRunner {
             out.put(e.getName().toLowerCase(java.util.Locale.ROOT), (double) e.getAccumulator("test"));
         }
         return out;
+    }
+
+    /** Closes steps.csv; its rows are written already, so a failure to close loses nothing. */
+    private void closeSteps() {
+        if (steps == null) {
+            return;
+        }
+        try {
+            steps.close();
+        } catch (IOException e) {
+            // Not thrown: it would hide why fit ended, and the file is complete.
+        }
     }
 
     /** Closes the hooks the runner owns (see the class comment); the first failure is thrown. */
@@ -505,8 +531,24 @@ public final class TrainingRunner {
         private final List<EpochMetricsSource> epochSources = new ArrayList<>();
         private GaussianInputNoise inputNoise;
         private StopRequest stopRequest = new StopRequest();
+        private int logEverySteps;
 
         Builder() {}
+
+        /**
+         * Writes {@link StepsCsv#FILE} in the run directory: a row after every {@code steps}
+         * batches of an epoch, for epochs too long to wait for (default: no such file).
+         *
+         * @param steps the batches per row, at least 1
+         * @return this builder
+         */
+        public Builder optLogEverySteps(int steps) {
+            if (steps < 1) {
+                throw new IllegalArgumentException("logEverySteps must be at least 1, got " + steps);
+            }
+            this.logEverySteps = steps;
+            return this;
+        }
 
         /**
          * Sets the request another thread can use to stop training at the next batch (e.g. on

@@ -169,6 +169,7 @@ class TrainingRunnerTest {
                     "epoch,train_loss,train_accuracy,test_loss,test_accuracy,learning_rate,seconds,rss_mb,heap_mb,ndarrays",
                     csv.get(0));
             assertEquals(4, csv.size());
+            assertFalse(Files.exists(dir.resolve(StepsCsv.FILE)), "steps.csv only when asked for");
             // No array created in a step outlives it.
             assertEquals(result.history().get(0).get("ndarrays"), result.last().get("ndarrays"));
         }
@@ -351,5 +352,142 @@ class TrainingRunnerTest {
                         "epoch " + (i + 1) + " " + column);
             }
         }
+    }
+
+    // ---- steps.csv: a row every N batches ------------------------------------------------
+
+    /** A learning rate that changes at every update, so that each row's rate can be checked. */
+    private static final Tracker SAWTOOTH = t -> 0.001f * (1 + t % 5);
+
+    /** Records every batch's loss, per epoch, as the runner reports it. */
+    static final class LossRecorder implements TrainingProgress {
+        final List<List<Float>> losses = new ArrayList<>();
+
+        @Override
+        public void epochStarted(int epoch, int epochs, int batches) {
+            losses.add(new ArrayList<>());
+        }
+
+        @Override
+        public void batchFinished(int batch, float loss, double examplesPerSecond) {
+            losses.get(losses.size() - 1).add(loss);
+        }
+    }
+
+    private TrainingRunner stepsRunner(Model model, Path runDir, int everySteps, TrainingProgress progress,
+            StepHook hook, StopRequest stop) {
+        return TrainingRunner.builder()
+                .optStopRequest(stop)
+                .setModel(model)
+                .setData(train, test)
+                .setLoss(Loss.softmaxCrossEntropyLoss())
+                .addEvaluator(new Accuracy())
+                .setOptimizer(AdamOptimizer.builder().setLearningRateTracker(SAWTOOTH).build())
+                .setEpochs(2)
+                .setBatchSize(BATCH)
+                .optSeed(11)
+                .setInputShape(new Shape(BATCH, FEATURES))
+                .setRunDirectory(runDir)
+                .optProgress(progress)
+                .optLogEverySteps(everySteps)
+                .addHook(hook)
+                .build();
+    }
+
+    /** The rows of steps.csv without their seconds column (the one thing a resume may change). */
+    private static List<String> withoutSeconds(Path file) throws IOException {
+        List<String> lines = Files.readAllLines(file);
+        int seconds = List.of(lines.get(0).split(",")).indexOf("seconds");
+        List<String> out = new ArrayList<>();
+        for (String line : lines) {
+            List<String> cells = new ArrayList<>(List.of(line.split(",")));
+            cells.remove(seconds);
+            out.add(String.join(",", cells));
+        }
+        return out;
+    }
+
+    /**
+     * Asserts that a CSV cell holds a value as metrics.csv writes it: to 9 significant digits, or,
+     * for a value that is exactly a float, as that float's shortest text.
+     */
+    private static void assertWrittenAs(double expected, String cell, String what) {
+        if ((double) (float) expected == expected) {
+            assertEquals((float) expected, Float.parseFloat(cell), what);
+        } else {
+            assertEquals(expected, Double.parseDouble(cell), 5e-9 * Math.abs(expected), what);
+        }
+    }
+
+    @Test
+    void stepsCsvHasARowEveryNBatchesWithTheMeanLossOfThoseBatches() throws IOException {
+        int every = 4;
+        LossRecorder recorder = new LossRecorder();
+        try (Model model = mlp()) {
+            stepsRunner(model, dir, every, recorder, new CountingHook(), new StopRequest()).fit(false);
+        }
+        List<String> lines = Files.readAllLines(dir.resolve(StepsCsv.FILE));
+        assertEquals("epoch,step,train_loss,learning_rate,seconds", lines.get(0));
+
+        int batches = (400 + BATCH - 1) / BATCH; // 25: six windows of 4 an epoch, one batch left over
+        List<String[]> rows = lines.subList(1, lines.size()).stream().map(l -> l.split(",")).toList();
+        assertEquals(2 * (batches / every), rows.size());
+        int r = 0;
+        for (int epoch = 1; epoch <= 2; epoch++) {
+            List<Float> losses = recorder.losses.get(epoch - 1);
+            assertEquals(batches, losses.size());
+            double previousSeconds = 0;
+            for (int end = every; end <= batches; end += every) {
+                String[] row = rows.get(r++);
+                long step = (long) (epoch - 1) * batches + end;
+                double mean = 0;
+                for (int b = end - every; b < end; b++) {
+                    mean += losses.get(b);
+                }
+                mean /= every;
+                assertEquals(epoch, Integer.parseInt(row[0]), "row " + r);
+                assertEquals(step, Long.parseLong(row[1]), "row " + r);
+                assertWrittenAs(mean, row[2], "row " + r + " train_loss");
+                assertEquals(SAWTOOTH.getNewValue((int) step), Float.parseFloat(row[3]), "row " + r + " learning_rate");
+                double seconds = Double.parseDouble(row[4]);
+                assertTrue(seconds >= previousSeconds, "seconds since the epoch began grow: row " + r);
+                previousSeconds = seconds;
+            }
+        }
+    }
+
+    @Test
+    void stepsCsvIsWrittenAsTheRunGoesAndAResumeRewritesItToThatOfAnUninterruptedRun() throws IOException {
+        int every = 4;
+        Path straight = dir.resolve("straight");
+        try (Model model = mlp()) {
+            stepsRunner(model, straight, every, TrainingProgress.SILENT, new CountingHook(), new StopRequest())
+                    .fit(false);
+        }
+        // Stopped after batch 10 of epoch 2: epoch 2's rows for batches 4 and 8 are on disk, and lie
+        // after the checkpoint the run resumes from (epoch 1).
+        Path stopped = dir.resolve("stopped");
+        StopRequest stop = new StopRequest();
+        try (Model model = mlp()) {
+            TrainingRunner runner = stepsRunner(model, stopped, every, TrainingProgress.SILENT,
+                    new StopAfter(stop, 2, 10), stop);
+            assertThrows(TrainingInterruptedException.class, () -> runner.fit(false));
+        }
+        List<String> partial = withoutSeconds(stopped.resolve(StepsCsv.FILE));
+        assertEquals(withoutSeconds(straight.resolve(StepsCsv.FILE)).subList(0, 1 + 6 + 2), partial,
+                "rows are on disk as soon as they are made");
+
+        try (Model model = mlp()) {
+            stepsRunner(model, stopped, every, TrainingProgress.SILENT, new CountingHook(), new StopRequest())
+                    .fit(true);
+        }
+        assertEquals(withoutSeconds(straight.resolve(StepsCsv.FILE)), withoutSeconds(stopped.resolve(StepsCsv.FILE)));
+    }
+
+    @Test
+    void logEveryStepsMustBePositive() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TrainingRunner.builder().optLogEverySteps(0));
+        assertEquals("logEverySteps must be at least 1, got 0", e.getMessage());
     }
 }
