@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * A training run, as read from JSON or YAML. Every field has a default, so a config only names
  * what it changes; the resolved config (defaults filled in) is written to the run directory.
  */
-@JsonPropertyOrder({"name", "seed", "epochs", "data", "model", "optimizer", "schedule", "regularizers"})
+@JsonPropertyOrder({"name", "seed", "epochs", "data", "model", "optimizer", "schedule", "regularizers", "log"})
 public final class RunConfig {
 
     /** A short name for the run; used in default output directory names. */
@@ -32,4 +32,7 @@ public final class RunConfig {
 
     /** Terms added to the loss, e.g. {@code [{type: spectral-penalty, lambda: 0.01}]}. */
     public java.util.List<RegularizerSpec> regularizers = new java.util.ArrayList<>();
+
+    /** What the run logs besides metrics.csv, e.g. {@code {everySteps: 100}} for steps.csv. */
+    public LogConfig log = new LogConfig();
 }

@@ -158,6 +158,11 @@ public final class RunConfigs {
                 p.add("optimizer.weightDecay: must be at least 0 (got " + c.optimizer.weightDecay + ")");
             }
         }
+        if (c.log == null) {
+            p.add("log: must be a mapping");
+        } else if (c.log.everySteps != null) {
+            atLeast(p, "log.everySteps", c.log.everySteps, 1);
+        }
         if (c.schedule == null) {
             p.add("schedule: must be a mapping");
         } else {

@@ -9,6 +9,7 @@ import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 import org.lipreg.experiments.certify.CertifyOutputs;
 import org.lipreg.experiments.config.ConfigLoader;
+import org.lipreg.experiments.run.BestEffortPlots;
 import org.lipreg.experiments.run.RunExecutor;
 import org.lipreg.experiments.run.RunSetupException;
 import org.lipreg.rl.env.Environment;
@@ -48,7 +49,7 @@ import java.util.stream.Stream;
  * returns.csv    one row per evaluation, written as it is made: step, mean and std return,
  *                seconds, α, critic loss, critic Lipschitz product bound and sampled gradient norm
  * checkpoints/   the two newest checkpoints (one per evaluation), for --resume
- * returns.png    the learning curve
+ * returns.png    the learning curve, redrawn after each evaluation
  * summary.json   status ({@code finished}), final and best return, area under the curve, seconds
  * </pre>
  *
@@ -115,16 +116,21 @@ public final class RlRunner {
             }
             CheckpointStore checkpoints = new CheckpointStore(runDir.resolve(CHECKPOINTS_DIR), 2);
             List<EvaluationPoint> rows = new ArrayList<>(LoopCheckpoints.newestCurve(checkpoints).orElse(List.of()));
+            // Best effort: a plot that cannot be drawn is reported once and never stops the run.
+            BestEffortPlots plots = new BestEffortPlots();
+            Path plotFile = runDir.resolve("returns.png");
             if (!rows.isEmpty()) {
                 // The file may hold rows past the checkpoint (when the newest one was damaged).
                 writeReturns(rows, runDir);
+                plots.draw(plotFile.toString(), () -> plot(config, rows, plotFile));
                 progress.accept("resuming after step " + rows.get(rows.size() - 1).step() + " of " + config.steps);
             }
             List<EvaluationPoint> curve = train(config, progress, checkpoints, p -> {
                 rows.add(p);
                 writeReturns(rows, runDir);
+                plots.draw(plotFile.toString(), () -> plot(config, rows, plotFile));
             });
-            writeOutputs(config, runDir, curve);
+            writeSummary(config, runDir, curve);
             return curve;
         }
     }
@@ -291,9 +297,8 @@ public final class RlRunner {
         CertifyOutputs.csv(table, runDir.resolve(RETURNS_FILE));
     }
 
-    /** The plot and, last, the summary of a finished run. */
-    private static void writeOutputs(RlConfig config, Path runDir, List<EvaluationPoint> curve) throws IOException {
-        plot(config, curve, runDir.resolve("returns.png"));
+    /** The summary of a finished run, written last. */
+    private static void writeSummary(RlConfig config, Path runDir, List<EvaluationPoint> curve) throws IOException {
         EvaluationPoint last = curve.get(curve.size() - 1);
         ObjectNode summary = ConfigLoader.json().createObjectNode();
         summary.put("name", config.name);
@@ -316,7 +321,8 @@ public final class RlRunner {
         AtomicFiles.writeString(runDir.resolve(RunExecutor.SUMMARY_FILE), ConfigLoader.json().writeValueAsString(summary));
     }
 
-    private static void plot(RlConfig config, List<EvaluationPoint> curve, Path file) throws IOException {
+    /** The learning curve: mean evaluation return ± std against environment steps. */
+    static void plot(RlConfig config, List<EvaluationPoint> curve, Path file) throws IOException {
         XYChart chart = new XYChartBuilder().width(640).height(420)
                 .title(config.env + " — " + config.agent + ("mbpo".equals(config.agent) ? " " + config.model.type : "")
                         + " (critic: " + config.critic.regularizer + ")")

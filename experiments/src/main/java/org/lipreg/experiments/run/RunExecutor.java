@@ -54,7 +54,8 @@ import java.util.stream.Stream;
  * checkpoints/     the newest checkpoints, for --resume
  * model/           the final parameters in DJL's format (model-NNNN.params)
  * summary.json     status, final and best metrics, time
- * loss.png, accuracy.png
+ * loss.png, accuracy.png   the learning curves, redrawn after every epoch
+ * steps.csv        with log.everySteps N: a row every N batches of an epoch
  * .lock            the run-directory lock, held while a process uses the directory
  * </pre>
  *
@@ -174,6 +175,7 @@ public final class RunExecutor {
         int batch = config.data.batchSize;
         int stepsPerEpoch = (data.train().size() + batch - 1) / batch;
         List<Regularizer> regularizers = Regularizers.build(config.regularizers, block, config.seed);
+        RunPlots plots = RunPlots.classifier(runDir);
         try (Model model = Model.newInstance(MODEL_NAME);
                 NDManager dataManager = NDManager.newBaseManager()) {
             model.setBlock(block);
@@ -191,7 +193,9 @@ public final class RunExecutor {
                     .setRunDirectory(runDir)
                     .optProgress(progress)
                     .optStopRequest(stopRequest)
+                    .addEpochListener(plots)
                     .addEpochMetrics(new LipschitzMonitor());
+            logSteps(builder, config);
             regularizers.forEach(builder::addHook);
             TrainingRunner runner = builder.build();
             TrainingResult result;
@@ -206,7 +210,7 @@ public final class RunExecutor {
             }
             saveModel(model, runDir, config.epochs);
             writeSummary(runDir, config, imageFields(data), result, "finished", null, "test_accuracy", true);
-            writePlots(runDir, result.history());
+            drawIfNoEpochRan(plots, result);
             return new RunResult(runDir, result, data, null);
         } finally {
             Regularizers.close(regularizers);
@@ -238,10 +242,11 @@ public final class RunExecutor {
             summary.put("testTargetsScored", data.test().targets());
             summary.put("testUnknownTokens", data.testUnknown());
         };
+        RunPlots plots = RunPlots.languageModel(runDir);
         try (Model model = Model.newInstance(MODEL_NAME);
                 NDManager dataManager = NDManager.newBaseManager()) {
             model.setBlock(block);
-            TrainingRunner runner = TrainingRunner.builder()
+            TrainingRunner.Builder builder = TrainingRunner.builder()
                     .setModel(model)
                     .setData(data.train().toDataset(dataManager, batch), data.test().toDataset(dataManager, batch))
                     .setLoss(new TokenCrossEntropy())
@@ -254,7 +259,9 @@ public final class RunExecutor {
                     .setRunDirectory(runDir)
                     .optProgress(progress)
                     .optStopRequest(stopRequest)
-                    .build();
+                    .addEpochListener(plots);
+            logSteps(builder, config);
+            TrainingRunner runner = builder.build();
             TrainingResult result;
             try {
                 result = runner.fit(resume);
@@ -267,10 +274,7 @@ public final class RunExecutor {
             }
             saveModel(model, runDir, config.epochs);
             writeSummary(runDir, config, fields, result, "finished", null, "test_perplexity", false);
-            Plots.curves(result.history(), "Loss", "cross-entropy (nats per token)", List.of("train_loss", "test_loss"),
-                    runDir.resolve("loss.png"));
-            Plots.curves(result.history(), "Perplexity", "perplexity", List.of("train_perplexity", "test_perplexity"),
-                    runDir.resolve("perplexity.png"));
+            drawIfNoEpochRan(plots, result);
             return new RunResult(runDir, result, null, data);
         }
     }
@@ -406,9 +410,20 @@ public final class RunExecutor {
         writeSummary(runDir, config, dataFields.andThen(where), null, "interrupted", e.getMessage(), null, true);
     }
 
-    private static void writePlots(Path runDir, List<EpochMetrics> history) throws IOException {
-        Plots.curves(history, "Loss", "cross-entropy", List.of("train_loss", "test_loss"), runDir.resolve("loss.png"));
-        Plots.curves(history, "Accuracy", "accuracy", List.of("train_accuracy", "test_accuracy"),
-                runDir.resolve("accuracy.png"));
+    /** {@code log.everySteps}: steps.csv. */
+    private static void logSteps(TrainingRunner.Builder builder, RunConfig config) {
+        if (config.log != null && config.log.everySteps != null) {
+            builder.optLogEverySteps(config.log.everySteps);
+        }
+    }
+
+    /**
+     * The plots are drawn after each epoch; a resumed run that had trained all its epochs (killed
+     * after its last checkpoint) trains none, so it draws them here.
+     */
+    private static void drawIfNoEpochRan(RunPlots plots, TrainingResult result) {
+        if (result.resumedFromEpoch() == result.history().size()) {
+            plots.epochWritten(result.history());
+        }
     }
 }

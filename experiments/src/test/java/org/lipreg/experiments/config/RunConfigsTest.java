@@ -95,7 +95,7 @@ class RunConfigsTest {
     void overrideOfUnknownKeyIsNamed() throws IOException {
         ConfigException e = assertThrows(ConfigException.class,
                 () -> RunConfigs.load(yaml("epochs: 2\n"), List.of("optimiser.name=sgd")));
-        assertTrue(problem(e).startsWith("optimiser: unknown key (allowed: [data, epochs, model, name, "),
+        assertTrue(problem(e).startsWith("optimiser: unknown key (allowed: [data, epochs, log, model, name, "),
                 problem(e));
         ConfigException malformed = assertThrows(ConfigException.class,
                 () -> RunConfigs.load(yaml("epochs: 2\n"), List.of("epochs")));
@@ -225,5 +225,21 @@ class RunConfigsTest {
         // The same key in different mappings is no duplicate.
         assertEquals(2, RunConfigs.load(yaml("model:\n  preset: custom\n  layers:\n    - {type: relu}\n"
                 + "    - {type: flatten}\n    - {type: linear, units: 2}\n"), List.of()).model.layers.size() - 1);
+    }
+
+    @Test
+    void logEveryStepsIsOffByDefaultAndOtherwiseAPositiveInteger() throws Exception {
+        assertEquals(null, RunConfigs.load(null, List.of()).log.everySteps, "off unless asked for");
+        assertEquals(50, RunConfigs.load(yaml("log: {everySteps: 50}\n"), List.of()).log.everySteps);
+        for (String bad : List.of("0", "-3")) {
+            ConfigException e = assertThrows(ConfigException.class,
+                    () -> RunConfigs.load(null, List.of("log.everySteps=" + bad)));
+            assertEquals("log.everySteps: must be at least 1 (got " + bad + ")", problem(e));
+        }
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> RunConfigs.load(yaml("log: {everySteps: 2.5}\n"), List.of()));
+        assertTrue(problem(e).startsWith("log.everySteps: expected an integer"), problem(e));
+        e = assertThrows(ConfigException.class, () -> RunConfigs.load(yaml("log: {every: 5}\n"), List.of()));
+        assertEquals("log.every: unknown key (allowed: [everySteps])", problem(e));
     }
 }

@@ -1,5 +1,6 @@
 package org.lipreg.experiments.rl;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lipreg.experiments.cli.LipregCli;
+import org.lipreg.rl.sac.EvaluationPoint;
 import org.lipreg.training.io.RunDirectoryLock;
 
 import java.io.IOException;
@@ -67,6 +69,20 @@ class RlResumeTest {
         return out;
     }
 
+    /** The rows of returns.csv as evaluation points (the file keeps every digit of a double). */
+    private static List<EvaluationPoint> points(Path runDir) throws IOException {
+        List<String> lines = Files.readAllLines(runDir.resolve(RlRunner.RETURNS_FILE));
+        assertEquals(String.join(",", RlRunner.RETURNS_COLUMNS), lines.get(0));
+        List<EvaluationPoint> points = new ArrayList<>();
+        for (String line : lines.subList(1, lines.size())) {
+            // An empty cell is a figure not there yet (NaN).
+            double[] v = Stream.of(line.split(",", -1))
+                    .mapToDouble(c -> c.isEmpty() ? Double.NaN : Double.parseDouble(c)).toArray();
+            points.add(new EvaluationPoint((long) v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7]));
+        }
+        return points;
+    }
+
     /** Every file under a directory with its bytes, to show that nothing was touched. */
     private static Map<String, String> snapshot(Path root) throws IOException {
         Map<String, String> files = new TreeMap<>();
@@ -105,6 +121,10 @@ class RlResumeTest {
         assertEquals(List.of("1", "2"), seenRows);
         assertEquals(expected.subList(0, 3), rowsWithoutSeconds(killed), "the rows so far, as the whole run has them");
         assertFalse(Files.exists(killed.resolve("summary.json")), "not finished");
+        // The plot is redrawn after each row: the killed run's shows the two rows it has.
+        Path twoRows = dir.resolve("two-rows.png");
+        RlRunner.plot(rl, points(killed), twoRows);
+        assertArrayEquals(Files.readAllBytes(twoRows), Files.readAllBytes(killed.resolve("returns.png")));
 
         // Without --resume the run is not touched; with it, it finishes as if it had never stopped.
         Map<String, String> before = snapshot(killed);
@@ -116,6 +136,8 @@ class RlResumeTest {
         assertEquals(0, cli(resumed, "rl", "--config", config.toString(), "--out", killed.toString(), "--resume"),
                 resumed.toString());
         assertEquals(expected, rowsWithoutSeconds(killed));
+        assertArrayEquals(Files.readAllBytes(whole.resolve("returns.png")),
+                Files.readAllBytes(killed.resolve("returns.png")), "the resumed run's plot is the whole run's");
         assertEquals(Files.readString(whole.resolve("summary.json")).replaceAll("\"seconds\" *: *[0-9.Ee+-]+", ""),
                 Files.readString(killed.resolve("summary.json")).replaceAll("\"seconds\" *: *[0-9.Ee+-]+", ""));
     }

@@ -90,6 +90,7 @@ public final class TrainingRunner {
     private final GaussianInputNoise inputNoise;
     private final StopRequest stopRequest;
     private final int logEverySteps;
+    private final List<EpochListener> epochListeners;
     private StepsCsv steps;
     private boolean fitted;
 
@@ -112,6 +113,7 @@ public final class TrainingRunner {
         this.inputNoise = b.inputNoise;
         this.stopRequest = b.stopRequest;
         this.logEverySteps = b.logEverySteps;
+        this.epochListeners = List.copyOf(b.epochListeners);
     }
 
     /**
@@ -241,6 +243,9 @@ public final class TrainingRunner {
                         store.write(
                                 epoch, out -> writePayload(out, finished, stepsSoFar, hooks, history));
                 MetricsCsv.write(history, metricsFile);
+                for (EpochListener listener : epochListeners) {
+                    listener.epochWritten(List.copyOf(history));
+                }
                 progress.epochFinished(metrics);
             }
             if (history.isEmpty()) {
@@ -532,8 +537,21 @@ public final class TrainingRunner {
         private GaussianInputNoise inputNoise;
         private StopRequest stopRequest = new StopRequest();
         private int logEverySteps;
+        private final List<EpochListener> epochListeners = new ArrayList<>();
 
         Builder() {}
+
+        /**
+         * Adds a listener told after each epoch's checkpoint and metrics row are written (e.g. one
+         * that redraws the learning curves).
+         *
+         * @param listener the listener
+         * @return this builder
+         */
+        public Builder addEpochListener(EpochListener listener) {
+            this.epochListeners.add(Objects.requireNonNull(listener));
+            return this;
+        }
 
         /**
          * Writes {@link StepsCsv#FILE} in the run directory: a row after every {@code steps}

@@ -1,0 +1,15 @@
+package org.lipreg.experiments.config;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** What a run logs besides its per-epoch metrics. */
+@JsonPropertyOrder({"everySteps"})
+public final class LogConfig {
+
+    /**
+     * Write {@code steps.csv}, a row after every this many batches of an epoch (the mean training
+     * loss of those batches, the learning rate, the seconds since the epoch began), for epochs too
+     * long to wait for; {@code null} (the default) for none.
+     */
+    public Integer everySteps = null;
+}
