@@ -145,6 +145,19 @@ class LiveRunFilesTest {
     }
 
     @Test
+    void aResumeWithNoEpochLeftToTrainStillDrawsThePlots() throws Exception {
+        // A run killed after its last checkpoint, before its plots were drawn.
+        RunConfig config = RunConfigs.load(null, TINY_IMAGE);
+        Path run = dir.resolve("run");
+        RunResult first = new RunExecutor(TrainingProgress.SILENT, Path.of("")).run(config, run, false);
+        Files.delete(run.resolve("loss.png"));
+        Files.delete(run.resolve("accuracy.png"));
+        RunResult resumed = new RunExecutor(TrainingProgress.SILENT, Path.of("")).run(config, run, true);
+        assertEquals(2, resumed.training().resumedFromEpoch());
+        assertPlots(run, first.training().history(), false);
+    }
+
+    @Test
     void aPlotThatCannotBeWrittenDoesNotFailTheRun() throws Exception {
         RunConfig config = RunConfigs.load(null, TINY_IMAGE);
         Path run = dir.resolve("run");
