@@ -12,4 +12,17 @@ public final class LogConfig {
      * long to wait for; {@code null} (the default) for none.
      */
     public Integer everySteps = null;
+
+    /** Jackson's filter that leaves an unset log config out of the resolved config. */
+    static final class Unset {
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof LogConfig log && log.everySteps == null;
+        }
+
+        @Override
+        public int hashCode() {
+            return 0;
+        }
+    }
 }

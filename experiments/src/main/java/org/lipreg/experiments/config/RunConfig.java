@@ -1,5 +1,6 @@
 package org.lipreg.experiments.config;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
 /**
@@ -33,6 +34,11 @@ public final class RunConfig {
     /** Terms added to the loss, e.g. {@code [{type: spectral-penalty, lambda: 0.01}]}. */
     public java.util.List<RegularizerSpec> regularizers = new java.util.ArrayList<>();
 
-    /** What the run logs besides metrics.csv, e.g. {@code {everySteps: 100}} for steps.csv. */
+    /**
+     * What the run logs besides metrics.csv, e.g. {@code {everySteps: 100}} for steps.csv. Left out
+     * of the resolved config while unset, so that runs written before the key existed still
+     * resume with the same config.
+     */
+    @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = LogConfig.Unset.class)
     public LogConfig log = new LogConfig();
 }

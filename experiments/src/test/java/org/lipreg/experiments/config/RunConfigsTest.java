@@ -231,6 +231,10 @@ class RunConfigsTest {
     void logEveryStepsIsOffByDefaultAndOtherwiseAPositiveInteger() throws Exception {
         assertEquals(null, RunConfigs.load(null, List.of()).log.everySteps, "off unless asked for");
         assertEquals(50, RunConfigs.load(yaml("log: {everySteps: 50}\n"), List.of()).log.everySteps);
+        // Unset, it stays out of the resolved config, so that runs from before the key resume.
+        assertFalse(ConfigLoader.toTree(RunConfigs.load(null, List.of())).has("log"));
+        assertEquals(50, ConfigLoader.toTree(RunConfigs.load(null, List.of("log.everySteps=50")))
+                .path("log").path("everySteps").asInt());
         for (String bad : List.of("0", "-3")) {
             ConfigException e = assertThrows(ConfigException.class,
                     () -> RunConfigs.load(null, List.of("log.everySteps=" + bad)));

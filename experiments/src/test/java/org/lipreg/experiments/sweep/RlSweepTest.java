@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lipreg.experiments.cli.LipregCli;
 import org.lipreg.experiments.config.ConfigLoader;
 import org.lipreg.experiments.rl.RlRunner;
+import org.lipreg.training.io.NumberText;
 
 import tech.tablesaw.api.Table;
 
@@ -103,9 +104,9 @@ class RlSweepTest {
             double std = Math.abs(finals[m][0] - finals[m][1]) / Math.sqrt(2);
             assertEquals(mean, summary.doubleColumn(metrics.get(m) + "_mean").getDouble(0), 1e-9, metrics.get(m));
             assertEquals(std, summary.doubleColumn(metrics.get(m) + "_std").getDouble(0), 1e-9, metrics.get(m));
-            // Seconds are shown to the millisecond, every other metric to 4 decimals.
-            String format = metrics.get(m).equals("seconds") ? " %.3f ± %.3f |" : " %.4f ± %.4f |";
-            row.append(String.format(Locale.ROOT, format, mean, std));
+            // Every metric to 4 decimals, seconds to the millisecond (rounded as the report rounds).
+            row.append(' ').append(NumberText.displayDecimals(metrics.get(m), mean, 4)).append(" ± ")
+                    .append(NumberText.displayDecimals(metrics.get(m), std, 4)).append(" |");
         }
         String markdown = report.markdown();
         assertTrue(markdown.startsWith("| mean_return | return_auc | seconds | critic_lipschitz_product | "
