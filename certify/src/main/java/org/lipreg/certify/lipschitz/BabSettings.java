@@ -3,8 +3,10 @@ package org.lipreg.certify.lipschitz;
 /**
  * Branch-and-bound limits.
  *
- * @param timeBudgetSeconds stop after this long (the certified value is then the largest bound
- *     over the open domains)
+ * @param timeBudgetSeconds stop after this long, counted from the start of the bound (the CROWN
+ *     bounds it starts from included) and checked inside each batch, so that a run ends soon
+ *     after it; the certified value is then the largest bound over the open domains, each
+ *     domain of an unfinished batch at its parent's bound
  * @param maxDomains stop when this many domains are open
  * @param batchSize the most domains split and bounded together per step (lowered for networks
  *     whose domains carry large coefficient arrays: about 40 MB per batch)

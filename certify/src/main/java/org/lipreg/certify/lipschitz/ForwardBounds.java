@@ -42,13 +42,15 @@ final class ForwardBounds {
     /** Each processed activation's CROWN bounds as linear functions of the input. */
     private final List<SplitConstraints.Linear> linear = new ArrayList<>();
     private final int constraintSteps;
+    private final Deadline deadline;
 
     /** Per activation node, the domains' splits as the caller gave them (the constraints read them here). */
     private final Map<Integer, double[]> splitValues;
 
-    private ForwardBounds(Graph graph, int constraintSteps, Map<Integer, double[]> splitValues) {
+    private ForwardBounds(Graph graph, int constraintSteps, Map<Integer, double[]> splitValues, Deadline deadline) {
         this.graph = graph;
         this.constraintSteps = constraintSteps;
+        this.deadline = deadline;
         this.splitValues = splitValues;
     }
 
@@ -66,7 +68,7 @@ final class ForwardBounds {
      */
     static ForwardBounds compute(Graph graph, InputBox box, Map<Integer, double[]> splits, int domains, boolean crown,
             NDManager manager) {
-        return compute(graph, box, splits, domains, crown, 0, manager);
+        return compute(graph, box, splits, domains, crown, 0, Deadline.NONE, manager);
     }
 
     /**
@@ -80,12 +82,14 @@ final class ForwardBounds {
      * @param crown whether to tighten IBP by CROWN
      * @param constraintSteps steps on the constraints' multipliers (0: splits only fix
      *     their own neurons)
+     * @param deadline checked before each activation's bounds and each step on the multipliers
      * @param manager the manager for new arrays
      * @return the bounds
+     * @throws Deadline.Passed when the deadline passes before the bounds are done
      */
     static ForwardBounds compute(Graph graph, InputBox box, Map<Integer, double[]> splits, int domains, boolean crown,
-            int constraintSteps, NDManager manager) {
-        ForwardBounds b = new ForwardBounds(graph, constraintSteps, splits);
+            int constraintSteps, Deadline deadline, NDManager manager) {
+        ForwardBounds b = new ForwardBounds(graph, constraintSteps, splits, deadline);
         b.run(box, domains, crown, manager);
         return b;
     }
@@ -111,6 +115,7 @@ final class ForwardBounds {
                 lo[i] = lo[s.left()].add(lo[s.right()]);
                 hi[i] = hi[s.left()].add(hi[s.right()]);
             } else if (node instanceof Node.Activation act) {
+                deadline.check(); // each activation's CROWN pass is one of a batch's long steps
                 int p = act.input();
                 if (crown && p != 0) {
                     NDArray[] bounds = crownBounds(i, p, xl, xu, domains, manager);
@@ -191,7 +196,7 @@ final class ForwardBounds {
                 SplitConstraints constraints = constraintSteps == 0 ? null
                     : SplitConstraints.gather(linear, splitValues, domains, constraintSteps, manager);
                 if (constraints != null) {
-                    result = constraints.upperBounds(lambda, constant, xl, xu);
+                    result = constraints.upperBounds(lambda, constant, xl, xu, deadline);
                 } else {
                     NDArray bound = Scalars.maximum(lambda, 0).mul(xu.expandDims(1))
                         .add(Scalars.minimum(lambda, 0).mul(xl.expandDims(1)));

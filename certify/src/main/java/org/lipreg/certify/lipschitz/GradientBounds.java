@@ -49,10 +49,13 @@ final class GradientBounds {
     private final Map<Integer, Relaxation> negativeRelax = new HashMap<>();
     private final Map<Integer, GateFactors> factors = new HashMap<>();
 
-    private GradientBounds(Graph graph, GradientMethod method, NDArray spec) {
+    private final Deadline deadline;
+
+    private GradientBounds(Graph graph, GradientMethod method, NDArray spec, Deadline deadline) {
         this.graph = graph;
         this.method = method;
         this.spec = spec;
+        this.deadline = deadline;
     }
 
     /**
@@ -65,7 +68,24 @@ final class GradientBounds {
      * @return the bounds
      */
     static GradientBounds compute(Graph graph, ForwardBounds forward, NDArray spec, GradientMethod method) {
-        GradientBounds g = new GradientBounds(graph, method, spec);
+        return compute(graph, forward, spec, method, Deadline.NONE);
+    }
+
+    /**
+     * Computes the bounds, or gives up when the deadline passes (checked before each node's
+     * bounds and before the norm's).
+     *
+     * @param graph the network
+     * @param forward the forward bounds of D domains, splits included
+     * @param spec {@code (B, outputs)}, B a multiple of D
+     * @param method the gradient-graph method
+     * @param deadline when to give up
+     * @return the bounds
+     * @throws Deadline.Passed when the deadline passes before the bounds are done
+     */
+    static GradientBounds compute(Graph graph, ForwardBounds forward, NDArray spec, GradientMethod method,
+            Deadline deadline) {
+        GradientBounds g = new GradientBounds(graph, method, spec, deadline);
         g.run(forward);
         return g;
     }
@@ -93,6 +113,7 @@ final class GradientBounds {
         lo[graph.output()] = spec;
         hi[graph.output()] = spec;
         for (int i = graph.output() - 1; i >= 0; i--) {
+            deadline.check();
             intervalStep(i, lo, hi);
             Node node = graph.node(i);
             boolean linear = method != GradientMethod.INTERVAL;
@@ -120,6 +141,7 @@ final class GradientBounds {
         NDArray interval = inputLower.abs().maximum(inputUpper.abs()).sum(new int[] {1});
         normUpper = interval;
         if (method == GradientMethod.LINEAR) {
+            deadline.check();
             normUpper = interval.minimum(linearNorm());
         }
     }

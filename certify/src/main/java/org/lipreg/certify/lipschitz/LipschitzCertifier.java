@@ -111,26 +111,42 @@ public final class LipschitzCertifier implements AutoCloseable {
      * @return the bound per spec row
      */
     public LipschitzBound bound(InputBox box, double[][] specs, Method method, BabSettings settings) {
-        return bound(box, specs, method, settings, 0);
+        return bound(box, specs, method, settings, new double[specs.length]);
     }
 
     /**
-     * Computes a certified upper bound, telling branch-and-bound a value already attained: a
-     * lower bound on {@code max_s ‖∇(c_s·f)‖₁} over the box (from {@link LowerBoundSearch}).
-     * Branch-and-bound then stops refining domains that cannot exceed it, and finishes as soon
-     * as the certified maximum equals it. The value only steers the work: the result is sound
-     * whatever it is.
+     * Computes a certified upper bound, telling branch-and-bound the values already attained: per
+     * spec row s, a lower bound on {@code max ‖∇(c_s·f)‖₁} over the box (from {@link
+     * LowerBoundSearch}). Branch-and-bound then stops refining a row's domains that cannot exceed
+     * that row's value, and finishes as soon as every row's certified maximum equals its value.
+     * The values only steer the work: the result is sound whatever they are.
      *
      * @param box the input box
      * @param specs the spec rows, each of the output length
      * @param method the method
      * @param settings branch-and-bound limits (used by {@link Method#BAB})
-     * @param attained a gradient norm attained in the box, 0 if none is known
+     * @param attained per spec row, a gradient norm attained in the box, 0 if none is known
      * @return the bound per spec row
      */
-    public LipschitzBound bound(InputBox box, double[][] specs, Method method, BabSettings settings, double attained) {
+    public LipschitzBound bound(InputBox box, double[][] specs, Method method, BabSettings settings, double[] attained) {
+        return bound(box, specs, method, settings, attained, System::nanoTime);
+    }
+
+    /**
+     * As the public form, with the clock that branch-and-bound's time budget is measured on (the
+     * budget starts here, so it covers the CROWN bounds branch-and-bound starts from).
+     *
+     * @param clock nanoseconds; tests pass one they advance by hand
+     */
+    LipschitzBound bound(InputBox box, double[][] specs, Method method, BabSettings settings, double[] attained,
+            java.util.function.LongSupplier clock) {
         check(box, specs);
+        if (attained.length != specs.length) {
+            throw new IllegalArgumentException("attained values: " + attained.length + " for " + specs.length
+                    + " spec rows");
+        }
         long begin = System.nanoTime();
+        Deadline deadline = method == Method.BAB ? Deadline.after(settings.timeBudgetSeconds(), clock) : Deadline.NONE;
         if (method == Method.NAIVE) {
             return new LipschitzBound(method, GlobalBounds.linfPerSpec(network, specs), seconds(begin), specs.length, true);
         }
@@ -148,7 +164,7 @@ public final class LipschitzCertifier implements AutoCloseable {
         if (method != Method.BAB) {
             return new LipschitzBound(method, perSpec, seconds(begin), specs.length, true);
         }
-        LipschitzBound bab = new BranchAndBound(graph, manager).run(box, specs, perSpec, settings, attained);
+        LipschitzBound bab = new BranchAndBound(graph, manager).run(box, specs, perSpec, settings, attained, deadline);
         return new LipschitzBound(Method.BAB, bab.perSpec(), seconds(begin), bab.domains(), bab.complete(), bab.witnesses());
     }
 

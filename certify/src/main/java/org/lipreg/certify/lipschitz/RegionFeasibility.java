@@ -43,11 +43,15 @@ final class RegionFeasibility {
      * @param box the input box
      * @param states per activation node, one state per neuron: +1 active, −1 inactive
      * @param manager for scratch arrays
+     * @param deadline checked before the linear program and at each of its pivots
      * @return null only when the region is provably empty; otherwise a point of the box that
      *     maximizes the smallest normalized distance to the region's half-spaces (inside the
      *     region when the region has an interior)
+     * @throws Deadline.Passed when the deadline passes before the region is decided
      */
-    static double[] witness(Graph graph, InputBox box, Map<Integer, double[]> states, NDManager manager) {
+    static double[] witness(Graph graph, InputBox box, Map<Integer, double[]> states, NDManager manager,
+            Deadline deadline) {
+        deadline.check();
         List<double[]> rows = new ArrayList<>();
         List<Double> offsets = new ArrayList<>();
         List<Double> signs = new ArrayList<>();
@@ -130,7 +134,7 @@ final class RegionFeasibility {
         try {
             double[] objective = new double[vars];
             objective[n0] = 1;
-            double[] t = new SimplexSolver().optimize(new MaxIter(10_000), new LinearObjectiveFunction(objective, 0),
+            double[] t = new TimedSimplexSolver(deadline).optimize(new MaxIter(10_000), new LinearObjectiveFunction(objective, 0),
                     new LinearConstraintSet(constraints), GoalType.MAXIMIZE, new NonNegativeConstraint(true)).getPoint();
             double[] x = new double[n0];
             for (int i = 0; i < n0; i++) {
@@ -141,6 +145,24 @@ final class RegionFeasibility {
             return null;
         } catch (TooManyIterationsException e) {
             return box.center(); // undecided: keep the domain
+        }
+    }
+
+    /**
+     * The simplex method, checking a deadline at each pivot: on a network with hundreds of inputs
+     * one region's program can take seconds.
+     */
+    private static final class TimedSimplexSolver extends SimplexSolver {
+        private final Deadline deadline;
+
+        TimedSimplexSolver(Deadline deadline) {
+            this.deadline = deadline;
+        }
+
+        @Override
+        protected void incrementIterationCount() {
+            deadline.check();
+            super.incrementIterationCount();
         }
     }
 }

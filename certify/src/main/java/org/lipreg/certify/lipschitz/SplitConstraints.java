@@ -127,9 +127,11 @@ final class SplitConstraints {
      * @param constant the constants {@code (D, r)}
      * @param xl the box's lower corner {@code (1, inputs)}
      * @param xu the box's upper corner {@code (1, inputs)}
+     * @param deadline checked before each step on β
      * @return the bounds {@code (D, r)}, each no larger than without the constraints
+     * @throws Deadline.Passed when the deadline passes before the steps are done
      */
-    NDArray upperBounds(NDArray lambda, NDArray constant, NDArray xl, NDArray xu) {
+    NDArray upperBounds(NDArray lambda, NDArray constant, NDArray xl, NDArray xu, Deadline deadline) {
         NDArray lo = xl.expandDims(1);
         NDArray width = xu.sub(xl).expandDims(1);
         // β in units of its row's ℓ1 norm, so that one step size suits every row.
@@ -142,6 +144,7 @@ final class SplitConstraints {
         NDArray second = beta.zerosLike();
         NDArray best = null;
         for (int t = 0; t <= steps; t++) {
+            deadline.check();
             NDArray scaled = beta.mul(rowScale);
             NDArray coefficients = t == 0 ? lambda : lambda.add(scaled.matMul(rows));
             NDArray corner = coefficients.gt(0).toType(DataType.FLOAT64, false);

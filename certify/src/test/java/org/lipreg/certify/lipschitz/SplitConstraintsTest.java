@@ -103,8 +103,8 @@ class SplitConstraintsTest {
                     splits.add(splitsAt(graph, anchor, random, 0.2 + 0.6 * random.nextDouble()));
                 }
                 Map<Integer, double[]> stacked = stack(splits);
-                ForwardBounds plain = ForwardBounds.compute(graph, box, stacked, domains, true, 0, manager);
-                ForwardBounds constrained = ForwardBounds.compute(graph, box, stacked, domains, true, 20, manager);
+                ForwardBounds plain = ForwardBounds.compute(graph, box, stacked, domains, true, 0, Deadline.NONE, manager);
+                ForwardBounds constrained = ForwardBounds.compute(graph, box, stacked, domains, true, 20, Deadline.NONE, manager);
                 assertTrue(constrained.feasible.all().getBoolean(), "trial " + trial + ": a domain with a point was dropped");
                 // Points: uniform in the box and near each domain's anchor (which it always holds).
                 List<double[]> points = new ArrayList<>(anchors);
@@ -197,8 +197,8 @@ class SplitConstraintsTest {
                 Map<Integer, double[]> split = splitsAt(graph, uniform(box, random), random, 1.0);
                 split.put(second, new double[split.get(second).length]);
                 Map<Integer, double[]> stacked = stack(List.of(split));
-                ForwardBounds plain = ForwardBounds.compute(graph, box, stacked, 1, true, 0, manager);
-                ForwardBounds constrained = ForwardBounds.compute(graph, box, stacked, 1, true, 300, manager);
+                ForwardBounds plain = ForwardBounds.compute(graph, box, stacked, 1, true, 0, Deadline.NONE, manager);
+                ForwardBounds constrained = ForwardBounds.compute(graph, box, stacked, 1, true, 300, Deadline.NONE, manager);
                 Node.Affine a1 = (Node.Affine) graph.node(((Node.Activation) graph.node(first)).input());
                 Node.Affine a2 = (Node.Affine) graph.node(((Node.Activation) graph.node(second)).input());
                 double[][] w1 = matrix(a1.weight());

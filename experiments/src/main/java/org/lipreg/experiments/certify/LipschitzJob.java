@@ -135,9 +135,8 @@ public final class LipschitzJob {
                     }
                     List<LipschitzBound> uppers = new ArrayList<>();
                     for (Method method : methods) {
-                        double attained = java.util.Arrays.stream(lowerPerSpec).max().orElse(0);
                         LipschitzBound upper = certifier == null ? null
-                                : certifier.bound(box, specs, method, bab, attained);
+                                : certifier.bound(box, specs, method, bab, lowerPerSpec.clone());
                         uppers.add(upper);
                         if (upper != null) {
                             witnessLowerBounds(oracle, upper, specs, lowerPerSpec);
