@@ -11,4 +11,6 @@ if not exist "%JAR%" (
   if errorlevel 1 ( popd & echo lipreg: build failed 1>&2 & exit /b 1 )
   popd
 )
+rem OpenMP threads sleep instead of spinning between ops unless set otherwise (see ./lipreg and the README).
+if not defined OMP_WAIT_POLICY set "OMP_WAIT_POLICY=PASSIVE"
 java %LIPREG_JAVA_OPTS% -Dai.djl.offline=true -Djava.awt.headless=true -jar "%JAR%" %*

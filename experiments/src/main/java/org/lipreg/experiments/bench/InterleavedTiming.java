@@ -24,18 +24,6 @@ final class InterleavedTiming {
     private InterleavedTiming() {}
 
     /**
-     * Describes the engine's intra-op threads for a table title: ratios of small ops depend on
-     * it (on a 2-core machine a penalty's tiny products cost about three times as much with two
-     * threads as with one), so a figure without it cannot be compared.
-     *
-     * @return e.g. {@code "engine threads 1"}
-     */
-    static String engineThreads() {
-        String set = System.getProperty("ai.djl.pytorch.num_threads");
-        return "engine threads " + (set != null ? set : "default (" + Runtime.getRuntime().availableProcessors() + ")");
-    }
-
-    /**
      * Runs the rounds.
      *
      * @param timers the models, by name, in report order

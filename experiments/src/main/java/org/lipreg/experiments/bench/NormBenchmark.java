@@ -58,7 +58,7 @@ public final class NormBenchmark {
     public static Table runTransformer(int batch, int length, int rounds, int steps, PrintStream out) {
         Table table = Table.create("training step time by normalization (transformer LM: 2 blocks, width 128, "
                 + "4 heads, ff 512, vocabulary " + TRANSFORMER_VOCABULARY + ", batch " + batch + " x " + length + " tokens, "
-                + InterleavedTiming.engineThreads() + ")")
+                + EngineThreads.inEffect() + ")")
                 .addColumns(StringColumn.create("norm"), DoubleColumn.create("ms/step"), DoubleColumn.create("ratio to ln"),
                         IntColumn.create("arrays before"), IntColumn.create("arrays after"));
         Map<String, StepTimer> timers = new LinkedHashMap<>();
@@ -104,7 +104,7 @@ public final class NormBenchmark {
      */
     public static Table run(int[] batchSizes, int rounds, int examplesPerRound, PrintStream out) throws ConfigException {
         Table table = Table.create("training step time by normalization (small CNN, 1x28x28, "
-                + InterleavedTiming.engineThreads() + ")").addColumns(
+                + EngineThreads.inEffect() + ")").addColumns(
                 IntColumn.create("batch"), StringColumn.create("norm"), StringColumn.create("bcn mode"),
                 DoubleColumn.create("ms/step"), DoubleColumn.create("ratio to bn"),
                 IntColumn.create("arrays before"), IntColumn.create("arrays after"));

@@ -58,7 +58,7 @@ public final class RegularizerBenchmark {
      */
     public static Table run(int batch, int rounds, int steps, PrintStream out) throws ConfigException {
         Table table = Table.create("training step time by regularizer (small CNN, 1x28x28, batch " + batch + ", "
-                + InterleavedTiming.engineThreads() + ")")
+                + EngineThreads.inEffect() + ")")
                 .addColumns(StringColumn.create("regularizer"), DoubleColumn.create("ms/step"),
                         DoubleColumn.create("ratio to none"), IntColumn.create("arrays before"), IntColumn.create("arrays after"));
         Map<String, StepTimer> timers = new LinkedHashMap<>();

@@ -72,7 +72,8 @@ public enum RunKind {
     }
 
     /**
-     * Returns the name of the runs table's column for how far a run got.
+     * Returns the config key that says how long a run is; the runs table counts how far a run
+     * got in {@link ReportColumns#progress}.
      *
      * @return {@code epochs} or {@code steps}
      */

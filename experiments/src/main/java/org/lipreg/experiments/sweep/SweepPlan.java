@@ -78,6 +78,9 @@ public record SweepPlan(SweepConfig config, RunKind kind, List<String> metrics, 
                 problems.add("metrics[" + i + "]: '" + m + "' is not one of "
                         + (known.isEmpty() ? "the columns of metrics.csv" : known));
             }
+            if (metrics.subList(0, i).contains(m)) {
+                problems.add("metrics[" + i + "]: '" + m + "' is named twice");
+            }
         }
         try {
             kind.validate(base);
@@ -87,6 +90,10 @@ public record SweepPlan(SweepConfig config, RunKind kind, List<String> metrics, 
 
         // Each axis and each variant on its own first, so a problem names where it comes from.
         for (Map.Entry<String, List<JsonNode>> axis : config.grid.entrySet()) {
+            String clash = ReportColumns.clash(axis.getKey(), kind);
+            if (clash != null) {
+                problems.add("grid." + axis.getKey() + ": " + ReportColumns.clashProblem(clash));
+            }
             if (axis.getValue() == null || axis.getValue().isEmpty()) {
                 problems.add("grid." + axis.getKey() + ": must be a non-empty list of values");
                 continue;

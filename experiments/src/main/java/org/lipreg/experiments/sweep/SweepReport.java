@@ -39,8 +39,9 @@ import java.util.Map;
  * <ul>
  *   <li>{@code runs.csv}: one row per run — variant, axis values, status, final and best value of
  *       each metric (best: highest accuracy, radius or return, lowest loss or perplexity; empty
- *       for metrics with no better direction, such as seconds), epochs (RL: environment steps),
- *       seconds, error;
+ *       for metrics with no better direction, such as seconds), epochs_done (RL: steps_done,
+ *       environment steps), seconds, error; an axis's column is named by its key, so a grid over
+ *       {@code epochs} has both (see {@link ReportColumns});
  *   <li>{@code summary.csv} / {@code summary.md}: runs grouped over seeds (every axis but {@code
  *       seed}): mean, sample standard deviation and count of each final metric, finished runs
  *       only;
@@ -106,6 +107,13 @@ public final class SweepReport {
         }
         List<String> axes = new ArrayList<>();
         plan.path("axes").forEach(a -> axes.add(a.asText()));
+        for (String axis : axes) {
+            String clash = ReportColumns.clash(axis, kind);
+            if (clash != null) {
+                throw new IOException(sweepDir.resolve(SweepRunner.PLAN_FILE) + ": axis '" + axis + "': "
+                        + ReportColumns.clashProblem(clash));
+            }
+        }
         List<String> metrics = new ArrayList<>();
         plan.path("metrics").forEach(m -> metrics.add(m.asText()));
         // Certified figures (lipreg certify lipschitz --sweep) join the metrics of every run.
@@ -123,11 +131,11 @@ public final class SweepReport {
         }
         boolean hasVariants = plan.path("hasVariants").asBoolean();
 
-        Table runs = Table.create("runs").addColumns(StringColumn.create("run"));
+        Table runs = Table.create("runs").addColumns(StringColumn.create(ReportColumns.RUN));
         List<String> groupColumns = new ArrayList<>();
         if (hasVariants) {
-            runs.addColumns(StringColumn.create("variant"));
-            groupColumns.add("variant");
+            runs.addColumns(StringColumn.create(ReportColumns.VARIANT));
+            groupColumns.add(ReportColumns.VARIANT);
         }
         for (String axis : axes) {
             runs.addColumns(StringColumn.create(axis));
@@ -135,12 +143,14 @@ public final class SweepReport {
                 groupColumns.add(axis);
             }
         }
-        runs.addColumns(StringColumn.create("status"));
+        runs.addColumns(StringColumn.create(ReportColumns.STATUS));
         for (String m : metrics) {
-            runs.addColumns(DoubleColumn.create("final_" + m), DoubleColumn.create("best_" + m));
+            runs.addColumns(DoubleColumn.create(ReportColumns.FINAL_PREFIX + m),
+                    DoubleColumn.create(ReportColumns.BEST_PREFIX + m));
         }
-        String progress = kind.progressTotal();
-        runs.addColumns(IntColumn.create(progress), DoubleColumn.create("seconds"), StringColumn.create("error"));
+        String progress = ReportColumns.progress(kind);
+        runs.addColumns(IntColumn.create(progress), DoubleColumn.create(ReportColumns.SECONDS),
+                StringColumn.create(ReportColumns.ERROR));
 
         Map<String, List<Table>> curves = new LinkedHashMap<>();
         for (JsonNode r : plan.path("runs")) {
@@ -160,14 +170,15 @@ public final class SweepReport {
             Map<String, Double> certificate = certificates.getOrDefault(name, Map.of());
             for (String m : metrics) {
                 if (certificate.containsKey(m)) {
-                    runs.doubleColumn("final_" + m).append(certificate.get(m));
-                    runs.doubleColumn("best_" + m).append(certificate.get(m));
+                    runs.doubleColumn(ReportColumns.FINAL_PREFIX + m).append(certificate.get(m));
+                    runs.doubleColumn(ReportColumns.BEST_PREFIX + m).append(certificate.get(m));
                     continue;
                 }
                 boolean has = metricsTable != null && metricsTable.columnNames().contains(m);
                 DoubleColumn col = has ? metricsTable.numberColumn(m).asDoubleColumn() : null;
-                runs.doubleColumn("final_" + m).append(has && col.size() > 0 ? col.get(col.size() - 1) : Double.NaN);
-                runs.doubleColumn("best_" + m).append(!has || col.size() == 0 ? Double.NaN
+                runs.doubleColumn(ReportColumns.FINAL_PREFIX + m)
+                        .append(has && col.size() > 0 ? col.get(col.size() - 1) : Double.NaN);
+                runs.doubleColumn(ReportColumns.BEST_PREFIX + m).append(!has || col.size() == 0 ? Double.NaN
                         : higherIsBetter(m) ? col.max() : lowerIsBetter(m) ? col.min() : Double.NaN);
             }
             runs.intColumn(progress).append(history == null ? 0 : history.progress());
@@ -219,7 +230,7 @@ public final class SweepReport {
             List<Integer> finished = rows.stream()
                     .filter(i -> runs.stringColumn("status").get(i).equals("finished")).toList();
             for (String m : metrics) {
-                DoubleColumn values = runs.doubleColumn("final_" + m);
+                DoubleColumn values = runs.doubleColumn(ReportColumns.FINAL_PREFIX + m);
                 // A run without the figure (e.g. not certified) does not count toward its mean.
                 double[] v = finished.stream().mapToDouble(values::getDouble).filter(d -> !Double.isNaN(d)).toArray();
                 summary.doubleColumn(m + "_mean").append(mean(v));

@@ -80,7 +80,7 @@ class RlSweepTest {
                 last(column(run, "seconds")), last(column(run, "critic_lipschitz_product")),
                 last(column(run, "critic_gradient_max"))};
             assertEquals("finished", runs.stringColumn("status").get(r));
-            assertEquals(200, runs.intColumn("steps").getInt(r));
+            assertEquals(200, runs.intColumn("steps_done").getInt(r));
             assertEquals(expected[2], runs.doubleColumn("seconds").getDouble(r), 1e-9, "RL seconds: since the start");
             for (int m = 0; m < metrics.size(); m++) {
                 assertEquals(expected[m], runs.doubleColumn("final_" + metrics.get(m)).getDouble(r), 1e-9, metrics.get(m));

@@ -146,4 +146,36 @@ class SweepPlanTest {
         assertEquals(0.005, adversarial.config().get("critic").get("epsilon").asDouble(), 1e-12,
                 "epsilon in MountainCar's observation units");
     }
+
+    @Test
+    void aGridOverHowLongRunsAreIsAllowedAndAMetricNamedTwiceIsNot() throws Exception {
+        assertEquals(List.of("epochs-1", "epochs-2"),
+                load("name: e\ngrid: {epochs: [1, 2]}\n").runs().stream().map(SweepRun::name).toList());
+        assertEquals(List.of("steps-200", "steps-300"),
+                load("name: s\nkind: rl\nbase: {learningStarts: 100}\ngrid: {steps: [200, 300]}\n").runs().stream()
+                        .map(SweepRun::name).toList());
+        // Each metric gets final_/best_ columns: a second test_loss would be a second such column.
+        assertEquals(List.of("metrics[2]: 'test_loss' is named twice"),
+                fails("name: m\nmetrics: [test_loss, test_accuracy, test_loss]\n").problems());
+    }
+
+    @Test
+    void anAxisCannotTakeAReportColumnsName() {
+        // No config key is named so today; the rule holds whatever keys come (Tablesaw ignores case).
+        for (String axis : List.of("run", "Status", "seconds", "error", "n", "failed", "variant", "epochs_done",
+                "final_x", "BEST_x", "x_mean", "x_std")) {
+            assertTrue(ReportColumns.clash(axis, RunKind.TRAIN) != null, axis);
+        }
+        assertEquals("steps_done", ReportColumns.clash("steps_done", RunKind.RL));
+        for (String axis : List.of("epochs", "steps", "seed", "name", "optimizer.learningRate", "model.norm",
+                "critic.regularizer")) {
+            assertEquals(null, ReportColumns.clash(axis, RunKind.TRAIN), axis);
+            assertEquals(null, ReportColumns.clash(axis, RunKind.RL), axis);
+        }
+        // An axis that is both an unknown key and a clash is told both.
+        List<String> problems = fails("name: x\ngrid: {seconds: [1]}\n").problems();
+        assertEquals("grid.seconds: its column in runs.csv/summary.csv would clash with the report's column "
+                + "'seconds'; sweep over another key", problems.get(0));
+        assertTrue(problems.get(1).startsWith("grid.seconds = 1: seconds: unknown key"), problems.toString());
+    }
 }

@@ -129,9 +129,48 @@ class SweepReportTest {
         SweepReport.read(dir).write(dir);
         List<String> runs = Files.readAllLines(dir.resolve("runs.csv"));
         assertEquals("run,variant,seed,status,final_test_accuracy,best_test_accuracy,final_test_loss,best_test_loss,"
-                + "epochs,seconds,error", runs.get(0));
+                + "epochs_done,seconds,error", runs.get(0));
         assertEquals("a_seed-1,a,1,finished,0.75,0.75,0.25,0.25,2,11.761,", runs.get(1));
         List<String> summary = Files.readAllLines(dir.resolve("summary.csv"));
         assertEquals("a,0.75,0,0.25,0,3,0", summary.get(1));
+    }
+
+    @Test
+    void anRlGridOverStepsKeepsTheAxisBesideTheStepsDone() throws IOException {
+        // Two runs set to 200 and 300 steps; the second stopped after its evaluation at step 200.
+        Files.writeString(dir.resolve("sweep.json"), "{\"name\":\"s\",\"kind\":\"rl\",\"axes\":[\"steps\"],"
+                + "\"hasVariants\":false,\"metrics\":[\"mean_return\"],\"runs\":["
+                + "{\"name\":\"steps-200\",\"axes\":{\"steps\":\"200\"}},"
+                + "{\"name\":\"steps-300\",\"axes\":{\"steps\":\"300\"}}]}");
+        for (String run : List.of("steps-200", "steps-300")) {
+            Files.createDirectories(dir.resolve(run));
+            Files.writeString(dir.resolve(run + "/returns.csv"),
+                    "step,mean_return,seconds\n100,-900,1.5\n200,-700,3.25\n");
+        }
+        Files.writeString(dir.resolve("steps-200/summary.json"), "{\"status\": \"finished\"}");
+        Files.createDirectories(dir.resolve("steps-300/checkpoints"));
+
+        SweepReport report = SweepReport.read(dir);
+        Table runs = report.runs();
+        assertEquals(List.of("200", "300"), runs.stringColumn("steps").asList(), "the axis: steps each run was set to");
+        assertEquals(List.of(200, 200), runs.intColumn("steps_done").asList(), "the last evaluation's step");
+        assertEquals(List.of("finished", "interrupted"), runs.stringColumn("status").asList());
+        assertEquals(-700, runs.doubleColumn("final_mean_return").get(0), 0);
+        assertEquals(List.of(1, 0), report.summary().intColumn("n").asList());
+        report.write(dir);
+        assertEquals("run,steps,status,final_mean_return,best_mean_return,steps_done,seconds,error",
+                Files.readAllLines(dir.resolve("runs.csv")).get(0));
+    }
+
+    @Test
+    void anAxisNamedLikeAReportColumnIsRefusedNamingThePlanAndTheAxis() throws IOException {
+        // No config key is named so today; a plan that has one anyway is named, not a Tablesaw error.
+        Files.writeString(dir.resolve("sweep.json"), "{\"name\":\"s\",\"axes\":[\"Status\"],"
+                + "\"hasVariants\":false,\"metrics\":[\"test_accuracy\"],"
+                + "\"runs\":[{\"name\":\"status-x\",\"axes\":{\"Status\":\"x\"}}]}");
+        IOException e = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                () -> SweepReport.read(dir));
+        assertEquals(dir.resolve("sweep.json") + ": axis 'Status': its column in runs.csv/summary.csv would clash with "
+                + "the report's column 'status'; sweep over another key", e.getMessage());
     }
 }

@@ -10,12 +10,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lipreg.experiments.config.ConfigLoader;
 
+import tech.tablesaw.api.Table;
+
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.List;
 
 /** Runs real child processes: two tiny runs and one that fails. */
 class SweepRunnerTest {
@@ -80,5 +83,39 @@ class SweepRunnerTest {
         report.write(out);
         assertTrue(Files.exists(out.resolve("summary.md")));
         assertTrue(Files.exists(out.resolve("curve_test_accuracy.png")));
+    }
+
+    @Test
+    void aGridOverEpochsIsReportedWithTheAxisAndTheEpochsDoneApart() throws Exception {
+        Path file = dir.resolve("epochs.yaml");
+        Files.writeString(file, """
+                name: e
+                base:
+                  data: {type: synthetic, trainSize: 100, testSize: 50, batchSize: 50}
+                  model: {preset: mlp, hidden: [4]}
+                grid: {epochs: [1, 2]}
+                """);
+        Path out = dir.resolve("out");
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        SweepRunner.Outcome outcome = new SweepRunner(new PrintStream(log, true, StandardCharsets.UTF_8))
+                .run(SweepPlan.load(file), out, 2);
+        assertEquals(new SweepRunner.Outcome(2, 0, 0), outcome, log.toString(StandardCharsets.UTF_8));
+        // Simulate the 2-epoch run stopped after its first epoch: the axis says 2, the run got to 1.
+        Path stopped = out.resolve("epochs-2");
+        List<String> rows = Files.readAllLines(stopped.resolve("metrics.csv"));
+        Files.write(stopped.resolve("metrics.csv"), rows.subList(0, 2));
+        Files.delete(stopped.resolve("summary.json"));
+
+        SweepReport report = SweepReport.read(out);
+        Table runs = report.runs();
+        assertEquals(List.of("1", "2"), runs.stringColumn("epochs").asList(), "the axis keeps the key's name");
+        // Epochs done, counted from each run's metrics.csv (header + one line per epoch).
+        assertEquals(List.of(Files.readAllLines(out.resolve("epochs-1/metrics.csv")).size() - 1, 1),
+                runs.intColumn("epochs_done").asList());
+        assertEquals(List.of("1", "2"), report.summary().stringColumn("epochs").asList());
+        assertEquals(List.of(1, 0), report.summary().intColumn("n").asList(), "finished runs only");
+        report.write(out);
+        assertTrue(Files.readString(out.resolve("runs.csv")).startsWith("run,epochs,status,"));
+        assertTrue(Files.readString(out.resolve("summary.md")).startsWith("| epochs | test_accuracy | test_loss | n |\n"));
     }
 }
