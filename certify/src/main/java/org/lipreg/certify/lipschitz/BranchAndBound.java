@@ -310,7 +310,16 @@ final class BranchAndBound {
                 perSpec[s] = 0; // every domain was empty: no gradient in the box (cannot happen for a real box)
             }
         }
-        return new LipschitzBound(Method.BAB, perSpec, (System.nanoTime() - begin) / 1e9, evaluated, complete, witnesses);
+        // The maximum over rows is settled when no row's bound exceeds the largest attained value.
+        double largestFloor = Double.NEGATIVE_INFINITY;
+        double largestBound = Double.NEGATIVE_INFINITY;
+        for (int s = 0; s < perSpec.length; s++) {
+            largestFloor = Math.max(largestFloor, open.floor(s));
+            largestBound = Math.max(largestBound, perSpec[s]);
+        }
+        boolean maxComplete = complete || largestBound <= largestFloor;
+        return new LipschitzBound(Method.BAB, perSpec, (System.nanoTime() - begin) / 1e9, evaluated, complete,
+                maxComplete, witnesses);
     }
 
     private double[] leafWitness(InputBox box, Domain d, Deadline deadline) {

@@ -8,13 +8,17 @@ package org.lipreg.certify.lipschitz;
  * @param perSpec the bound for each spec row
  * @param seconds wall time
  * @param domains branch-and-bound domains evaluated (1 per spec row otherwise)
- * @param complete true when branch-and-bound closed every domain, so the value is exact up to
- *     the relaxation of leaves (always true for the other methods, which have no budget)
+ * @param complete true when branch-and-bound closed every domain of every row, so each row's value
+ *     is exact up to the relaxation of leaves (always true for the other methods, which have no
+ *     budget)
+ * @param maxComplete true when the maximum over the rows is settled: no row's bound exceeds the
+ *     largest attained value, so {@link #max()} is exact even if some smaller row is not (always
+ *     true for the other methods)
  * @param witnesses per spec row, a point inside the activation region where branch-and-bound
  *     found its largest exact leaf, or null: evaluating the gradient there gives a lower bound
  */
 public record LipschitzBound(Method method, double[] perSpec, double seconds, long domains, boolean complete,
-        double[][] witnesses) {
+        boolean maxComplete, double[][] witnesses) {
 
     /**
      * A bound without witnesses.
@@ -26,7 +30,7 @@ public record LipschitzBound(Method method, double[] perSpec, double seconds, lo
      * @param complete whether branch-and-bound finished
      */
     public LipschitzBound(Method method, double[] perSpec, double seconds, long domains, boolean complete) {
-        this(method, perSpec, seconds, domains, complete, new double[perSpec.length][]);
+        this(method, perSpec, seconds, domains, complete, complete, new double[perSpec.length][]);
     }
 
     /**

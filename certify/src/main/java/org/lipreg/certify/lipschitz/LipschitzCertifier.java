@@ -165,7 +165,8 @@ public final class LipschitzCertifier implements AutoCloseable {
             return new LipschitzBound(method, perSpec, seconds(begin), specs.length, true);
         }
         LipschitzBound bab = new BranchAndBound(graph, manager).run(box, specs, perSpec, settings, attained, deadline);
-        return new LipschitzBound(Method.BAB, bab.perSpec(), seconds(begin), bab.domains(), bab.complete(), bab.witnesses());
+        return new LipschitzBound(Method.BAB, bab.perSpec(), seconds(begin), bab.domains(), bab.complete(),
+                bab.maxComplete(), bab.witnesses());
     }
 
     /**

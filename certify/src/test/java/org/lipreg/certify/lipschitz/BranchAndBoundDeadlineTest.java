@@ -49,6 +49,7 @@ class BranchAndBoundDeadlineTest {
             TickingClock uncut = new TickingClock();
             LipschitzBound full = certifier.bound(box, specs, Method.BAB, budget(1e9), none, uncut);
             assertTrue(full.complete(), "the uncut run did not finish");
+            assertTrue(full.maxComplete(), "a finished run does not call its maximum settled");
             int readings = uncut.readings; // the deadline's start, then every check of the run
             assertTrue(full.domains() > 8 && crown[0] > exact[0] * 1.01,
                     "the network needs too little branching to test a deadline: " + full.domains() + " domains");
@@ -60,6 +61,7 @@ class BranchAndBoundDeadlineTest {
             assertEquals(2, first.readings, "the clock was read after the deadline had passed");
             assertEquals(0, atOnce.domains(), "the first batch was finished after the deadline had passed");
             assertArrayEquals(crown, atOnce.perSpec());
+            assertFalse(atOnce.maxComplete(), "CROWN's bound, above the exact maximum, called settled");
 
             // Deadlines spread over the run (on this network they fall in forward bounds, split
             // constraints' steps, gradient bounds and leaves' linear programs).
@@ -71,6 +73,10 @@ class BranchAndBoundDeadlineTest {
                 assertEquals(ms + 1, clock.readings, where + ": the clock was read after the deadline had passed");
                 assertFalse(cut.complete(), where + ": an interrupted run claims to be complete");
                 assertTrue(cut.domains() <= full.domains(), where);
+                double exactMax = Math.max(exact[0], exact[1]);
+                if (cut.maxComplete()) { // then its maximum must be the exact one
+                    assertEquals(exactMax, cut.max(), 1e-9 * exactMax, where + ": a settled maximum is not exact");
+                }
                 for (int s = 0; s < specs.length; s++) {
                     assertTrue(cut.perSpec()[s] >= exact[s] * (1 - 1e-9), where + ", output " + s + ": "
                             + cut.perSpec()[s] + " below the exact maximum " + exact[s]);

@@ -84,7 +84,7 @@ public final class LipschitzJob {
                 IntColumn.create("predicted"), DoubleColumn.create("eps"), StringColumn.create("method"),
                 DoubleColumn.create("lower"), DoubleColumn.create("upper"), DoubleColumn.create("ratio"),
                 DoubleColumn.create("seconds"), DoubleColumn.create("lower_seconds"), DoubleColumn.create("domains"),
-                StringColumn.create("complete"), DoubleColumn.create("radius"));
+                StringColumn.create("complete"), StringColumn.create("max_complete"), DoubleColumn.create("radius"));
         Table perOutput = Table.create("lipschitz_per_output").addColumns(IntColumn.create("point"),
                 DoubleColumn.create("eps"), StringColumn.create("method"), StringColumn.create("function"),
                 DoubleColumn.create("lower"), DoubleColumn.create("upper"));
@@ -161,6 +161,7 @@ public final class LipschitzJob {
                         rows.doubleColumn("lower_seconds").append(lowerSeconds);
                         rows.doubleColumn("domains").append(upper == null ? Double.NaN : upper.domains());
                         rows.stringColumn("complete").append(upper == null ? "" : String.valueOf(upper.complete()));
+                        rows.stringColumn("max_complete").append(upper == null ? "" : String.valueOf(upper.maxComplete()));
                         rows.doubleColumn("radius").append(spec == Spec.MARGIN && upper != null
                                 ? RobustnessRadius.of(margins, upper.perSpec(), eps) : Double.NaN);
                         for (int s = 0; s < specs.length; s++) {
@@ -194,14 +195,15 @@ public final class LipschitzJob {
      * Groups the point rows by ε and method.
      *
      * @param rows the per-point table
-     * @return n, mean lower/upper, mean and max ratio, mean seconds, completed fraction, mean radius
+     * @return n, mean lower/upper, mean and max ratio, mean seconds, the fractions of points whose
+     *     every function / whose maximum over functions was settled, mean radius
      */
     public static Table summarize(Table rows) {
         Table summary = Table.create("lipschitz_summary").addColumns(DoubleColumn.create("eps"),
                 StringColumn.create("method"), IntColumn.create("n"), DoubleColumn.create("mean_lower"),
                 DoubleColumn.create("mean_upper"), DoubleColumn.create("mean_ratio"), DoubleColumn.create("max_ratio"),
                 DoubleColumn.create("mean_seconds"), DoubleColumn.create("complete_fraction"),
-                DoubleColumn.create("mean_radius"));
+                DoubleColumn.create("max_complete_fraction"), DoubleColumn.create("mean_radius"));
         List<String> keys = new ArrayList<>();
         for (int r = 0; r < rows.rowCount(); r++) {
             String key = rows.doubleColumn("eps").getDouble(r) + "|" + rows.stringColumn("method").get(r);
@@ -223,6 +225,8 @@ public final class LipschitzJob {
             summary.doubleColumn("mean_seconds").append(group.doubleColumn("seconds").mean());
             long complete = group.stringColumn("complete").asList().stream().filter("true"::equals).count();
             summary.doubleColumn("complete_fraction").append(complete / (double) group.rowCount());
+            long maxComplete = group.stringColumn("max_complete").asList().stream().filter("true"::equals).count();
+            summary.doubleColumn("max_complete_fraction").append(maxComplete / (double) group.rowCount());
             summary.doubleColumn("mean_radius").append(group.doubleColumn("radius").mean());
         }
         return summary;
