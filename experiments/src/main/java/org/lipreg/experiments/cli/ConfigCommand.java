@@ -52,10 +52,15 @@ final class ConfigCommand implements Callable<Integer> {
     /** Output formats: YAML (the configs' own) or JSON (config.json's). */
     enum Format { yaml, json }
 
-    /** YAML without the leading {@code ---} and without quotes where YAML needs none. */
+    /**
+     * YAML without the leading {@code ---} and without quotes where YAML needs none; a string
+     * that reads as a number ({@code name: "2.0"}) keeps its quotes, so the output reads back as
+     * the same config.
+     */
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
-            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES))
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
             .enable(SerializationFeature.INDENT_OUTPUT);
 
     @Spec CommandSpec spec;

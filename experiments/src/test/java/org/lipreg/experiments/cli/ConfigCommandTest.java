@@ -57,7 +57,9 @@ class ConfigCommandTest {
     @Test
     void printsTheConfigThatTrainWritesAsConfigJson() throws IOException {
         Path config = file("run.yaml", TINY);
-        String[] overrides = {"--set", "optimizer.learningRate=0.005", "--set", "model.activation=groupsort"};
+        // A name that reads as a number unless quoted: the YAML must keep it a string.
+        String[] overrides = {"--set", "optimizer.learningRate=0.005", "--set", "model.activation=groupsort",
+            "--set", "name=\"2.0\""};
 
         Path runDir = dir.resolve("run");
         List<String> train = new ArrayList<>(List.of("train", "--config", config.toString(), "--out", runDir.toString()));
