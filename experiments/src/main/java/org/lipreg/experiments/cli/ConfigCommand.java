@@ -39,13 +39,14 @@ import java.util.concurrent.Callable;
         name = "config",
         mixinStandardHelpOptions = true,
         description = {
-            "Print a config with every default filled in, as 'lipreg train' (or 'lipreg rl') writes it",
-            "to config.json; for a sweep, every run with its axis values and resolved config. Writes nothing."
+            "Print a config with every default filled in, as 'lipreg train' (or 'lipreg rl')",
+            "writes it to config.json; for a sweep, every run with its axis values and",
+            "resolved config. Writes nothing."
         },
         footer = {
             "",
             "Exit codes: 0 printed, 2 bad config (the same errors as train, rl and sweep).",
-            "Example: lipreg config experiments/configs/mnist-cnn.yaml --set model.norm=bcn --format json"
+            "Example: lipreg config experiments/configs/mnist-cnn.yaml --set model.norm=bcn"
         })
 final class ConfigCommand implements Callable<Integer> {
 
