@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             QuickstartCommand.class,
             TrainCommand.class,
+            ConfigCommand.class,
             SweepCommand.class,
             ReportCommand.class,
             BenchCommand.class,

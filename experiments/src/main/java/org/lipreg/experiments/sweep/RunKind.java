@@ -162,6 +162,24 @@ public enum RunKind {
                 keys.addAll(v.set.keySet());
             }
         }
-        return keys.stream().map(k -> k.split("\\.", 2)[0]).anyMatch(RL_KEYS::contains) ? RL : TRAIN;
+        return setsRlKey(keys) ? RL : TRAIN;
+    }
+
+    /**
+     * Decides a single run config's kind (what {@code lipreg config} prints it as): {@link #RL}
+     * when it sets {@code agent} or {@code env}, the rule {@link #detect} applies to a sweep's base.
+     *
+     * @param run the run config tree, overrides applied
+     * @return the kind
+     */
+    public static RunKind ofRun(ObjectNode run) {
+        List<String> keys = new ArrayList<>();
+        run.fieldNames().forEachRemaining(keys::add);
+        return setsRlKey(keys) ? RL : TRAIN;
+    }
+
+    /** Whether a key path (e.g. {@code env} or {@code agent.x}) starts with a key only RL configs have. */
+    private static boolean setsRlKey(List<String> keyPaths) {
+        return keyPaths.stream().map(k -> k.split("\\.", 2)[0]).anyMatch(RL_KEYS::contains);
     }
 }

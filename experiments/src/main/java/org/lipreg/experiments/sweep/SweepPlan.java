@@ -28,6 +28,9 @@ import java.util.Set;
  */
 public record SweepPlan(SweepConfig config, RunKind kind, List<String> metrics, List<SweepRun> runs) {
 
+    /** Top-level keys only a sweep file has. */
+    private static final List<String> SWEEP_KEYS = List.of("grid", "variants", "base", "baseConfig");
+
     /**
      * Reads and expands a sweep file.
      *
@@ -36,9 +39,37 @@ public record SweepPlan(SweepConfig config, RunKind kind, List<String> metrics, 
      * @throws ConfigException naming the sweep key of every problem
      */
     public static SweepPlan load(Path file) throws ConfigException {
-        SweepConfig config = ConfigLoader.bind(ConfigLoader.readTree(file), SweepConfig.class);
+        return load(file, List.of());
+    }
+
+    /**
+     * Reads a sweep file, applies {@code key.path=value} overrides to it (e.g. {@code
+     * base.epochs=1}) and expands it.
+     *
+     * @param file the sweep file (JSON or YAML)
+     * @param overrides assignments to the sweep file's keys, applied in order
+     * @return the plan
+     * @throws ConfigException naming the sweep key of every problem
+     */
+    public static SweepPlan load(Path file, List<String> overrides) throws ConfigException {
+        ObjectNode tree = ConfigLoader.readTree(file);
+        for (String assignment : overrides) {
+            ConfigLoader.applyOverride(tree, assignment);
+        }
+        SweepConfig config = ConfigLoader.bind(tree, SweepConfig.class);
         Path dir = file.toAbsolutePath().getParent();
         return expand(config, dir);
+    }
+
+    /**
+     * Whether a config file's tree is a sweep rather than a run config: it has {@code grid},
+     * {@code variants}, {@code base} or {@code baseConfig}, keys no run config has.
+     *
+     * @param tree a config file's top level
+     * @return true for a sweep
+     */
+    public static boolean isSweep(ObjectNode tree) {
+        return SWEEP_KEYS.stream().anyMatch(tree::has);
     }
 
     /**
