@@ -3,12 +3,14 @@ package org.lipreg.certify.counterfactual;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.training.GradientCollector;
+
+import org.lipreg.training.ascent.ProjectedAscent;
 
 /**
  * T-Rex:I (Hamman et al. 2023, DESIGN §4.5): moves a base counterfactual x' up the stability R̂
  * by normalized gradient steps of length η, projected onto the ℓ2 ball of radius ε around x' and
- * onto the data range, until {@code R̂ ≥ τ} or the step budget is spent. The result is the last
+ * onto the data range ({@link ProjectedAscent}), until {@code R̂ ≥ τ} or the step budget is
+ * spent. The result is the last
  * iterate that the model still gives the target class (x' itself if none does).
  *
  * <p>The gradient is that of the Monte-Carlo R̂ with the {@link Stability}'s fixed noise (common
@@ -60,58 +62,39 @@ public final class TRex {
      * @return the result
      */
     public Result search(ClassProbability m, double[] base) {
-        double[] current = base.clone();
-        double[] kept = base.clone();
-        double keptValue = Double.NaN;
-        int taken = 0;
-        while (true) {
-            double[] gradient = new double[current.length];
-            double value = valueAndGradient(m, current, gradient);
-            if (m.isTarget(current) || Double.isNaN(keptValue)) {
-                kept = current.clone();
-                keptValue = value;
-            }
-            double norm = Stability.distance(gradient, new double[gradient.length]);
-            if (value >= tau || taken == steps || !(norm > 0)) {
-                break;
-            }
-            for (int i = 0; i < current.length; i++) {
-                current[i] += eta * gradient[i] / norm;
-            }
-            project(current, base);
-            taken++;
-        }
-        return new Result(kept, keptValue, taken, keptValue >= tau);
-    }
-
-    /** Ball first, then the range: clipping toward a range that holds x' never moves away from x'. */
-    private void project(double[] x, double[] center) {
-        double distance = Stability.distance(x, center);
-        if (distance > epsilon) {
-            double shrink = epsilon / distance;
-            for (int i = 0; i < x.length; i++) {
-                x[i] = center[i] + shrink * (x[i] - center[i]);
-            }
-        }
+        ProjectedAscent.Builder settings = ProjectedAscent.builder().optNorm(ProjectedAscent.Norm.L2)
+                .optEpsilon(epsilon).optSteps(steps).optStepSize(eta).optRandomStart(false).optNormFloor(0)
+                .optObjectiveType(DataType.FLOAT32);
         if (range != null) {
-            range.clip(x);
+            settings.optBox(range.lower(), range.upper());
         }
+        ProjectedAscent ascent = settings.build();
+        Kept kept = new Kept();
+        try (NDManager manager = m.manager().newSubManager()) {
+            // The iterate is kept in float64, as the points are; the model sees float32.
+            NDArray center = manager.create(new double[][] {base});
+            ascent.ascend(center, manager, point -> stability.estimate(m, point),
+                    (step, point, value, gradient) -> {
+                        double[] x = point.toDoubleArray();
+                        double r = value.toType(DataType.FLOAT64, false).getDouble();
+                        if (m.isTarget(x) || kept.point == null) {
+                            kept.point = x;
+                            kept.value = r;
+                        }
+                        kept.steps = step;
+                        double[] g = gradient.toDoubleArray();
+                        // A zero gradient gives no direction: stop there.
+                        return r >= tau || !(Stability.distance(g, new double[g.length]) > 0);
+                    });
+        }
+        return new Result(kept.point, kept.value, kept.steps, kept.value >= tau);
     }
 
-    private double valueAndGradient(ClassProbability m, double[] x, double[] gradient) {
-        try (NDManager manager = m.manager().newSubManager()) {
-            NDArray xs = m.create(manager, new double[][] {x});
-            xs.setRequiresGradient(true);
-            double value;
-            try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
-                NDArray r = stability.estimate(m, xs);
-                value = r.toType(DataType.FLOAT64, false).getDouble();
-                collector.backward(r);
-            }
-            double[] g = xs.getGradient().toType(DataType.FLOAT64, false).toDoubleArray();
-            System.arraycopy(g, 0, gradient, 0, gradient.length);
-            return value;
-        }
+    /** The last iterate of the target class (or x' if none), its R̂, and the steps taken. */
+    private static final class Kept {
+        private double[] point;
+        private double value;
+        private int steps;
     }
 
     /** Settings of a {@link TRex} search. */

@@ -72,4 +72,67 @@ class TRexTest {
         assertTrue(result.point()[1] <= 0.02);
         assertTrue(m.isTarget(result.point()));
     }
+
+    /**
+     * T-Rex against a plain double loop on the toy model: m(x) = sigmoid(10 x₁), so R̂ and its
+     * gradient are written out by hand (with the stability's fixed noise), and the normalized
+     * steps, ball and range projections are done in plain loops.
+     */
+    @Test
+    void matchesAPlainFloat64Search() {
+        double[] base = base();
+        Stability stability = Stability.builder().optSamples(50).optSeed(3).build();
+        DataRange range = new DataRange(new double[] {-2, -2}, new double[] {2, 0.1});
+        double eps = 0.2;
+        double eta = 0.03;
+        int steps = 12;
+        double tau = 0.7;
+        TRex.Result actual = TRex.builder().setStability(stability).optTau(tau).optSteps(steps).optEta(eta)
+                .optEpsilon(eps).optRange(range).build().search(m, base);
+
+        double[][] noise = stability.noise(2);
+        double[] x = base.clone();
+        double[] kept = null;
+        double keptValue = Double.NaN;
+        int taken = 0;
+        while (true) {
+            double p0 = sigmoid(10 * x[1]);
+            double value = 0;
+            double[] g = new double[2];
+            for (double[] e : noise) {
+                double p = sigmoid(10 * (x[1] + stability.sigma() * e[1]));
+                double sign = Math.signum(p - p0);
+                value += (p - Math.abs(p - p0)) / noise.length;
+                g[1] += (10 * p * (1 - p) - sign * 10 * (p * (1 - p) - p0 * (1 - p0))) / noise.length;
+            }
+            if (x[1] > 0 || kept == null) {
+                kept = x.clone();
+                keptValue = value;
+            }
+            double norm = Math.hypot(g[0], g[1]);
+            if (value >= tau || taken == steps || !(norm > 0)) {
+                break;
+            }
+            for (int i = 0; i < 2; i++) {
+                x[i] += eta * g[i] / norm;
+            }
+            double distance = Stability.distance(x, base);
+            if (distance > eps) {
+                for (int i = 0; i < 2; i++) {
+                    x[i] = base[i] + eps / distance * (x[i] - base[i]);
+                }
+            }
+            range.clip(x);
+            taken++;
+        }
+        assertEquals(taken, actual.steps());
+        assertEquals(keptValue >= tau, actual.reached());
+        assertEquals(keptValue, actual.stability(), 1e-5);
+        assertEquals(kept[0], actual.point()[0], 1e-5);
+        assertEquals(kept[1], actual.point()[1], 1e-5);
+    }
+
+    private static double sigmoid(double z) {
+        return 1 / (1 + Math.exp(-z));
+    }
 }

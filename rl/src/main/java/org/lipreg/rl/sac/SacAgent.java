@@ -14,6 +14,7 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 
 import org.lipreg.normalization.Scalars;
+import org.lipreg.training.ascent.ProjectedAscent;
 import org.lipreg.training.optimizer.AdamOptimizer;
 import org.lipreg.training.optimizer.CheckpointableOptimizer;
 
@@ -312,18 +313,11 @@ public final class SacAgent implements AutoCloseable {
 
     /** Projected sign-gradient ascent of (Q_1(s + δ, a) − Q_1(s, a))² over ‖δ‖∞ ≤ ε. */
     NDArray adversarialDelta(ParameterStore store, NDArray s, NDArray a) {
-        float eps = (float) penalty.epsilon();
         NDArray base = q(q1, store, s, a, false);
-        NDArray delta = s.getManager().randomUniform(-eps, eps, s.getShape());
-        for (int k = 0; k < penalty.steps(); k++) {
-            delta.setRequiresGradient(true);
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray change = q(q1, store, s.add(delta), a, false).sub(base).square().sum();
-                collector.backward(change);
-            }
-            NDArray direction = delta.getGradient().sign();
-            delta = delta.stopGradient().add(Scalars.mul(direction, penalty.stepSize())).clip(-eps, eps);
-        }
+        NDArray delta = ProjectedAscent.builder().optNorm(ProjectedAscent.Norm.LINF)
+                .optEpsilon((float) penalty.epsilon()).optSteps(penalty.steps()).optStepSize(penalty.stepSize())
+                .build()
+                .ascend(s, s.getManager(), point -> q(q1, store, point, a, false).sub(base).square().sum());
         zeroGradients(q1); // the ascent's backward passes also reached the critic's weights
         return delta;
     }

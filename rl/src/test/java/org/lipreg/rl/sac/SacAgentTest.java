@@ -208,6 +208,60 @@ class SacAgentTest {
         }
     }
 
+    /**
+     * The ascent against a plain double loop: each row's change (Q_1(s + δ, a) − Q_1(s, a))²
+     * depends on its own δ row only, so the sign of its gradient is that of the change times
+     * ∂Q_1/∂s (central differences of the network's outputs); same random start (engine seed).
+     */
+    @Test
+    void adversarialDeltaMatchesAPlainSignAscent() {
+        double eps = 0.1;
+        int steps = 4;
+        try (SacAgent agent = SacAgent.builder().setSizes(OBS, ACT).optHidden(16).optSeed(4)
+                .optCriticPenalty(new AdversarialCriticPenalty(eps, 1, steps)).build();
+                NDManager m = NDManager.newBaseManager()) {
+            NDArray s = m.create(S, new Shape(N, OBS));
+            NDArray a = m.create(A, new Shape(N, ACT));
+            ai.djl.engine.Engine.getInstance().setRandomSeed(21);
+            float[] start = m.randomUniform((float) -eps, (float) eps, s.getShape()).toFloatArray();
+            ai.djl.engine.Engine.getInstance().setRandomSeed(21);
+            float[] actual = agent.adversarialDelta(new ParameterStore(m, false), s, a).toFloatArray();
+            Block q1 = agent.critics()[0];
+            double[] q0 = critic(q1, S, toDouble(A));
+            double[] d = toDouble(start);
+            double a0 = 2.5 * eps / steps;
+            double h = 1e-2;
+            for (int k = 0; k < steps; k++) {
+                float[] shifted = shift(S, d);
+                double[] q = critic(q1, shifted, toDouble(A));
+                double[] step = new double[d.length];
+                for (int j = 0; j < d.length; j++) {
+                    float[] up = shifted.clone();
+                    float[] down = shifted.clone();
+                    up[j] += (float) h;
+                    down[j] -= (float) h;
+                    int row = j / OBS;
+                    double dq = (critic(q1, up, toDouble(A))[row] - critic(q1, down, toDouble(A))[row]) / (2 * h);
+                    step[j] = Math.signum((q[row] - q0[row]) * dq);
+                }
+                for (int j = 0; j < d.length; j++) {
+                    d[j] = Math.max(-eps, Math.min(eps, d[j] + a0 * step[j]));
+                }
+            }
+            for (int j = 0; j < d.length; j++) {
+                assertEquals(d[j], actual[j], 1e-6, "δ[" + j + "]");
+            }
+        }
+    }
+
+    private static float[] shift(float[] s, double[] d) {
+        float[] out = s.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] += (float) d[i];
+        }
+        return out;
+    }
+
     /** Σ (Q_1(s + δ, a) − Q_1(s, a))² over the batch, in double from the network's outputs. */
     private static double change(SacAgent agent, float[] delta) {
         float[] shifted = S.clone();

@@ -1,25 +1,24 @@
 package org.lipreg.training.regularizer;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
 import org.lipreg.normalization.Scalars;
 import org.lipreg.normalization.hook.StepContext;
+import org.lipreg.training.ascent.ProjectedAscent;
 
 import java.util.Objects;
 
 /**
  * The adversarial smoothness penalty (a local Lipschitz regularizer, DESIGN §3.3):
  * {@code λ · E_x max_{‖δ‖ ≤ ε} D(f(x + δ), f(x))}, with δ found by K steps of projected gradient
- * ascent from a uniform random start, and D the squared output difference (summed over outputs,
+ * ascent from a uniform random start ({@link ProjectedAscent}), and D the squared output difference (summed over outputs,
  * averaged over the batch) or, for classifiers, {@code KL(softmax f(x) ‖ softmax f(x + δ))}.
  *
  * <p>Only one gradient collector may be open at a time, and the runner holds one while it
@@ -49,21 +48,18 @@ public final class AdversarialSmoothnessPenalty implements Regularizer {
     }
 
     private final Block model;
-    private final float epsilon;
     private final float lambda;
-    private final int steps;
-    private final float stepSize;
-    private final Norm norm;
+    private final ProjectedAscent ascent;
     private final Divergence divergence;
     private NDArray delta;
 
     private AdversarialSmoothnessPenalty(Builder b) {
         model = Objects.requireNonNull(b.model, "model");
-        epsilon = b.epsilon;
         lambda = b.lambda;
-        steps = b.steps;
-        stepSize = Float.isNaN(b.stepSize) ? 2.5f * b.epsilon / b.steps : b.stepSize;
-        norm = b.norm;
+        float stepSize = Float.isNaN(b.stepSize) ? 2.5f * b.epsilon / b.steps : b.stepSize;
+        ascent = ProjectedAscent.builder()
+                .optNorm(b.norm == Norm.LINF ? ProjectedAscent.Norm.LINF : ProjectedAscent.Norm.L2)
+                .optEpsilon(b.epsilon).optSteps(b.steps).optStepSize(stepSize).build();
         divergence = b.divergence;
     }
 
@@ -103,22 +99,8 @@ public final class AdversarialSmoothnessPenalty implements Regularizer {
         try (NDScope scope = new NDScope()) {
             NDArray clean = x.stopGradient();
             NDArray reference = model.forward(store, new NDList(clean), false).head().stopGradient();
-            NDArray d = owner.randomUniform(-epsilon, epsilon, x.getShape(), x.getDataType());
-            if (norm == Norm.L2) {
-                d = project(d);
-            }
-            for (int k = 0; k < steps; k++) {
-                NDArray current = d.stopGradient();
-                current.setRequiresGradient(true);
-                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                    NDArray out = model.forward(store, new NDList(clean.add(current)), false).head();
-                    collector.backward(divergence(reference, out));
-                }
-                NDArray g = current.getGradient();
-                NDArray stepDirection = norm == Norm.LINF ? g.sign() : g.div(perExampleNorm(g).add(1e-12));
-                d = project(current.stopGradient().add(Scalars.mul(stepDirection, stepSize)));
-            }
-            result = d.stopGradient();
+            result = ascent.ascend(clean, owner,
+                    point -> divergence(reference, model.forward(store, new NDList(point), false).head()));
             NDScope.unregister(result);
             scope.suppressNotUsedWarning();
         }
@@ -154,23 +136,6 @@ public final class AdversarialSmoothnessPenalty implements Regularizer {
         NDArray p = reference.logSoftmax(-1);
         NDArray q = out.logSoftmax(-1);
         return Scalars.div(p.exp().mul(p.sub(q)).sum(), batch);
-    }
-
-    private NDArray project(NDArray d) {
-        if (norm == Norm.LINF) {
-            return d.clip(-epsilon, epsilon);
-        }
-        NDArray n = perExampleNorm(d);
-        return d.mul(Scalars.rdiv(epsilon, Scalars.maximum(n, epsilon)));
-    }
-
-    /** ‖·‖₂ of each example, shaped to broadcast over it. */
-    private static NDArray perExampleNorm(NDArray d) {
-        long batch = d.getShape().get(0);
-        long[] shape = new long[d.getShape().dimension()];
-        java.util.Arrays.fill(shape, 1);
-        shape[0] = batch;
-        return d.reshape(batch, -1).square().sum(new int[] {1}).sqrt().reshape(shape);
     }
 
     private void zeroParameterGradients() {

@@ -107,6 +107,95 @@ class AdversarialSmoothnessPenaltyTest {
         }
     }
 
+    /**
+     * The ascent against a plain float64 loop on a linear model f(x) = Wx + b, whose squared
+     * change has the analytic gradient 2 WᵀW δ / B; same random start (the engine's seed).
+     */
+    @Test
+    void perturbationMatchesAPlainFloat64AscentOnALinearModel() {
+        int batch = 3;
+        int in = 4;
+        int out = 2;
+        float[] w = {0.5f, -1.0f, 0.25f, 2.0f, -0.75f, 0.3f, 1.5f, -0.2f};
+        for (AdversarialSmoothnessPenalty.Norm norm : AdversarialSmoothnessPenalty.Norm.values()) {
+            try (NDManager m = NDManager.newBaseManager()) {
+                Linear linear = Linear.builder().setUnits(out).build();
+                linear.initialize(m, ai.djl.ndarray.types.DataType.FLOAT32, new Shape(batch, in));
+                linear.getParameters().get("weight").getArray().set(w);
+                NDArray x = m.create(new float[] {0.1f, -0.4f, 0.7f, 0.2f, -0.3f, 0.9f, 0.0f, 0.5f, 1.1f, -0.6f,
+                        0.4f, -0.8f}, new Shape(batch, in));
+                float eps = 0.2f;
+                int steps = 4;
+                float a = 2.5f * eps / steps;
+                Engine.getInstance().setRandomSeed(11);
+                double[] d = toDouble(m.randomUniform(-eps, eps, x.getShape()).toFloatArray());
+                Engine.getInstance().setRandomSeed(11);
+                float[] actual = AdversarialSmoothnessPenalty.builder().setModel(linear).optEpsilon(eps)
+                        .optSteps(steps).optNorm(norm).build().perturbation(x, m).toFloatArray();
+                if (norm == AdversarialSmoothnessPenalty.Norm.L2) {
+                    projectL2(d, batch, eps);
+                }
+                for (int k = 0; k < steps; k++) {
+                    double[] g = new double[d.length];
+                    for (int r = 0; r < batch; r++) {
+                        for (int o = 0; o < out; o++) {
+                            double wd = 0;
+                            for (int i = 0; i < in; i++) {
+                                wd += w[o * in + i] * d[r * in + i];
+                            }
+                            for (int i = 0; i < in; i++) {
+                                g[r * in + i] += 2 * w[o * in + i] * wd / batch;
+                            }
+                        }
+                    }
+                    for (int r = 0; r < batch; r++) {
+                        double gn = 0;
+                        for (int i = 0; i < in; i++) {
+                            gn += g[r * in + i] * g[r * in + i];
+                        }
+                        for (int i = 0; i < in; i++) {
+                            double step = norm == AdversarialSmoothnessPenalty.Norm.LINF ? Math.signum(g[r * in + i])
+                                    : g[r * in + i] / (Math.sqrt(gn) + 1e-12);
+                            d[r * in + i] += a * step;
+                        }
+                    }
+                    if (norm == AdversarialSmoothnessPenalty.Norm.LINF) {
+                        for (int i = 0; i < d.length; i++) {
+                            d[i] = Math.max(-eps, Math.min(eps, d[i]));
+                        }
+                    } else {
+                        projectL2(d, batch, eps);
+                    }
+                }
+                for (int i = 0; i < d.length; i++) {
+                    assertEquals(d[i], actual[i], 1e-6, norm + " δ[" + i + "]");
+                }
+            }
+        }
+    }
+
+    private static void projectL2(double[] d, int batch, double eps) {
+        int size = d.length / batch;
+        for (int r = 0; r < batch; r++) {
+            double n = 0;
+            for (int i = 0; i < size; i++) {
+                n += d[r * size + i] * d[r * size + i];
+            }
+            double shrink = eps / Math.max(Math.sqrt(n), eps);
+            for (int i = 0; i < size; i++) {
+                d[r * size + i] *= shrink;
+            }
+        }
+    }
+
+    private static double[] toDouble(float[] v) {
+        double[] out = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            out[i] = v[i];
+        }
+        return out;
+    }
+
     /** One step's parameter gradients of the data loss, with an optional hook's ascent before it. */
     private static List<float[]> gradients(SequentialBlock net, NDManager m, NDArray x, AdversarialSmoothnessPenalty hook) {
         if (hook != null) {
