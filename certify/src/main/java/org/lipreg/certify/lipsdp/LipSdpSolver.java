@@ -86,7 +86,7 @@ public final class LipSdpSolver {
             for (int i = 0; i < m; i++) {
                 decrement -= grad[i] * dx[i];
             }
-            if (!(decrement > 1e-9)) {
+            if (!(decrement > 1e-7)) { // below this, rounding in the gradient at large t dominates
                 return step - 1;
             }
             double phi = barrier(lmi, x, t, chol);
@@ -98,12 +98,15 @@ public final class LipSdpSolver {
                 }
                 double value = barrier(lmi, trial, t, null);
                 if (value <= phi - 0.25 * s * decrement) {
+                    if (!(value < phi)) {
+                        return step - 1; // the barrier no longer changes in float64: as centred as it gets
+                    }
                     System.arraycopy(trial, 0, x, 0, m);
                     break;
                 }
             }
             if (s < 1e-17) {
-                return step - 1; // no progress possible in float64: as centred as it gets
+                return step - 1; // no step improves it in float64: as centred as it gets
             }
         }
         return budget;

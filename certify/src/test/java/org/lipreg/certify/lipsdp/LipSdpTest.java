@@ -42,7 +42,8 @@ class LipSdpTest {
     void randomNetworksLieBetweenTheSampledLowerBoundAndTheProductBound() {
         Random random = new Random(3);
         for (int trial = 0; trial < 6; trial++) {
-            HiddenActivation activation = trial % 2 == 0 ? new HiddenActivation.MaxMin() : new HiddenActivation.Relu(0);
+            HiddenActivation activation = trial % 3 == 0 ? new HiddenActivation.MaxMin()
+                    : new HiddenActivation.Relu(trial % 3 == 1 ? 0 : 0.2);
             int[] dims = {3 + random.nextInt(3), 2 * (2 + random.nextInt(3)), 2 * (2 + random.nextInt(2)),
                 1 + random.nextInt(3)};
             List<double[][]> weights = List.of(Chains.gaussian(random, dims[1], dims[0]),
@@ -89,6 +90,38 @@ class LipSdpTest {
             assertTrue(check.holds(repaired.x()));
             assertTrue(repaired.rho() >= optimum * (1 - 1e-7));
         }
+    }
+
+    @Test
+    void theIrIsReadWithConsecutiveDenseLayersMultipliedAndUnsupportedLayersNamed() {
+        Random random = new Random(6);
+        org.lipreg.certify.ir.Layer.Dense a = org.lipreg.certify.RandomNetworks.dense(random, 3, 4);
+        org.lipreg.certify.ir.Layer.Dense b = org.lipreg.certify.RandomNetworks.dense(random, 4, 6);
+        org.lipreg.certify.ir.Layer.Dense c = org.lipreg.certify.RandomNetworks.dense(random, 6, 2);
+        DenseChain chain = DenseChain.of(new org.lipreg.certify.ir.Network(new int[] {3},
+                List.of(a, b, new org.lipreg.certify.ir.Layer.GroupSort(2), c)));
+        assertEquals(2, chain.depth());
+        double[] x = {0.3, -1.2, 0.7};
+        // W_b W_a x + W_b b_a + b_b, by hand
+        double[] v = new double[6];
+        for (int i = 0; i < 6; i++) {
+            v[i] = b.bias().data()[i];
+            for (int k = 0; k < 4; k++) {
+                double h = a.bias().data()[k];
+                for (int j = 0; j < 3; j++) {
+                    h += a.weight().data()[k * 3 + j] * x[j];
+                }
+                v[i] += b.weight().data()[i * 4 + k] * h;
+            }
+        }
+        double[] merged = DenseChain.multiply(chain.weights().get(0), x);
+        for (int i = 0; i < 6; i++) {
+            assertEquals(v[i], merged[i] + chain.biases().get(0)[i], 1e-12);
+        }
+        org.lipreg.certify.ir.UnsupportedLayerException e = org.junit.jupiter.api.Assertions.assertThrows(
+                org.lipreg.certify.ir.UnsupportedLayerException.class, () -> DenseChain.of(new org.lipreg.certify.ir.Network(
+                        new int[] {3}, List.of(a, new org.lipreg.certify.ir.Layer.Residual(List.of(), List.of()), b))));
+        assertTrue(e.getMessage().contains("#1 Residual"), e.getMessage());
     }
 
     @Test
