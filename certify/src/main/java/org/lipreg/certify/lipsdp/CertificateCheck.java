@@ -16,8 +16,8 @@ package org.lipreg.certify.lipsdp;
  * (with {@code γ_k ≤ 2ku}) makes the exact M positive semidefinite. Underflow is not modelled:
  * the weights of a trained network are far from the subnormal range.
  *
- * <p>ρ only adds {@code ρI} to the input block, so only the other blocks decide whether some ρ
- * works. If they fail, the multipliers are moved towards {@link LipSdpMatrix#strictlyFeasiblePoint}
+ * <p>ρ only adds {@code ρI} (or {@code ρG}, G ≻ 0, see {@link LipSdpMatrix}) to the input block, so
+ * only the other blocks decide whether some ρ works. If they fail, the multipliers are moved towards {@link LipSdpMatrix#strictlyFeasiblePoint}
  * (the set that works is convex) by the least fraction found by bisection.
  */
 public final class CertificateCheck {
@@ -123,12 +123,14 @@ public final class CertificateCheck {
         return out;
     }
 
-    /** M and its absolute summands for fixed multipliers, with ρ added on the input block. */
+    /** M and its absolute summands for fixed multipliers, with ρ's term added for each ρ tried. */
     private final class Fixed {
         private final double[][] matrix;
         private final double[][] absolute;
+        private final double[][] rhoTerm = lmi.assembleRhoTerm(false);
+        private final double[][] rhoAbsolute = lmi.assembleRhoTerm(true);
         private final boolean signsHold;
-        private final int inputs = lmi.inputWidth();
+        private final int inputs = lmi.inputBlock();
         private final double gammaAssembly = 2.0 * (lmi.summandsPerEntry() + 4) * UNIT_ROUNDOFF;
         private final double gammaCholesky = 8.0 * lmi.size() * (lmi.size() + 1.0) * UNIT_ROUNDOFF;
 
@@ -159,9 +161,11 @@ public final class CertificateCheck {
                 for (double v : absolute[i]) {
                     rowSum += v;
                 }
-                if (i < inputs) {
-                    m[i][i] += rho;
-                    rowSum += rho;
+                if (i < inputs) { // ρ's term lives on the input block only
+                    for (int j = 0; j < inputs; j++) {
+                        m[i][j] += rho * rhoTerm[i][j];
+                        rowSum += rho * rhoAbsolute[i][j];
+                    }
                 }
                 margin[i] = gammaAssembly * rowSum + gammaCholesky * Math.abs(m[i][i]);
             }

@@ -34,21 +34,42 @@ import java.util.List;
  * </ul>
  * The constant {@code C = −W_LᵀW_L} is a term with coefficient 1, stored like the others, so that
  * {@link #assembleAbsolute} bounds the rounding of every entry the same way.
+ *
+ * <p><b>Smaller input block.</b> When the first layer is narrower than the input ({@code n_1 < n_0},
+ * e.g. 784 → 64) and {@code G = W_1W_1ᵀ} is positive definite, the input block is written in
+ * coordinates u with {@code Δx = W_1ᵀu + Δx_⊥}, {@code W_1Δx_⊥ = 0}: then {@code W_1Δx = Gu} and
+ * {@code ‖Δx‖² = uᵀGu + ‖Δx_⊥‖²}, and {@code Δx_⊥} appears nowhere else, so {@code q ≥ 0} for all
+ * vectors exactly when it holds with ρ's term {@code ρG} and the rows of G in place of W_1's. No
+ * inverse is needed; the rounding of G is carried by its absolute form {@code |W_1||W_1|ᵀ}.
  */
 public final class LipSdpMatrix {
 
-    /** One sparse column of some {@code U_i}. */
-    record Column(int[] index, double[] value) {}
+    /**
+     * One sparse column of some {@code U_i}.
+     *
+     * @param index the rows
+     * @param value the values
+     * @param absolute a bound on the values' absolute sums before rounding, or null for |value|
+     */
+    record Column(int[] index, double[] value, double[] absolute) {}
 
     /**
      * One term {@code U S Uᵀ}.
      *
      * @param columns the columns of U
      * @param s the small symmetric matrix
+     * @param sAbsolute a bound like {@link Column#absolute}, or null for |s|
      */
-    record Term(List<Column> columns, double[][] s) {}
+    record Term(List<Column> columns, double[][] s, double[][] sAbsolute) {
+        Term(List<Column> columns, double[][] s) {
+            this(columns, s, null);
+        }
+    }
 
     private final DenseChain chain;
+    private final boolean reduced;
+    private final double[][] gram;
+    private final double[][] gramAbsolute;
     private final int size;
     private final int[] offset;
     private final Term constant;
@@ -65,19 +86,23 @@ public final class LipSdpMatrix {
     public LipSdpMatrix(DenseChain chain) {
         this.chain = chain;
         int depth = chain.depth();
+        double[][] firstWeights = chain.weights().get(0);
+        gram = gram(firstWeights, false);
+        gramAbsolute = gram(firstWeights, true);
+        reduced = firstWeights.length < firstWeights[0].length && positiveDefinite(gram);
         offset = new int[depth];
-        int n = 0;
-        for (int k = 0; k < depth; k++) {
+        int n = reduced ? firstWeights.length : firstWeights[0].length;
+        for (int k = 1; k < depth; k++) {
             offset[k] = n;
             n += chain.width(k);
         }
         size = n;
-        // ρ: the identity on the input block.
+        // ρ: the identity on the input block (G in the reduced coordinates).
         List<Column> inputs = new ArrayList<>();
-        for (int i = 0; i < chain.width(0); i++) {
-            inputs.add(unit(offset[0] + i));
+        for (int i = 0; i < inputBlock(); i++) {
+            inputs.add(unit(i));
         }
-        add(new Term(inputs, DenseChain.identity(inputs.size())), true);
+        add(reduced ? new Term(inputs, gram, gramAbsolute) : new Term(inputs, DenseChain.identity(inputs.size())), true);
         for (int k = 1; k < depth; k++) {
             double[][] w = chain.weights().get(k - 1);
             int first = terms.size();
@@ -85,27 +110,23 @@ public final class LipSdpMatrix {
                 double a = relu.slope();
                 double[][] s = {{2, -(1 + a)}, {-(1 + a), 2 * a}};
                 for (int j = 0; j < w.length; j++) {
-                    add(new Term(List.of(unit(offset[k] + j), row(w[j], offset[k - 1], 1)), s), true);
+                    add(new Term(List.of(unit(offset[k] + j), input(k, j)), s), true);
                 }
             } else {
                 for (int j = 0; j < w.length; j += 2) {
-                    add(new Term(List.of(unit(offset[k] + j), unit(offset[k] + j + 1), row(w[j], offset[k - 1], 1),
-                            row(w[j + 1], offset[k - 1], 1)), new double[][] {
+                    add(new Term(List.of(unit(offset[k] + j), unit(offset[k] + j + 1), input(k, j), input(k, j + 1)),
+                            new double[][] {
                                 {1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, -1, 0}, {0, 0, 0, -1}}), true);
-                    Column sum = new Column(new int[] {offset[k] + j, offset[k] + j + 1}, new double[] {1, 1});
-                    double[] rowSum = new double[w[j].length];
-                    for (int c = 0; c < rowSum.length; c++) {
-                        rowSum[c] = w[j][c] + w[j + 1][c];
-                    }
-                    add(new Term(List.of(sum, row(rowSum, offset[k - 1], 1)), new double[][] {{1, 0}, {0, -1}}), false);
+                    Column sum = new Column(new int[] {offset[k] + j, offset[k] + j + 1}, new double[] {1, 1}, null);
+                    add(new Term(List.of(sum, inputSum(k, j)), new double[][] {{1, 0}, {0, -1}}), false);
                 }
             }
             layerVariables.add(new int[] {first, terms.size()});
         }
         double[][] last = chain.weights().get(depth - 1);
         List<Column> rows = new ArrayList<>();
-        for (double[] r : last) {
-            rows.add(row(r, offset[depth - 1], 1));
+        for (int r = 0; r < last.length; r++) {
+            rows.add(input(depth, r));
         }
         double[][] minus = DenseChain.identity(rows.size());
         for (int i = 0; i < minus.length; i++) {
@@ -120,17 +141,64 @@ public final class LipSdpMatrix {
     }
 
     private static Column unit(int i) {
-        return new Column(new int[] {i}, new double[] {1});
+        return new Column(new int[] {i}, new double[] {1}, null);
     }
 
-    private static Column row(double[] values, int start, double scale) {
+    /** Row j of {@code W_k} in the coordinates of {@code z_{k−1}}: {@code Δv_{k,j}} = its product with them. */
+    private Column input(int k, int j) {
+        if (k == 1 && reduced) {
+            return span(0, gram[j].clone(), gramAbsolute[j].clone());
+        }
+        return span(offset[k - 1], chain.weights().get(k - 1)[j].clone(), null);
+    }
+
+    /** Rows j and j+1 of {@code W_k} added, like {@link #input}. */
+    private Column inputSum(int k, int j) {
+        Column a = input(k, j);
+        Column b = input(k, j + 1);
+        double[] v = new double[a.value().length];
+        double[] abs = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.value()[i] + b.value()[i];
+            abs[i] = (a.absolute() != null ? a.absolute()[i] : Math.abs(a.value()[i]))
+                    + (b.absolute() != null ? b.absolute()[i] : Math.abs(b.value()[i]));
+        }
+        return new Column(a.index(), v, abs);
+    }
+
+    private static Column span(int start, double[] values, double[] absolute) {
         int[] index = new int[values.length];
-        double[] v = new double[values.length];
         for (int i = 0; i < values.length; i++) {
             index[i] = start + i;
-            v[i] = scale * values[i];
         }
-        return new Column(index, v);
+        return new Column(index, values, absolute);
+    }
+
+    /** {@code W Wᵀ}, or {@code |W||W|ᵀ}. */
+    private static double[][] gram(double[][] w, boolean absolute) {
+        double[][] g = new double[w.length][w.length];
+        for (int a = 0; a < w.length; a++) {
+            for (int b = 0; b <= a; b++) {
+                double s = 0;
+                for (int c = 0; c < w[a].length; c++) {
+                    s += absolute ? Math.abs(w[a][c] * w[b][c]) : w[a][c] * w[b][c];
+                }
+                g[a][b] = s;
+                g[b][a] = s;
+            }
+        }
+        return g;
+    }
+
+    /** Whether G is clearly positive definite (else the reduction would leave directions no ρ can fix). */
+    private static boolean positiveDefinite(double[][] g) {
+        double max = 0;
+        for (int i = 0; i < g.length; i++) {
+            max = Math.max(max, g[i][i]);
+        }
+        double[] shift = new double[g.length];
+        java.util.Arrays.fill(shift, 1e-8 * max);
+        return max > 0 && Cholesky.factor(g, shift) != null;
     }
 
     /** @return the dimension of M */
@@ -138,9 +206,26 @@ public final class LipSdpMatrix {
         return size;
     }
 
-    /** @return the width of the input block (the rows that ρ multiplies) */
-    public int inputWidth() {
-        return chain.width(0);
+    /** @return the width of the input block (the rows that ρ's term touches) */
+    public int inputBlock() {
+        return reduced ? chain.weights().get(0).length : chain.width(0);
+    }
+
+    /** @return whether the input block is in the reduced coordinates (see the class comment) */
+    public boolean reduced() {
+        return reduced;
+    }
+
+    /**
+     * Assembles ρ's term alone, {@code I} or {@code G} on the input block.
+     *
+     * @param absolute the bound matrix instead of the values
+     * @return the dense matrix
+     */
+    public double[][] assembleRhoTerm(boolean absolute) {
+        double[][] m = new double[size][size];
+        accumulate(m, terms.get(0), 1, absolute);
+        return m;
     }
 
     /** @return the number of variables, ρ included */
@@ -204,6 +289,9 @@ public final class LipSdpMatrix {
         for (Term t : terms) {
             count += countProducts(t);
         }
+        if (reduced) {
+            count += 2L * chain.width(0) + 2; // each entry of G is itself a sum, and two of them multiply
+        }
         return (int) Math.min(Integer.MAX_VALUE / 4, count);
     }
 
@@ -228,18 +316,34 @@ public final class LipSdpMatrix {
                 if (s == 0) {
                     continue;
                 }
-                double scale = absolute ? Math.abs(coefficient * s) : coefficient * s;
+                double scale = coefficient * s;
+                if (absolute) {
+                    scale = Math.abs(coefficient) * (term.sAbsolute() != null ? term.sAbsolute()[p][q] : Math.abs(s));
+                }
                 Column a = cols.get(p);
                 Column b = cols.get(q);
+                double[] av = absolute ? absolute(a) : a.value();
+                double[] bv = absolute ? absolute(b) : b.value();
                 for (int i = 0; i < a.index().length; i++) {
-                    double ai = absolute ? Math.abs(a.value()[i]) : a.value()[i];
+                    double ai = scale * av[i];
                     double[] mrow = m[a.index()[i]];
                     for (int j = 0; j < b.index().length; j++) {
-                        mrow[b.index()[j]] += scale * ai * (absolute ? Math.abs(b.value()[j]) : b.value()[j]);
+                        mrow[b.index()[j]] += ai * bv[j];
                     }
                 }
             }
         }
+    }
+
+    private static double[] absolute(Column c) {
+        if (c.absolute() != null) {
+            return c.absolute();
+        }
+        double[] abs = new double[c.value().length];
+        for (int i = 0; i < abs.length; i++) {
+            abs[i] = Math.abs(c.value()[i]);
+        }
+        return abs;
     }
 
     /**

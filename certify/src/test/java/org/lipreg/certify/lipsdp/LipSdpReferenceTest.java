@@ -15,7 +15,8 @@ import java.util.List;
 
 /**
  * Our verified bound against optima from an interior-point solver outside lipreg: cvxopt on the
- * problems written out independently in {@code reference_lipsdp.py} (beside the numbers).
+ * problems written out independently in {@code reference_lipsdp.py} (beside the numbers), always
+ * in the input's own coordinates.
  */
 class LipSdpReferenceTest {
 
@@ -25,7 +26,8 @@ class LipSdpReferenceTest {
         try (InputStream in = getClass().getResourceAsStream("reference_lipsdp.json")) {
             root = new ObjectMapper().readTree(in);
         }
-        assertEquals(3, root.path("networks").size());
+        assertEquals(5, root.path("networks").size());
+        int reduced = 0;
         for (JsonNode net : root.path("networks")) {
             List<double[][]> weights = new ArrayList<>();
             List<double[]> biases = new ArrayList<>();
@@ -43,11 +45,14 @@ class LipSdpReferenceTest {
                     ? new HiddenActivation.MaxMin() : new HiddenActivation.Relu(0);
             DenseChain chain = new DenseChain(weights, biases, Collections.nCopies(weights.size() - 1, activation));
             LipSdpResult r = LipSdp.certify(chain, new double[0][]);
+            reduced += new LipSdpMatrix(chain).reduced() ? 1 : 0;
             double reference = net.path("bound").asDouble();
             String where = net.path("activation").asText() + " " + r + " vs cvxopt " + reference;
             assertTrue(r.verifiedBound() >= reference - 1e-6, where);
             assertTrue(r.verifiedBound() <= reference * 1.01, where);
             assertEquals(net.path("product_bound").asDouble(), r.productBound(), 1e-9, where);
         }
+        // cvxopt solves the full problem: the last two check lipreg's reduced input coordinates
+        assertEquals(2, reduced);
     }
 }

@@ -4,7 +4,7 @@
 Run:  apt-get install python3-cvxopt python3-numpy
       /usr/bin/python3 reference_lipsdp.py > reference_lipsdp.json
 
-Three small fixed networks (numpy seed 19); for each, the l2 LipSDP problem written out here
+Five small fixed networks (numpy seed 19); for each, the l2 LipSDP problem written out here
 independently of the Java code, in the textbook block forms:
   MaxMin (Pauli et al., ICLR 2024): T_k = blkdiag_j(lam_j I2 + gam_j 11^T), lam_j >= 0;
     rho I - W1^T T1 W1 >= 0,  T_{k-1} - W_k^T T_k W_k >= 0,  T_{L-1} - W_L^T W_L >= 0.
@@ -105,7 +105,9 @@ def solve(nvar, blocks, nonneg):
 
 def main():
     rng = np.random.default_rng(19)
-    shapes = [("maxmin", [3, 4, 4, 2]), ("relu", [3, 5, 4, 2]), ("maxmin", [4, 6, 3])]
+    # the last two are wider at the input than the first layer: lipreg solves those in reduced coordinates
+    shapes = [("maxmin", [3, 4, 4, 2]), ("relu", [3, 5, 4, 2]), ("maxmin", [4, 6, 3]), ("maxmin", [9, 4, 4, 2]),
+              ("relu", [7, 4, 3, 2])]
     out = []
     for act, dims in shapes:
         ws = [np.round(rng.standard_normal((dims[i + 1], dims[i])) / np.sqrt(dims[i]), 6) for i in range(len(dims) - 1)]
