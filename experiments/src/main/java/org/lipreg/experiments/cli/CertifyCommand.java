@@ -1,6 +1,10 @@
 package org.lipreg.experiments.cli;
 
 import org.lipreg.certify.ir.NetworkFiles;
+import org.lipreg.certify.ir.UnsupportedLayerException;
+import org.lipreg.certify.lipsdp.DenseChain;
+import org.lipreg.certify.lipsdp.LipSdp;
+import org.lipreg.certify.lipsdp.LipSdpResult;
 import org.lipreg.certify.lipschitz.BabSettings;
 import org.lipreg.certify.lipschitz.DerivativeBounds;
 import org.lipreg.certify.lipschitz.InputBox;
@@ -11,6 +15,7 @@ import org.lipreg.certify.lipschitz.Monotonicity;
 import org.lipreg.experiments.certify.CertifyOutputs;
 import org.lipreg.experiments.certify.CertifyTarget;
 import org.lipreg.experiments.certify.ExistingOutputs;
+import org.lipreg.experiments.certify.LipSdpOutputs;
 import org.lipreg.experiments.certify.LipschitzJob;
 import org.lipreg.experiments.certify.MarkdownTables;
 import org.lipreg.experiments.run.RunSetupException;
@@ -36,9 +41,10 @@ import java.util.concurrent.Callable;
 @Command(
         name = "certify",
         mixinStandardHelpOptions = true,
-        description = "Certificates for trained models: local Lipschitz constants, randomized smoothing, monotonicity; IR export.",
+        description = "Certificates for trained models: local Lipschitz constants, randomized smoothing, monotonicity, "
+                + "global l2 LipSDP bounds; IR export.",
         subcommands = {CertifyCommand.Lipschitz.class, CertifySmoothCommand.class, CertifyCommand.Monotonic.class,
-            CertifyCommand.Export.class})
+            CertifyCommand.Export.class, CertifyCommand.LipSdpBound.class})
 final class CertifyCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -361,6 +367,51 @@ final class CertifyCommand implements Runnable {
                         + MarkdownTables.of(counts) + "\n" + MarkdownTables.of(table));
                 System.out.print(MarkdownTables.of(counts));
                 System.out.println("wrote monotonicity.csv, monotonicity_summary.csv and monotonicity.md to " + dir);
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    /** {@code lipreg certify lipsdp}. */
+    @Command(
+            name = "lipsdp",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Global l2 Lipschitz bound by LipSDP (feedforward dense networks with ReLU or MaxMin), proven in",
+                "float64, beside the product bound and the largest sampled ||J(x)||_2 (--points inputs)."
+            })
+    static final class LipSdpBound extends Common implements Callable<Integer> {
+
+        @Override
+        @SuppressWarnings("try") // the lock is held, not used, inside the block
+        public Integer call() throws Exception {
+            validate();
+            if (source.sweep != null) {
+                throw new RunSetupException("--sweep is only for 'certify lipschitz'", null);
+            }
+            Path dir = outputDirectory("lipsdp");
+            try (LockedRuns locked = lockRun()) {
+                new ExistingOutputs().files(LipSdpOutputs.files(dir)).refuseUnless(overwrite);
+                return certify(dir);
+            }
+        }
+
+        private int certify(Path dir) throws Exception {
+            try (CertifyTarget target = open()) {
+                if (target.network() == null) {
+                    throw new RunSetupException("no LipSDP bound for this model: " + target.unsupported().getMessage(), null);
+                }
+                DenseChain chain;
+                try {
+                    chain = DenseChain.of(target.network());
+                } catch (UnsupportedLayerException e) {
+                    throw new RunSetupException("no LipSDP bound for this model: " + e.getMessage(), e);
+                }
+                LipSdpResult result = LipSdp.certify(chain, target.points());
+                Table table = LipSdpOutputs.table(target.name(), result);
+                LipSdpOutputs.write(table, dir);
+                System.out.print(MarkdownTables.of(table));
+                System.out.println("wrote lipsdp.csv and lipsdp.md to " + dir);
                 return ExitCodes.OK;
             }
         }

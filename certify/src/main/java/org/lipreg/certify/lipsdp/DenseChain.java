@@ -1,0 +1,234 @@
+package org.lipreg.certify.lipsdp;
+
+import org.lipreg.certify.ir.Layer;
+import org.lipreg.certify.ir.Network;
+import org.lipreg.certify.ir.UnsupportedLayerException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A feedforward network as LipSDP sees it, in float64: {@code v_1 = W_1 x + b_1},
+ * {@code z_k = φ_k(v_k)}, {@code v_{k+1} = W_{k+1} z_k + b_{k+1}}, {@code y = W_L z_{L−1} + b_L}.
+ * Consecutive dense layers are multiplied into one (the map is the same), flatten is a no-op, a
+ * network that ends in an activation gets an identity output layer.
+ *
+ * @param weights {@code W_1 … W_L}, each {@code [out][in]}
+ * @param biases {@code b_1 … b_L}
+ * @param activations {@code φ_1 … φ_{L−1}}
+ */
+public record DenseChain(List<double[][]> weights, List<double[]> biases, List<HiddenActivation> activations) {
+
+    /** Checks that the layers fit together. */
+    public DenseChain {
+        weights = List.copyOf(weights);
+        biases = List.copyOf(biases);
+        activations = List.copyOf(activations);
+        if (weights.isEmpty() || biases.size() != weights.size() || activations.size() != weights.size() - 1) {
+            throw new IllegalArgumentException("a chain needs L weight matrices, L biases and L−1 activations");
+        }
+        for (int k = 0; k < weights.size(); k++) {
+            if (biases.get(k).length != weights.get(k).length) {
+                throw new IllegalArgumentException("layer " + (k + 1) + ": bias length differs from the rows");
+            }
+            if (k > 0 && weights.get(k)[0].length != weights.get(k - 1).length) {
+                throw new IllegalArgumentException("layer " + (k + 1) + ": " + weights.get(k)[0].length
+                        + " inputs after " + weights.get(k - 1).length + " outputs");
+            }
+        }
+    }
+
+    /**
+     * Reads an IR network made of dense layers, ReLU / leaky ReLU, MaxMin and flatten.
+     *
+     * @param network the network
+     * @return the chain
+     * @throws UnsupportedLayerException naming the first layer LipSDP here cannot handle
+     */
+    public static DenseChain of(Network network) {
+        List<double[][]> weights = new ArrayList<>();
+        List<double[]> biases = new ArrayList<>();
+        List<HiddenActivation> activations = new ArrayList<>();
+        double[][] pendingW = null;
+        double[] pendingB = null;
+        List<Layer> layers = network.layers();
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            String path = "#" + i + " " + layer.getClass().getSimpleName();
+            if (layer instanceof Layer.Flatten) {
+                continue;
+            }
+            if (layer instanceof Layer.Dense dense) {
+                double[][] w = matrix(dense);
+                double[] b = dense.bias().data().clone();
+                if (pendingW == null && weights.isEmpty() && w[0].length != network.inputSize()) {
+                    throw new UnsupportedLayerException(path, "expects " + w[0].length + " inputs, the network has "
+                            + network.inputSize());
+                }
+                if (pendingW != null) { // two dense layers in a row: one affine map
+                    b = add(multiply(w, pendingB), b);
+                    w = multiply(w, pendingW);
+                }
+                pendingW = w;
+                pendingB = b;
+                continue;
+            }
+            HiddenActivation activation;
+            if (layer instanceof Layer.Relu r) {
+                activation = new HiddenActivation.Relu(r.negativeSlope());
+            } else if (layer instanceof Layer.GroupSort g && g.size() == 2) {
+                activation = new HiddenActivation.MaxMin();
+            } else if (layer instanceof Layer.GroupSort g) {
+                throw new UnsupportedLayerException(path,
+                        "GroupSort of size " + g.size() + " (LipSDP here handles MaxMin, size 2)");
+            } else {
+                throw new UnsupportedLayerException(path,
+                        "LipSDP here handles feedforward dense networks with ReLU or MaxMin only");
+            }
+            if (pendingW == null) {
+                throw new UnsupportedLayerException(path, "an activation needs a dense layer before it");
+            }
+            if (activation instanceof HiddenActivation.MaxMin && pendingW.length % 2 != 0) {
+                throw new UnsupportedLayerException(path, "MaxMin on an odd width " + pendingW.length);
+            }
+            weights.add(pendingW);
+            biases.add(pendingB);
+            activations.add(activation);
+            pendingW = null;
+            pendingB = null;
+        }
+        if (pendingW == null) {
+            if (weights.isEmpty()) {
+                throw new UnsupportedLayerException("#0", "the network has no dense layer");
+            }
+            int width = weights.get(weights.size() - 1).length;
+            pendingW = identity(width);
+            pendingB = new double[width];
+        }
+        weights.add(pendingW);
+        biases.add(pendingB);
+        return new DenseChain(weights, biases, activations);
+    }
+
+    /** @return the number of affine layers L */
+    public int depth() {
+        return weights.size();
+    }
+
+    /**
+     * Returns the width of {@code z_k}: {@code k = 0} is the input, {@code k = L} the output.
+     *
+     * @param k the index
+     * @return the width
+     */
+    public int width(int k) {
+        return k == 0 ? weights.get(0)[0].length : weights.get(k - 1).length;
+    }
+
+    /**
+     * Returns the Jacobian {@code ∂y/∂x} at a point, as the product of the weights and the
+     * activations' derivatives there (MaxMin's is a permutation per pair, ReLU's a 0/1 or
+     * slope/1 diagonal).
+     *
+     * @param x the input
+     * @return {@code [outputs][inputs]}
+     */
+    public double[][] jacobian(double[] x) {
+        double[][] jac = identity(x.length);
+        double[] z = x;
+        for (int k = 0; k < depth(); k++) {
+            double[] v = add(multiply(weights.get(k), z), biases.get(k));
+            jac = multiply(weights.get(k), jac);
+            if (k == depth() - 1) {
+                break;
+            }
+            z = new double[v.length];
+            if (activations.get(k) instanceof HiddenActivation.Relu r) {
+                for (int i = 0; i < v.length; i++) {
+                    double slope = v[i] > 0 ? 1 : r.slope();
+                    z[i] = slope * v[i];
+                    for (int j = 0; j < jac[i].length; j++) {
+                        jac[i][j] *= slope;
+                    }
+                }
+            } else { // MaxMin
+                for (int a = 0; a < v.length; a += 2) {
+                    z[a] = Math.max(v[a], v[a + 1]); // descending: the larger value comes first
+                    z[a + 1] = Math.min(v[a], v[a + 1]);
+                    if (v[a] < v[a + 1]) {
+                        double[] row = jac[a];
+                        jac[a] = jac[a + 1];
+                        jac[a + 1] = row;
+                    }
+                }
+            }
+        }
+        return jac;
+    }
+
+    /**
+     * Returns the product of the layers' spectral norms, the trivial upper bound.
+     *
+     * @return {@code Π ‖W_k‖₂}
+     */
+    public double productBound() {
+        double product = 1;
+        for (double[][] w : weights) {
+            product *= SpectralNorm.of(w);
+        }
+        return product;
+    }
+
+    private static double[][] matrix(Layer.Dense dense) {
+        int out = dense.weight().dim(0);
+        int in = dense.weight().dim(1);
+        double[][] w = new double[out][in];
+        for (int i = 0; i < out; i++) {
+            System.arraycopy(dense.weight().data(), i * in, w[i], 0, in);
+        }
+        return w;
+    }
+
+    static double[][] identity(int n) {
+        double[][] id = new double[n][n];
+        for (int i = 0; i < n; i++) {
+            id[i][i] = 1;
+        }
+        return id;
+    }
+
+    static double[][] multiply(double[][] a, double[][] b) {
+        double[][] c = new double[a.length][b[0].length];
+        for (int i = 0; i < a.length; i++) {
+            for (int k = 0; k < b.length; k++) {
+                double aik = a[i][k];
+                if (aik != 0) {
+                    for (int j = 0; j < c[i].length; j++) {
+                        c[i][j] += aik * b[k][j];
+                    }
+                }
+            }
+        }
+        return c;
+    }
+
+    static double[] multiply(double[][] a, double[] x) {
+        double[] y = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            double s = 0;
+            for (int j = 0; j < x.length; j++) {
+                s += a[i][j] * x[j];
+            }
+            y[i] = s;
+        }
+        return y;
+    }
+
+    private static double[] add(double[] a, double[] b) {
+        double[] c = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            c[i] = a[i] + b[i];
+        }
+        return c;
+    }
+}

@@ -1,0 +1,386 @@
+package org.lipreg.certify.lipsdp;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The ℓ2 LipSDP matrix inequality of a {@link DenseChain}, {@code M(x) ⪰ 0}, as an affine
+ * function of the variables {@code x = (ρ, multipliers)}: {@code M(x) = C + Σ_i x_i U_i S_i U_iᵀ}
+ * with small dense {@code S_i} and sparse columns {@code U_i}. Minimizing {@code ρ} subject to it
+ * bounds the Lipschitz constant by {@code √ρ}.
+ *
+ * <p>M is the matrix of a quadratic form in {@code (Δx, Δz_1, …, Δz_{L−1})}, the differences of
+ * two inputs and of the activations they produce ({@code Δv_k = W_k Δz_{k−1}}, {@code Δz_0 = Δx}):
+ * <pre>
+ *   q = ρ‖Δx‖² − ‖W_L Δz_{L−1}‖² − Σ_k QC_k,
+ * </pre>
+ * where each {@code QC_k ≥ 0} holds for every pair of inputs. If {@code q ≥ 0} for every vector,
+ * then {@code ρ‖Δx‖² − ‖Δy‖² ≥ Σ QC_k ≥ 0}, so {@code ‖Δy‖ ≤ √ρ ‖Δx‖}.
+ * <ul>
+ *   <li><b>ReLU, slope in [α, 1]</b> (LipSDP-Neuron, Fazlyab et al. 2019), one {@code t_j ≥ 0}
+ *       per neuron: {@code Δz_j = s Δv_j} with {@code s ∈ [α, 1]}, so
+ *       {@code QC = −2 t_j (Δz_j − Δv_j)(Δz_j − α Δv_j) ≥ 0}. Its term in M is
+ *       {@code t_j [e, w] [[2, −(1+α)], [−(1+α), 2α]] [e, w]ᵀ}, e the unit vector of {@code z_{k,j}},
+ *       w row j of {@code W_k} in the coordinates of {@code z_{k−1}}. With all layers ReLU, M is
+ *       the usual block-tridiagonal LipSDP matrix: diagonal {@code ρI + 2α W_1ᵀT_1W_1},
+ *       {@code 2T_k + 2α W_{k+1}ᵀT_{k+1}W_{k+1}}, last {@code 2T_{L−1} − W_LᵀW_L}; off-diagonal
+ *       {@code −(1+α) T_k W_k}.</li>
+ *   <li><b>MaxMin</b> (Pauli et al., ICLR 2024), per pair j {@code Λ_j = λ_j I₂ + γ_j 11ᵀ}
+ *       ({@code λ_j ≥ 0}, {@code γ_j} free): sorting a pair keeps its sum and its norm, so
+ *       {@code QC = Δv_jᵀΛ_jΔv_j − Δz_jᵀΛ_jΔz_j = 0}. Its term is {@code +Λ_j} on the pair's
+ *       {@code z_k} coordinates and {@code −W_{k,j}ᵀ Λ_j W_{k,j}} on {@code z_{k−1}}'s. With all
+ *       layers MaxMin, M is block diagonal with the paper's blocks {@code ρI − W_1ᵀT_1W_1},
+ *       {@code T_{k−1} − W_kᵀT_kW_k}, {@code T_{L−1} − W_LᵀW_L}.</li>
+ * </ul>
+ * The constant {@code C = −W_LᵀW_L} is a term with coefficient 1, stored like the others, so that
+ * {@link #assembleAbsolute} bounds the rounding of every entry the same way.
+ *
+ * <p><b>Smaller input block.</b> When the first layer is narrower than the input ({@code n_1 < n_0},
+ * e.g. 784 → 64) and {@code G = W_1W_1ᵀ} is positive definite, the input block is written in
+ * coordinates u with {@code Δx = W_1ᵀu + Δx_⊥}, {@code W_1Δx_⊥ = 0}: then {@code W_1Δx = Gu} and
+ * {@code ‖Δx‖² = uᵀGu + ‖Δx_⊥‖²}, and {@code Δx_⊥} appears nowhere else, so {@code q ≥ 0} for all
+ * vectors exactly when it holds with ρ's term {@code ρG} and the rows of G in place of W_1's. No
+ * inverse is needed; the rounding of G is carried by its absolute form {@code |W_1||W_1|ᵀ}.
+ */
+public final class LipSdpMatrix {
+
+    /**
+     * One sparse column of some {@code U_i}.
+     *
+     * @param index the rows
+     * @param value the values
+     * @param absolute a bound on the values' absolute sums before rounding, or null for |value|
+     */
+    record Column(int[] index, double[] value, double[] absolute) {}
+
+    /**
+     * One term {@code U S Uᵀ}.
+     *
+     * @param columns the columns of U
+     * @param s the small symmetric matrix
+     * @param sAbsolute a bound like {@link Column#absolute}, or null for |s|
+     */
+    record Term(List<Column> columns, double[][] s, double[][] sAbsolute) {
+        Term(List<Column> columns, double[][] s) {
+            this(columns, s, null);
+        }
+    }
+
+    private final DenseChain chain;
+    private final boolean reduced;
+    private final double[][] gram;
+    private final double[][] gramAbsolute;
+    private final int size;
+    private final int[] offset;
+    private final Term constant;
+    private final List<Term> terms = new ArrayList<>();
+    private final List<Boolean> nonnegative = new ArrayList<>();
+    private final List<int[]> layerVariables = new ArrayList<>();
+
+    /**
+     * Builds the matrix function of a chain; variable 0 is ρ, then each hidden layer's
+     * multipliers in order (MaxMin: λ_j, γ_j per pair; ReLU: t_j per neuron).
+     *
+     * @param chain the network
+     */
+    public LipSdpMatrix(DenseChain chain) {
+        this.chain = chain;
+        int depth = chain.depth();
+        double[][] firstWeights = chain.weights().get(0);
+        gram = gram(firstWeights, false);
+        gramAbsolute = gram(firstWeights, true);
+        reduced = firstWeights.length < firstWeights[0].length && positiveDefinite(gram);
+        offset = new int[depth];
+        int n = reduced ? firstWeights.length : firstWeights[0].length;
+        for (int k = 1; k < depth; k++) {
+            offset[k] = n;
+            n += chain.width(k);
+        }
+        size = n;
+        // ρ: the identity on the input block (G in the reduced coordinates).
+        List<Column> inputs = new ArrayList<>();
+        for (int i = 0; i < inputBlock(); i++) {
+            inputs.add(unit(i));
+        }
+        add(reduced ? new Term(inputs, gram, gramAbsolute) : new Term(inputs, DenseChain.identity(inputs.size())), true);
+        for (int k = 1; k < depth; k++) {
+            double[][] w = chain.weights().get(k - 1);
+            int first = terms.size();
+            if (chain.activations().get(k - 1) instanceof HiddenActivation.Relu relu) {
+                double a = relu.slope();
+                double[][] s = {{2, -(1 + a)}, {-(1 + a), 2 * a}};
+                for (int j = 0; j < w.length; j++) {
+                    add(new Term(List.of(unit(offset[k] + j), input(k, j)), s), true);
+                }
+            } else {
+                for (int j = 0; j < w.length; j += 2) {
+                    add(new Term(List.of(unit(offset[k] + j), unit(offset[k] + j + 1), input(k, j), input(k, j + 1)),
+                            new double[][] {
+                                {1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, -1, 0}, {0, 0, 0, -1}}), true);
+                    Column sum = new Column(new int[] {offset[k] + j, offset[k] + j + 1}, new double[] {1, 1}, null);
+                    add(new Term(List.of(sum, inputSum(k, j)), new double[][] {{1, 0}, {0, -1}}), false);
+                }
+            }
+            layerVariables.add(new int[] {first, terms.size()});
+        }
+        double[][] last = chain.weights().get(depth - 1);
+        List<Column> rows = new ArrayList<>();
+        for (int r = 0; r < last.length; r++) {
+            rows.add(input(depth, r));
+        }
+        double[][] minus = DenseChain.identity(rows.size());
+        for (int i = 0; i < minus.length; i++) {
+            minus[i][i] = -1;
+        }
+        constant = new Term(rows, minus);
+    }
+
+    private void add(Term term, boolean nonneg) {
+        terms.add(term);
+        nonnegative.add(nonneg);
+    }
+
+    private static Column unit(int i) {
+        return new Column(new int[] {i}, new double[] {1}, null);
+    }
+
+    /** Row j of {@code W_k} in the coordinates of {@code z_{k−1}}: {@code Δv_{k,j}} = its product with them. */
+    private Column input(int k, int j) {
+        if (k == 1 && reduced) {
+            return span(0, gram[j].clone(), gramAbsolute[j].clone());
+        }
+        return span(offset[k - 1], chain.weights().get(k - 1)[j].clone(), null);
+    }
+
+    /** Rows j and j+1 of {@code W_k} added, like {@link #input}. */
+    private Column inputSum(int k, int j) {
+        Column a = input(k, j);
+        Column b = input(k, j + 1);
+        double[] v = new double[a.value().length];
+        double[] abs = new double[v.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = a.value()[i] + b.value()[i];
+            abs[i] = (a.absolute() != null ? a.absolute()[i] : Math.abs(a.value()[i]))
+                    + (b.absolute() != null ? b.absolute()[i] : Math.abs(b.value()[i]));
+        }
+        return new Column(a.index(), v, abs);
+    }
+
+    private static Column span(int start, double[] values, double[] absolute) {
+        int[] index = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            index[i] = start + i;
+        }
+        return new Column(index, values, absolute);
+    }
+
+    /** {@code W Wᵀ}, or {@code |W||W|ᵀ}. */
+    private static double[][] gram(double[][] w, boolean absolute) {
+        double[][] g = new double[w.length][w.length];
+        for (int a = 0; a < w.length; a++) {
+            for (int b = 0; b <= a; b++) {
+                double s = 0;
+                for (int c = 0; c < w[a].length; c++) {
+                    s += absolute ? Math.abs(w[a][c] * w[b][c]) : w[a][c] * w[b][c];
+                }
+                g[a][b] = s;
+                g[b][a] = s;
+            }
+        }
+        return g;
+    }
+
+    /** Whether G is clearly positive definite (else the reduction would leave directions no ρ can fix). */
+    private static boolean positiveDefinite(double[][] g) {
+        double max = 0;
+        for (int i = 0; i < g.length; i++) {
+            max = Math.max(max, g[i][i]);
+        }
+        double[] shift = new double[g.length];
+        java.util.Arrays.fill(shift, 1e-8 * max);
+        return max > 0 && Cholesky.factor(g, shift) != null;
+    }
+
+    /** @return the dimension of M */
+    public int size() {
+        return size;
+    }
+
+    /** @return the width of the input block (the rows that ρ's term touches) */
+    public int inputBlock() {
+        return reduced ? chain.weights().get(0).length : chain.width(0);
+    }
+
+    /** @return whether the input block is in the reduced coordinates (see the class comment) */
+    public boolean reduced() {
+        return reduced;
+    }
+
+    /**
+     * Assembles ρ's term alone, {@code I} or {@code G} on the input block.
+     *
+     * @param absolute the bound matrix instead of the values
+     * @return the dense matrix
+     */
+    public double[][] assembleRhoTerm(boolean absolute) {
+        double[][] m = new double[size][size];
+        accumulate(m, terms.get(0), 1, absolute);
+        return m;
+    }
+
+    /** @return the number of variables, ρ included */
+    public int variables() {
+        return terms.size();
+    }
+
+    /**
+     * Whether a variable must be ≥ 0 (ρ, λ_j, t_j) or is free (γ_j).
+     *
+     * @param i the variable
+     * @return true for a sign constraint
+     */
+    public boolean nonnegative(int i) {
+        return nonnegative.get(i);
+    }
+
+    Term term(int i) {
+        return terms.get(i);
+    }
+
+    /**
+     * Assembles {@code M(x)}.
+     *
+     * @param x the variables
+     * @return the dense symmetric matrix
+     */
+    public double[][] assemble(double[] x) {
+        double[][] m = new double[size][size];
+        accumulate(m, constant, 1, false);
+        for (int i = 0; i < terms.size(); i++) {
+            accumulate(m, terms.get(i), x[i], false);
+        }
+        return m;
+    }
+
+    /**
+     * Assembles the same sums with every summand replaced by its absolute value: entry by entry
+     * a bound on the rounding error of {@link #assemble} ({@code γ_d} times it, d the summands).
+     *
+     * @param x the variables
+     * @return the entrywise bound matrix
+     */
+    public double[][] assembleAbsolute(double[] x) {
+        double[][] m = new double[size][size];
+        accumulate(m, constant, 1, true);
+        for (int i = 0; i < terms.size(); i++) {
+            accumulate(m, terms.get(i), Math.abs(x[i]), true);
+        }
+        return m;
+    }
+
+    /**
+     * Returns the most summands (each a product of at most four numbers) that one entry of M
+     * adds up: a bound for the rounding error of the assembly.
+     *
+     * @return a bound on the summands per entry
+     */
+    public int summandsPerEntry() {
+        long count = countProducts(constant);
+        for (Term t : terms) {
+            count += countProducts(t);
+        }
+        if (reduced) {
+            count += 2L * chain.width(0) + 2; // each entry of G is itself a sum, and two of them multiply
+        }
+        return (int) Math.min(Integer.MAX_VALUE / 4, count);
+    }
+
+    private static long countProducts(Term t) {
+        long count = 0;
+        for (double[] r : t.s()) {
+            for (double v : r) {
+                count += v != 0 ? 1 : 0;
+            }
+        }
+        return count;
+    }
+
+    private static void accumulate(double[][] m, Term term, double coefficient, boolean absolute) {
+        if (coefficient == 0) {
+            return;
+        }
+        List<Column> cols = term.columns();
+        for (int p = 0; p < cols.size(); p++) {
+            for (int q = 0; q < cols.size(); q++) {
+                double s = term.s()[p][q];
+                if (s == 0) {
+                    continue;
+                }
+                double scale = coefficient * s;
+                if (absolute) {
+                    scale = Math.abs(coefficient) * (term.sAbsolute() != null ? term.sAbsolute()[p][q] : Math.abs(s));
+                }
+                Column a = cols.get(p);
+                Column b = cols.get(q);
+                double[] av = absolute ? absolute(a) : a.value();
+                double[] bv = absolute ? absolute(b) : b.value();
+                for (int i = 0; i < a.index().length; i++) {
+                    double ai = scale * av[i];
+                    double[] mrow = m[a.index()[i]];
+                    for (int j = 0; j < b.index().length; j++) {
+                        mrow[b.index()[j]] += ai * bv[j];
+                    }
+                }
+            }
+        }
+    }
+
+    private static double[] absolute(Column c) {
+        if (c.absolute() != null) {
+            return c.absolute();
+        }
+        double[] abs = new double[c.value().length];
+        for (int i = 0; i < abs.length; i++) {
+            abs[i] = Math.abs(c.value()[i]);
+        }
+        return abs;
+    }
+
+    /**
+     * Returns a strictly feasible point: every layer's multipliers {@code c_k} (γ = 0) with
+     * {@code c_{L−1} = 2‖W_L‖_F² + δ}, {@code c_{k−1} = 2 c_k ‖W_k‖_F² + δ}, {@code ρ = 2 c_1
+     * ‖W_1‖_F² + δ}. Each block's diagonal then beats its coupling to the next by the factor 2
+     * (for ReLU the cross terms are split by {@code 2ab ≤ a² + b²}).
+     *
+     * @return the variables
+     */
+    public double[] strictlyFeasiblePoint() {
+        int depth = chain.depth();
+        double[] c = new double[depth];
+        double next = 1;
+        for (int k = depth - 1; k >= 0; k--) {
+            double f = frobeniusSquared(chain.weights().get(k));
+            c[k] = 2 * next * f + 1e-3 * (1 + next * f);
+            next = c[k];
+        }
+        double[] x = new double[terms.size()];
+        x[0] = c[0];
+        for (int k = 1; k < depth; k++) {
+            int[] range = layerVariables.get(k - 1);
+            for (int i = range[0]; i < range[1]; i++) {
+                x[i] = nonnegative(i) ? c[k] : 0;
+            }
+        }
+        return x;
+    }
+
+    private static double frobeniusSquared(double[][] w) {
+        double s = 0;
+        for (double[] r : w) {
+            for (double v : r) {
+                s += v * v;
+            }
+        }
+        return s;
+    }
+}

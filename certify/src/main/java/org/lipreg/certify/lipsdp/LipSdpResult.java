@@ -1,0 +1,17 @@
+package org.lipreg.certify.lipsdp;
+
+/**
+ * The ℓ2 Lipschitz bounds of one network, side by side.
+ *
+ * @param productBound {@code Π ‖W_k‖₂}
+ * @param verifiedBound LipSDP's bound, proven in float64 by {@link CertificateCheck}: the certificate
+ * @param optimizerBound {@code √ρ} at the solver's last iterate (not proven; the gap to the
+ *     verified bound is the price of the proof)
+ * @param lowerBound the largest {@code ‖J(x)‖₂} at the sampled points: attained, so the true
+ *     constant is at least this
+ * @param seconds wall time of solver and check
+ * @param newtonSteps the solver's Newton steps
+ * @param converged whether the solver reached its tolerance
+ */
+public record LipSdpResult(double productBound, double verifiedBound, double optimizerBound, double lowerBound,
+        double seconds, int newtonSteps, boolean converged) {}

@@ -1,0 +1,68 @@
+package org.lipreg.experiments.certify;
+
+import org.lipreg.certify.lipsdp.LipSdpResult;
+import org.lipreg.training.io.AtomicFiles;
+
+import tech.tablesaw.api.BooleanColumn;
+import tech.tablesaw.api.DoubleColumn;
+import tech.tablesaw.api.IntColumn;
+import tech.tablesaw.api.StringColumn;
+import tech.tablesaw.api.Table;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** The table of {@code lipreg certify lipsdp}: lipsdp.csv and lipsdp.md in the output directory. */
+public final class LipSdpOutputs {
+
+    private LipSdpOutputs() {}
+
+    /**
+     * Lists the files {@link #write} writes.
+     *
+     * @param dir the output directory
+     * @return the files
+     */
+    public static List<Path> files(Path dir) {
+        return List.of(dir.resolve("lipsdp.csv"), dir.resolve("lipsdp.md"));
+    }
+
+    /**
+     * Builds the one-row table: the bounds side by side.
+     *
+     * @param model the model's name
+     * @param result the bounds
+     * @return the table
+     */
+    public static Table table(String model, LipSdpResult result) {
+        Table t = Table.create("lipsdp").addColumns(StringColumn.create("model"), DoubleColumn.create("product_bound"),
+                DoubleColumn.create("lipsdp_bound"), DoubleColumn.create("optimizer_bound"),
+                DoubleColumn.create("lower_bound"), IntColumn.create("newton_steps"), BooleanColumn.create("converged"),
+                DoubleColumn.create("seconds"));
+        t.stringColumn("model").append(model);
+        t.doubleColumn("product_bound").append(result.productBound());
+        t.doubleColumn("lipsdp_bound").append(result.verifiedBound());
+        t.doubleColumn("optimizer_bound").append(result.optimizerBound());
+        t.doubleColumn("lower_bound").append(result.lowerBound());
+        t.intColumn("newton_steps").append(result.newtonSteps());
+        t.booleanColumn("converged").append(result.converged());
+        t.doubleColumn("seconds").append(result.seconds());
+        return t;
+    }
+
+    /**
+     * Writes the table as CSV and Markdown (each temp file then rename).
+     *
+     * @param table the table from {@link #table}
+     * @param dir the output directory
+     * @throws IOException if writing fails
+     */
+    public static void write(Table table, Path dir) throws IOException {
+        CertifyOutputs.csv(table, dir.resolve("lipsdp.csv"));
+        AtomicFiles.writeString(dir.resolve("lipsdp.md"), "# Global ℓ2 Lipschitz bounds (LipSDP)\n\n"
+                + "lipsdp_bound is proven in float64 (Cholesky with an explicit rounding margin) for the "
+                + "solver's multipliers; optimizer_bound is √ρ at the solver's last iterate; lower_bound is the "
+                + "largest ‖J(x)‖₂ at the sampled points (attained).\n\n" + MarkdownTables.of(table));
+    }
+}

@@ -1,0 +1,106 @@
+package org.lipreg.experiments.certify;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lipreg.certify.ir.Layer;
+import org.lipreg.certify.ir.Network;
+import org.lipreg.certify.ir.NetworkFiles;
+import org.lipreg.certify.ir.Tensor;
+import org.lipreg.experiments.cli.LipregCli;
+
+import tech.tablesaw.api.Table;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Random;
+
+/** {@code lipreg certify lipsdp}: the table, the order of its bounds, refusals with exit 2. */
+class CertifyLipSdpCommandTest {
+
+    @TempDir Path dir;
+
+    private static Layer.Dense dense(Random random, int in, int out) {
+        double[] w = new double[in * out];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = random.nextGaussian() / Math.sqrt(in);
+        }
+        double[] b = new double[out];
+        for (int i = 0; i < out; i++) {
+            b[i] = 0.1 * random.nextGaussian();
+        }
+        return new Layer.Dense(new Tensor(new int[] {out, in}, w), new Tensor(new int[] {out}, b));
+    }
+
+    private static int run(StringWriter err, String... args) {
+        return LipregCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
+    }
+
+    private static void assertOrdered(Table t) {
+        double product = t.doubleColumn("product_bound").get(0);
+        double lipsdp = t.doubleColumn("lipsdp_bound").get(0);
+        double optimizer = t.doubleColumn("optimizer_bound").get(0);
+        double lower = t.doubleColumn("lower_bound").get(0);
+        assertTrue(lower > 0 && lower <= lipsdp && lipsdp <= product * (1 + 1e-9), t.print());
+        assertEquals(optimizer, lipsdp, 1e-5 * optimizer, t.print());
+    }
+
+    @Test
+    void aMaxMinNetworkGetsItsTableAndARerunNeedsOverwrite() throws Exception {
+        Random random = new Random(7);
+        Network network = new Network(new int[] {5}, List.of(dense(random, 5, 8), new Layer.GroupSort(2),
+                dense(random, 8, 6), new Layer.GroupSort(2), dense(random, 6, 3)));
+        NetworkFiles.write(network, dir.resolve("net"));
+        Path out = dir.resolve("out");
+        String[] args = {"certify", "lipsdp", "--npz", dir.resolve("net.npz").toString(), "--points", "50",
+            "--out", out.toString()};
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, args), err.toString());
+        assertOrdered(Table.read().csv(out.resolve("lipsdp.csv").toFile()));
+        assertTrue(Files.readString(out.resolve("lipsdp.md")).contains("| lipsdp_bound |"));
+
+        byte[] before = Files.readAllBytes(out.resolve("lipsdp.csv"));
+        StringWriter again = new StringWriter();
+        assertEquals(2, run(again, args));
+        assertTrue(again.toString().contains("lipsdp.csv") && again.toString().contains("--overwrite"), again.toString());
+        assertArrayEquals(before, Files.readAllBytes(out.resolve("lipsdp.csv")));
+        String[] overwrite = java.util.Arrays.copyOf(args, args.length + 1);
+        overwrite[args.length] = "--overwrite";
+        assertEquals(0, run(err, overwrite), err.toString());
+    }
+
+    @Test
+    void unsupportedLayersAreNamedWithExitTwoAndNothingWritten() throws Exception {
+        Random random = new Random(8);
+        Network conv = new Network(new int[] {1, 4, 4}, List.of(new Layer.Conv2d(
+                new Tensor(new int[] {2, 1, 3, 3}, new double[18]), Tensor.zeros(2), new int[] {1, 1},
+                new int[] {0, 0}, new int[] {1, 1}, 1), new Layer.Relu(0), new Layer.Flatten(), dense(random, 8, 2)));
+        Network groupSort4 = new Network(new int[] {4}, List.of(dense(random, 4, 8), new Layer.GroupSort(4),
+                dense(random, 8, 2)));
+        NetworkFiles.write(conv, dir.resolve("conv"));
+        NetworkFiles.write(groupSort4, dir.resolve("gs4"));
+        Path out = dir.resolve("out");
+        StringWriter err = new StringWriter();
+        assertEquals(2, run(err, "certify", "lipsdp", "--npz", dir.resolve("conv.npz").toString(), "--out", out.toString()));
+        assertTrue(err.toString().contains("#0 Conv2d"), err.toString());
+        StringWriter gs = new StringWriter();
+        assertEquals(2, run(gs, "certify", "lipsdp", "--npz", dir.resolve("gs4.npz").toString(), "--out", out.toString()));
+        assertTrue(gs.toString().contains("#1 GroupSort") && gs.toString().contains("size 4"), gs.toString());
+        assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aRunIsCertifiedIntoItsCertifyDirectory() throws Exception {
+        Path run = TinyRun.copyTo(dir.resolve("run"));
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "certify", "lipsdp", "--run", run.toString(), "--points", "20"), err.toString());
+        assertOrdered(Table.read().csv(run.resolve("certify/lipsdp.csv").toFile()));
+    }
+}
