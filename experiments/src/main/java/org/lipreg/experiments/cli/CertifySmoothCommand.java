@@ -107,7 +107,7 @@ final class CertifySmoothCommand implements Callable<Integer> {
         for (Path run : runs) {
             List<Double> levels = sigmas;
             if (levels == null) {
-                RunConfig config = TrainedRun.config(run);
+                RunConfig config = TrainedRun.open(run).config();
                 if (!(config.data.trainingNoise > 0)) {
                     throw new RunSetupException("--sigma: required for " + run
                             + ", which was trained without noise (data.trainingNoise = 0)", null);

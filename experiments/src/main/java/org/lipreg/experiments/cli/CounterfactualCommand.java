@@ -114,7 +114,8 @@ final class CounterfactualCommand implements Callable<Integer> {
     }
 
     private int explain(Path dir) throws Exception {
-        RunConfig config = TrainedRun.config(run);
+        TrainedRun trained = TrainedRun.open(run);
+        RunConfig config = trained.config();
         if (!"csv".equals(config.data.type)) {
             throw new RunSetupException("--run " + run + ": trained on data.type " + config.data.type
                     + "; counterfactuals need a run on csv data", null);
@@ -139,7 +140,7 @@ final class CounterfactualCommand implements Callable<Integer> {
         ImageData test = tables.test();
         Shape shape = test.exampleShape();
         int classes = standardization.labels().length;
-        try (Model model = TrainedRun.load(run, shape, classes);
+        try (Model model = trained.loadModel(shape, classes);
                 NDManager manager = NDManager.newBaseManager()) {
             ClassProbability m = new ClassProbability(model.getBlock(), shape, classes, targetClass, manager);
             double[][] all = rows(tables.train(), tables.test());
@@ -176,7 +177,7 @@ final class CounterfactualCommand implements Callable<Integer> {
                 outcomes = job.run(m, lipschitz, xs, indices, labels);
             }
             if (retrain > 0) {
-                List<Model> models = new Retraining(baseDir, System.out).models(run, retrain, dir.resolve("retrained"),
+                List<Model> models = new Retraining(baseDir, System.out).models(trained, retrain, dir.resolve("retrained"),
                         shape, classes);
                 try {
                     outcomes = CounterfactualJob.withRetrained(outcomes, models, m);
