@@ -75,7 +75,8 @@ public final class CertifyTarget implements AutoCloseable {
      */
     public static CertifyTarget fromRun(Path runDir, int count, Path baseDir, double[] domain)
             throws ConfigException, RunSetupException, IOException {
-        RunConfig config = TrainedRun.config(runDir);
+        TrainedRun run = TrainedRun.open(runDir);
+        RunConfig config = run.config();
         TrainTestData data;
         try {
             data = Datasets.load(config.data, config.seed, baseDir);
@@ -84,7 +85,7 @@ public final class CertifyTarget implements AutoCloseable {
         }
         ImageData test = data.test();
         Shape example = test.exampleShape();
-        Model model = TrainedRun.load(runDir, example, data.numClasses());
+        Model model = run.loadModel(example, data.numClasses());
         Network network = null;
         UnsupportedLayerException unsupported = null;
         try {

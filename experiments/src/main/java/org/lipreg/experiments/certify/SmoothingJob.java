@@ -131,7 +131,8 @@ public final class SmoothingJob {
 
     private void certifyRun(Target target, Path baseDir, Table rows)
             throws ConfigException, RunSetupException, IOException {
-        RunConfig config = TrainedRun.config(target.runDir());
+        TrainedRun trained = TrainedRun.open(target.runDir());
+        RunConfig config = trained.config();
         TrainTestData data;
         try {
             data = Datasets.load(config.data, config.seed, baseDir);
@@ -143,7 +144,7 @@ public final class SmoothingJob {
         int size = Math.toIntExact(example.size());
         int[] indices = spread(Math.min(points, test.size()), test.size());
         String run = target.runDir().getFileName().toString();
-        try (Model model = TrainedRun.load(target.runDir(), example, data.numClasses());
+        try (Model model = trained.loadModel(example, data.numClasses());
                 NDManager manager = NDManager.newBaseManager()) {
             SmoothedClassifier smoothed = SmoothedClassifier.builder()
                     .setBaseClassifier(BlockClassifier.builder().setBlock(model.getBlock()).setExampleShape(example)

@@ -12,6 +12,7 @@ import org.lipreg.training.io.AtomicFiles;
 import org.lipreg.training.runner.EpochMetrics;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import tech.tablesaw.api.Table;
@@ -43,8 +44,7 @@ final class BenchMemoryCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "Run config (default: the quickstart's).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key (repeatable).")
-    List<String> overrides = new ArrayList<>();
+    @Mixin ConfigOverrides overrides;
 
     @Option(names = "--epochs", defaultValue = "10", description = "Epochs (default 10).")
     int epochs;
@@ -58,7 +58,7 @@ final class BenchMemoryCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         List<String> all = new ArrayList<>(config == null ? Quickstart.CONFIG : List.of());
-        all.addAll(overrides);
+        all.addAll(overrides.assignments());
         all.add("epochs=" + epochs);
         all.add("name=bench-memory");
         RunConfig runConfig = RunConfigs.load(config, all);

@@ -24,6 +24,7 @@ import org.lipreg.training.io.AtomicFiles;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import tech.tablesaw.api.DoubleColumn;
@@ -82,15 +83,12 @@ final class CertifyCommand implements Runnable {
                 description = "Input domain that clips every box (default: the data range; [0,1] for --npz).")
         double[] domain;
 
-        @Option(names = "--seed", defaultValue = "0", description = "Seed for sampled points and lower bounds.")
-        long seed;
+        @Mixin SeedOption seed;
 
         @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: RUN/certify or runs/certify-<timestamp>).")
         Path out;
 
-        @Option(names = "--overwrite",
-                description = "Replace the results of an earlier certification of this kind (refused without it).")
-        boolean overwrite;
+        @Mixin OverwriteOption overwrite;
 
         /** Checks the options shared by the subcommands. */
         void validate() throws RunSetupException {
@@ -112,7 +110,7 @@ final class CertifyCommand implements Runnable {
                 return CertifyTarget.fromRun(source.run, points, Path.of("").toAbsolutePath(), domain);
             }
             try {
-                return CertifyTarget.fromNpz(source.npz, json, points, seed, domain != null ? domain : new double[] {0, 1});
+                return CertifyTarget.fromNpz(source.npz, json, points, seed.value(), domain != null ? domain : new double[] {0, 1});
             } catch (java.io.IOException e) {
                 throw new RunSetupException(e.getMessage(), e);
             }
@@ -201,7 +199,7 @@ final class CertifyCommand implements Runnable {
                 if (source.run != null) {
                     existing.certificate(source.run.resolve(CertifyOutputs.CERTIFICATE_FILE), CertifyOutputs.LIPSCHITZ_FIGURES);
                 }
-                existing.refuseUnless(overwrite);
+                existing.refuseUnless(overwrite.allowed());
                 return certify(parsed, specKind, dir);
             }
         }
@@ -227,7 +225,7 @@ final class CertifyCommand implements Runnable {
 
         private LipschitzJob job(List<Method> parsed, LipschitzJob.Spec specKind) {
             return new LipschitzJob(parsed, eps, specKind, new BabSettings(timeout, maxDomains, babBatch, constraintSteps),
-                    new LowerBoundSearch(64, 4, 40, seed), System.out::println);
+                    new LowerBoundSearch(64, 4, 40, seed.value()), System.out::println);
         }
 
         @SuppressWarnings("try") // the lock is held, not used, inside the block
@@ -254,7 +252,7 @@ final class CertifyCommand implements Runnable {
                     existing.files(CertifyOutputs.lipschitzFiles(runDir.resolve("certify")))
                             .certificate(runDir.resolve(CertifyOutputs.CERTIFICATE_FILE), CertifyOutputs.LIPSCHITZ_FIGURES);
                 }
-                existing.refuseUnless(overwrite);
+                existing.refuseUnless(overwrite.allowed());
                 return certifyRuns(finished, parsed, specKind);
             }
         }
@@ -301,7 +299,7 @@ final class CertifyCommand implements Runnable {
             }
             Path dir = outputDirectory("monotonic");
             try (LockedRuns locked = lockRun()) {
-                new ExistingOutputs().files(files(dir)).refuseUnless(overwrite);
+                new ExistingOutputs().files(files(dir)).refuseUnless(overwrite.allowed());
                 return certify(dir);
             }
         }
@@ -424,14 +422,12 @@ final class CertifyCommand implements Runnable {
             description = "Exports a run's model as the certification IR: BASE.npz (numpy) and BASE.json.")
     static final class Export implements Callable<Integer> {
 
-        @Option(names = "--run", required = true, paramLabel = "DIR", description = "A finished run directory.")
-        Path run;
+        @Mixin RunOption run;
 
         @Option(names = "--out", required = true, paramLabel = "BASE", description = "Output path without extension.")
         Path out;
 
-        @Option(names = "--overwrite", description = "Replace BASE.npz and BASE.json if they exist (refused without it).")
-        boolean overwrite;
+        @Mixin OverwriteOption overwrite;
 
         @Override
         @SuppressWarnings("try") // the lock is held, not used, inside the block
@@ -439,16 +435,16 @@ final class CertifyCommand implements Runnable {
             if (out.getFileName() == null) {
                 throw new RunSetupException("--out " + out + ": needs a file name (BASE of BASE.npz)", null);
             }
-            try (LockedRuns locked = LockedRuns.lock("--run", List.of(run))) {
+            try (LockedRuns locked = run.lock()) {
                 Path npz = out.resolveSibling(out.getFileName() + ".npz");
                 Path json = out.resolveSibling(out.getFileName() + ".json");
-                new ExistingOutputs().files(List.of(npz, json)).refuseUnless(overwrite);
+                new ExistingOutputs().files(List.of(npz, json)).refuseUnless(overwrite.allowed());
                 return export();
             }
         }
 
         private int export() throws Exception {
-            try (CertifyTarget target = CertifyTarget.fromRun(run, 1, Path.of("").toAbsolutePath(), null)) {
+            try (CertifyTarget target = CertifyTarget.fromRun(run.dir(), 1, Path.of("").toAbsolutePath(), null)) {
                 if (target.network() == null) {
                     throw new RunSetupException("cannot export: " + target.unsupported().getMessage(), null);
                 }

@@ -11,6 +11,7 @@ import org.lipreg.experiments.run.RunSetupException;
 import org.lipreg.experiments.run.TrainedRun;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -59,16 +60,13 @@ final class CertifySmoothCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "1000", description = "Noisy copies per forward pass (default ${DEFAULT-VALUE}).")
     int batch;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Base seed of the noise (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin SeedOption seed;
 
     @Option(names = "--out", paramLabel = "DIR",
             description = "Output directory (default: RUN/smoothing for one run, else runs/smoothing-<timestamp>).")
     Path out;
 
-    @Option(names = "--overwrite",
-            description = "Replace the results and certificate figures of an earlier smoothing run (refused without it).")
-    boolean overwrite;
+    @Mixin OverwriteOption overwrite;
 
     @Override
     @SuppressWarnings("try") // the lock is held, not used, inside the block
@@ -97,7 +95,7 @@ final class CertifySmoothCommand implements Callable<Integer> {
             for (Path run : runs) {
                 existing.certificate(run.resolve(CertifyOutputs.CERTIFICATE_FILE), SmoothingOutputs.SMOOTHING_FIGURES);
             }
-            existing.refuseUnless(overwrite);
+            existing.refuseUnless(overwrite.allowed());
             return certify(parsed, dir);
         }
     }
@@ -107,7 +105,7 @@ final class CertifySmoothCommand implements Callable<Integer> {
         for (Path run : runs) {
             List<Double> levels = sigmas;
             if (levels == null) {
-                RunConfig config = TrainedRun.config(run);
+                RunConfig config = TrainedRun.open(run).config();
                 if (!(config.data.trainingNoise > 0)) {
                     throw new RunSetupException("--sigma: required for " + run
                             + ", which was trained without noise (data.trainingNoise = 0)", null);
@@ -121,7 +119,7 @@ final class CertifySmoothCommand implements Callable<Integer> {
                 targets.add(new SmoothingJob.Target(run, sigma));
             }
         }
-        SmoothingJob job = new SmoothingJob(parsed, n0, n, alpha, points, batch, seed, System.out::println);
+        SmoothingJob job = new SmoothingJob(parsed, n0, n, alpha, points, batch, seed.value(), System.out::println);
         SmoothingJob.Result result = job.run(targets, Path.of("").toAbsolutePath());
         List<Path> files = SmoothingOutputs.write(result, dir);
         for (Path run : runs) {

@@ -24,6 +24,7 @@ import org.lipreg.experiments.run.RunSetupException;
 import org.lipreg.experiments.run.TrainedRun;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import tech.tablesaw.api.Table;
@@ -53,8 +54,7 @@ import java.util.concurrent.Callable;
         })
 final class CounterfactualCommand implements Callable<Integer> {
 
-    @Option(names = "--run", required = true, paramLabel = "DIR", description = "A finished run trained on csv data.")
-    Path run;
+    @Mixin RunOption run;
 
     @Option(names = "--data", paramLabel = "FILE",
             description = "The table to take points from (default: the run's data.path); split as in training.")
@@ -93,36 +93,35 @@ final class CounterfactualCommand implements Callable<Integer> {
             description = "ℓ∞ radius of the certified box around each counterfactual (default 4σ).")
     Double box;
 
-    @Option(names = "--seed", defaultValue = "0", description = "Seed of the search noise (default ${DEFAULT-VALUE}).")
-    long seed;
+    @Mixin SeedOption seed;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: RUN/counterfactual).")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace the tables and plot of an earlier run (refused without it).")
-    boolean overwrite;
+    @Mixin OverwriteOption overwrite;
 
     @Override
     @SuppressWarnings("try") // the lock is held, not used, inside the block
     public Integer call() throws Exception {
         check();
-        Path dir = out != null ? out : run.resolve("counterfactual");
-        try (LockedRuns locked = LockedRuns.lock("--run", List.of(run))) {
-            new ExistingOutputs().files(CounterfactualOutputs.files(dir)).refuseUnless(overwrite);
+        Path dir = out != null ? out : run.dir().resolve("counterfactual");
+        try (LockedRuns locked = run.lock()) {
+            new ExistingOutputs().files(CounterfactualOutputs.files(dir)).refuseUnless(overwrite.allowed());
             return explain(dir);
         }
     }
 
     private int explain(Path dir) throws Exception {
-        RunConfig config = TrainedRun.config(run);
+        TrainedRun trained = TrainedRun.open(run.dir());
+        RunConfig config = trained.config();
         if (!"csv".equals(config.data.type)) {
-            throw new RunSetupException("--run " + run + ": trained on data.type " + config.data.type
+            throw new RunSetupException("--run " + run.dir() + ": trained on data.type " + config.data.type
                     + "; counterfactuals need a run on csv data", null);
         }
         Path baseDir = Path.of("");
         Standardization standardization;
         try {
-            standardization = Standardization.read(run.resolve(Standardization.FILE));
+            standardization = Standardization.read(run.dir().resolve(Standardization.FILE));
         } catch (IOException e) {
             throw new RunSetupException("--run: " + e.getMessage(), e);
         }
@@ -139,7 +138,7 @@ final class CounterfactualCommand implements Callable<Integer> {
         ImageData test = tables.test();
         Shape shape = test.exampleShape();
         int classes = standardization.labels().length;
-        try (Model model = TrainedRun.load(run, shape, classes);
+        try (Model model = trained.loadModel(shape, classes);
                 NDManager manager = NDManager.newBaseManager()) {
             ClassProbability m = new ClassProbability(model.getBlock(), shape, classes, targetClass, manager);
             double[][] all = rows(tables.train(), tables.test());
@@ -160,15 +159,15 @@ final class CounterfactualCommand implements Callable<Integer> {
             }
             System.out.printf(Locale.ROOT, "%d points (first test points not given label %s); target label %s%n",
                     xs.length, label(standardization, targetClass), label(standardization, targetClass));
-            Stability search = Stability.builder().optSamples(samples).optSigma(sigma).optSeed(seed).build();
-            Stability evaluation = Stability.builder().optSamples(samples).optSigma(sigma).optSeed(seed + 1).build();
+            Stability search = Stability.builder().optSamples(samples).optSigma(sigma).optSeed(seed.value()).build();
+            Stability evaluation = Stability.builder().optSamples(samples).optSigma(sigma).optSeed(seed.value() + 1).build();
             CounterfactualJob job = new CounterfactualJob(
                     MinimumCostCounterfactual.builder().optRange(range).build(),
                     TRex.builder().setStability(search).optTau(tau).optSteps(steps).optEta(eta).optEpsilon(eps)
                             .optRange(range).build(),
                     evaluation, box != null ? box : 4 * sigma, System.out::println);
             List<CounterfactualJob.Outcome> outcomes;
-            try (ProbabilityLipschitz lipschitz = ProbabilityLipschitz.of(m, 256, seed)) {
+            try (ProbabilityLipschitz lipschitz = ProbabilityLipschitz.of(m, 256, seed.value())) {
                 if (!lipschitz.certified()) {
                     System.err.println("lipreg: the model has a block the certifier cannot read ("
                             + lipschitz.unsupported().getMessage() + "): the Lipschitz form uses a sampled γ (not certified)");
@@ -176,7 +175,7 @@ final class CounterfactualCommand implements Callable<Integer> {
                 outcomes = job.run(m, lipschitz, xs, indices, labels);
             }
             if (retrain > 0) {
-                List<Model> models = new Retraining(baseDir, System.out).models(run, retrain, dir.resolve("retrained"),
+                List<Model> models = new Retraining(baseDir, System.out).models(trained, retrain, dir.resolve("retrained"),
                         shape, classes);
                 try {
                     outcomes = CounterfactualJob.withRetrained(outcomes, models, m);
@@ -275,7 +274,7 @@ final class CounterfactualCommand implements Callable<Integer> {
                 + "%d steps, η = %s, ε = %s; R̂ reported with seed %d (search seed %d). Costs in standardized "
                 + "units. `lipschitz_stability` replaces |m(x) − m(X)| by γ‖x − X‖₂ (γ %s). "
                 + "`retrained_validity`: fraction of %d models retrained with other seeds that give the target.%n",
-                run, file, label(s, targetClass), tau, sigma, samples, steps, eta, eps, seed + 1, seed,
+                run.dir(), file, label(s, targetClass), tau, sigma, samples, steps, eta, eps, seed.value() + 1, seed.value(),
                 "certified on a box of radius " + (box != null ? box : 4 * sigma) + " and globally outside it, or sampled",
                 retrain);
     }

@@ -49,7 +49,7 @@ final class LockedRuns implements AutoCloseable {
                     throw new RunSetupException(option + " " + run + ": no such directory", null);
                 }
                 // Not a run at all: refuse before the lock leaves a file in someone else's folder.
-                TrainedRun.config(run);
+                TrainedRun.requireRun(run);
                 held.add(RunDirectoryLock.acquire(run));
                 TrainedRun.requireFinished(run);
             }

@@ -4,6 +4,7 @@ import org.lipreg.experiments.config.RunConfigs;
 import org.lipreg.experiments.quickstart.Quickstart;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
@@ -24,13 +25,12 @@ final class QuickstartCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/quickstart-<timestamp>).")
     Path out;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a key of the built-in config.")
-    List<String> overrides = new ArrayList<>();
+    @Mixin ConfigOverrides overrides;
 
     @Override
     public Integer call() throws Exception {
         List<String> all = new ArrayList<>(Quickstart.CONFIG);
-        all.addAll(overrides);
+        all.addAll(overrides.assignments());
         var config = RunConfigs.load(null, all);
         Path runDir = out != null ? out : RunDirectories.fresh(config.name);
         new Quickstart(System.out).run(config, runDir);

@@ -3,14 +3,12 @@ package org.lipreg.experiments.cli;
 import org.lipreg.experiments.rl.RlConfig;
 import org.lipreg.experiments.rl.RlConfigs;
 import org.lipreg.experiments.rl.RlRunner;
-import org.lipreg.experiments.run.RunSetupException;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /** {@code lipreg rl}: trains an agent on a control task into a run directory. */
@@ -34,14 +32,9 @@ final class RlCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "RL config (JSON or YAML); default: all defaults.")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE", description = "Override a config key, e.g. --set steps=5000 (repeatable).")
-    List<String> overrides = new ArrayList<>();
+    @Mixin ConfigOverrides overrides;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Run directory (default: runs/<name>-<timestamp>).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
-    boolean resume;
+    @Mixin RunDirectoryOptions output;
 
     @Override
     public Integer call() throws Exception {
@@ -50,12 +43,9 @@ final class RlCommand implements Callable<Integer> {
         if (System.getProperty(THREADS) == null) {
             System.setProperty(THREADS, "1");
         }
-        RlConfig rl = RlConfigs.load(config, overrides);
-        if (resume && out == null) {
-            throw new RunSetupException("--resume needs --out DIR (the run to continue)", null);
-        }
-        Path runDir = out != null ? out : RunDirectories.fresh(rl.name);
-        RlRunner.run(rl, runDir, resume, System.out::println);
+        RlConfig rl = RlConfigs.load(config, overrides.assignments());
+        Path runDir = output.runDirectory(rl.name);
+        RlRunner.run(rl, runDir, output.resume(), System.out::println);
         System.out.println("Run directory: " + runDir.toAbsolutePath().normalize());
         return ExitCodes.OK;
     }

@@ -10,6 +10,7 @@ import org.lipreg.training.runner.TrainingInterruptedException;
 import org.lipreg.training.runner.TrainingProgress;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -42,29 +43,19 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", required = true, paramLabel = "FILE", description = "Run config (JSON or YAML).")
     Path config;
 
-    @Option(names = "--set", paramLabel = "KEY=VALUE",
-            description = "Override a config key, e.g. --set optimizer.learningRate=0.01 (repeatable).")
-    List<String> overrides = new ArrayList<>();
+    @Mixin ConfigOverrides overrides;
 
-    @Option(names = "--out", paramLabel = "DIR",
-            description = "Run directory (default: runs/<name>-<timestamp>).")
-    Path out;
-
-    @Option(names = "--resume", description = "Continue the run in --out from its newest checkpoint.")
-    boolean resume;
+    @Mixin RunDirectoryOptions output;
 
     @Override
     public Integer call() throws Exception {
-        RunConfig runConfig = RunConfigs.load(config, overrides);
-        if (resume && out == null) {
-            throw new org.lipreg.experiments.run.RunSetupException("--resume needs --out DIR (the run to continue)", null);
-        }
-        Path runDir = out != null ? out : RunDirectories.fresh(runConfig.name);
+        RunConfig runConfig = RunConfigs.load(config, overrides.assignments());
+        Path runDir = output.runDirectory(runConfig.name);
         StopRequest stop = new StopRequest();
         try (StopOnSignal signals = StopOnSignal.install(stop)) {
             RunResult result;
             try {
-                result = new RunExecutor(TrainingProgress.forConsole(), Path.of(""), stop).run(runConfig, runDir, resume);
+                result = new RunExecutor(TrainingProgress.forConsole(), Path.of(""), stop).run(runConfig, runDir, output.resume());
             } catch (TrainingInterruptedException e) {
                 // Said before the hook lets the JVM go.
                 reportInterruption(e, runDir);
@@ -88,7 +79,7 @@ final class TrainCommand implements Callable<Integer> {
         } else {
             err.println(where + ", before any epoch finished: nothing was kept.");
             err.println("Start again with:");
-            err.println("  " + command(runDir, resume));
+            err.println("  " + command(runDir, output.resume()));
         }
         err.flush();
     }
@@ -97,7 +88,7 @@ final class TrainCommand implements Callable<Integer> {
     private String command(Path runDir, boolean withResume) {
         List<String> words = new ArrayList<>(List.of(System.getProperty("lipreg.launcher", "lipreg"), "train",
                 "--config", config.toAbsolutePath().normalize().toString()));
-        for (String assignment : overrides) {
+        for (String assignment : overrides.assignments()) {
             words.add("--set");
             words.add(assignment);
         }

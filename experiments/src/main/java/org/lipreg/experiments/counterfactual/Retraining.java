@@ -43,7 +43,7 @@ public final class Retraining {
     /**
      * Trains (or reuses) K models and opens them.
      *
-     * @param runDir the original run (its config is retrained)
+     * @param original the original run (its config is retrained)
      * @param k how many models
      * @param dir where their run directories go
      * @param exampleShape one example's shape
@@ -53,12 +53,12 @@ public final class Retraining {
      * @throws RunSetupException if a directory or the data cannot be used
      * @throws IOException if training or loading fails
      */
-    public List<Model> models(Path runDir, int k, Path dir, Shape exampleShape, int classes)
+    public List<Model> models(TrainedRun original, int k, Path dir, Shape exampleShape, int classes)
             throws ConfigException, RunSetupException, IOException {
         List<Model> models = new ArrayList<>();
         try {
             for (int i = 1; i <= k; i++) {
-                RunConfig config = TrainedRun.config(runDir);
+                RunConfig config = original.config();
                 config.seed += i;
                 Path target = dir.resolve("seed-" + config.seed);
                 long begin = System.nanoTime();
@@ -71,7 +71,7 @@ public final class Retraining {
                             .training().last().get("test_accuracy");
                     log.printf(Locale.ROOT, " test accuracy %.4f (%.1f s)%n", accuracy, (System.nanoTime() - begin) / 1e9);
                 }
-                models.add(TrainedRun.load(target, exampleShape, classes));
+                models.add(TrainedRun.open(target).loadModel(exampleShape, classes));
             }
             return models;
         } catch (ConfigException | RunSetupException | IOException | RuntimeException e) {
@@ -88,8 +88,8 @@ public final class Retraining {
         }
         try {
             boolean done = "finished".equals(ConfigLoader.json().readTree(summary.toFile()).path("status").asText());
-            return done && TrainedRun.config(dir).seed == seed;
-        } catch (IOException | ConfigException e) {
+            return done && TrainedRun.open(dir).config().seed == seed;
+        } catch (IOException | ConfigException | RunSetupException e) {
             return false;
         }
     }

@@ -27,7 +27,7 @@ final class EvaluateStage implements QuickstartStage {
         int classes = context.training().data().numClasses();
         int[] correct = new int[classes];
         int[] total = new int[classes];
-        try (Model model = TrainedRun.load(context.runDirectory(), test.exampleShape(), classes);
+        try (Model model = TrainedRun.open(context.runDirectory()).loadModel(test.exampleShape(), classes);
                 NDManager manager = NDManager.newBaseManager()) {
             ParameterStore store = new ParameterStore(manager, false);
             int batch = 500;

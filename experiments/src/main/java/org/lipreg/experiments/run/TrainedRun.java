@@ -20,19 +20,64 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 
-/** Reopens the final model of a finished run directory, for evaluation and certification. */
+/**
+ * A finished run directory, opened once: its config.json read, validated and resolved, and its
+ * final model present. Evaluation, certification, smoothing and counterfactuals all open a run
+ * through {@link #open}; {@link #loadModel} rebuilds and loads the model from that config.
+ */
 public final class TrainedRun {
 
-    private TrainedRun() {}
+    private final Path dir;
+    private final RunConfig config;
+
+    private TrainedRun(Path dir, RunConfig config) {
+        this.dir = dir;
+        this.config = config;
+    }
 
     /**
-     * Reads a run's resolved config.
+     * Opens a finished run: reads and validates its config once and checks that it has its final
+     * model.
+     *
+     * @param runDir the run directory
+     * @return the run
+     * @throws ConfigException if config.json is missing or invalid
+     * @throws RunSetupException if the run has not finished (no model/)
+     */
+    public static TrainedRun open(Path runDir) throws ConfigException, RunSetupException {
+        RunConfig config = requireRun(runDir);
+        requireFinished(runDir);
+        return new TrainedRun(runDir, config);
+    }
+
+    /** The run directory. */
+    public Path dir() {
+        return dir;
+    }
+
+    /**
+     * The run's resolved config, as a copy: a caller may change it (retraining changes the seed)
+     * without changing what this run reports.
+     *
+     * @return a copy of the config
+     */
+    public RunConfig config() {
+        try {
+            return ConfigLoader.bind(ConfigLoader.toTree(config), RunConfig.class);
+        } catch (ConfigException e) {
+            throw new IllegalStateException("a validated config did not bind again: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads and validates a run's config without requiring the run to be finished: the check
+     * that a directory holds a run at all, done before anything (a lock file) is written into it.
      *
      * @param runDir the run directory
      * @return its config
      * @throws ConfigException if config.json is missing or invalid
      */
-    public static RunConfig config(Path runDir) throws ConfigException {
+    public static RunConfig requireRun(Path runDir) throws ConfigException {
         Path file = runDir.resolve(RunExecutor.CONFIG_FILE);
         if (!Files.isRegularFile(file)) {
             throw new ConfigException(runDir + ": not a run directory (no " + RunExecutor.CONFIG_FILE + ")");
@@ -63,35 +108,31 @@ public final class TrainedRun {
     }
 
     /**
-     * Rebuilds the run's model and loads its final parameters.
+     * Rebuilds the run's model from its config and loads its final parameters.
      *
-     * @param runDir the run directory
      * @param exampleShape the shape of one example
      * @param numClasses the number of classes
      * @return the model, in inference use; the caller closes it
-     * @throws ConfigException if the config is missing or invalid
-     * @throws RunSetupException if the run has not finished, or a parameter holds NaN or an
-     *     infinity (named, with its index)
+     * @throws ConfigException if the model config does not fit the data (shape, classes)
+     * @throws RunSetupException if a parameter holds NaN or an infinity (named, with its index)
      * @throws IOException if the model files are missing or do not match the architecture
      */
-    public static Model load(Path runDir, Shape exampleShape, int numClasses)
+    public Model loadModel(Shape exampleShape, int numClasses)
             throws ConfigException, RunSetupException, IOException {
-        requireFinished(runDir);
-        RunConfig config = config(runDir);
         Block block = ModelFactory.build(config.model, exampleShape, numClasses, config.data.batchSize);
         Model model = Model.newInstance(RunExecutor.MODEL_NAME);
         model.setBlock(block);
         try {
-            model.load(runDir.resolve(RunExecutor.MODEL_DIR), RunExecutor.MODEL_NAME);
+            model.load(dir.resolve(RunExecutor.MODEL_DIR), RunExecutor.MODEL_NAME);
         } catch (MalformedModelException e) {
             model.close();
-            throw new IOException(runDir.resolve(RunExecutor.MODEL_DIR) + ": " + e.getMessage(), e);
+            throw new IOException(dir.resolve(RunExecutor.MODEL_DIR) + ": " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             model.close();
             throw e;
         }
         try {
-            requireFinite(block, runDir.resolve(RunExecutor.MODEL_DIR));
+            requireFinite(block, dir.resolve(RunExecutor.MODEL_DIR));
         } catch (RunSetupException e) {
             model.close();
             throw e;

@@ -84,7 +84,7 @@ class CertifyRunInputsTest {
     void aModelWithANonFiniteParameterIsRefusedNamingIt() throws Exception {
         Path run = TinyRun.copyTo(dir.resolve("run"));
         String name;
-        RunConfig config = TrainedRun.config(run);
+        RunConfig config = TrainedRun.open(run).config();
         TrainTestData data = Datasets.load(config.data, config.seed, Path.of(""));
         Shape example = data.test().exampleShape();
         try (Model model = Model.newInstance(RunExecutor.MODEL_NAME)) {

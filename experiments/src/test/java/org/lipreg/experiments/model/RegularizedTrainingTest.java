@@ -40,7 +40,7 @@ class RegularizedTrainingTest {
 
     /** Σ σ² over the saved model's layers (what the penalty penalizes), by a fresh, long power iteration. */
     private static double sumOfSquares(Path runDir) throws Exception {
-        try (Model model = TrainedRun.load(runDir, new Shape(1, 28, 28), 10);
+        try (Model model = TrainedRun.open(runDir).loadModel(new Shape(1, 28, 28), 10);
                 NDManager m = NDManager.newBaseManager();
                 SpectralNormPenalty probe = SpectralNormPenalty.builder().setModel(model.getBlock()).optIterations(100)
                         .optOperatorModel(org.lipreg.training.regularizer.OperatorModel.CONV_OPERATOR).build()) {
@@ -71,7 +71,7 @@ class RegularizedTrainingTest {
         RunResult result = new RunExecutor(TrainingProgress.SILENT, Path.of("")).run(c, dir.resolve("sn"), false);
         // Every layer pinned to σ = 1 makes a slow learner; 40 steps only get above chance (0.1).
         assertTrue(result.training().last().get("test_accuracy") > 0.18, result.training().last().toString());
-        try (Model model = TrainedRun.load(dir.resolve("sn"), new Shape(1, 28, 28), 10)) {
+        try (Model model = TrainedRun.open(dir.resolve("sn")).loadModel(new Shape(1, 28, 28), 10)) {
             List<org.lipreg.training.regularizer.SpectrallyNormalized> layers = new ArrayList<>();
             for (var child : model.getBlock().getChildren().values()) {
                 if (child instanceof org.lipreg.training.regularizer.SpectrallyNormalized sn) {
@@ -100,7 +100,7 @@ class RegularizedTrainingTest {
         RunConfig c = config("model.preset=mlp", "model.hidden=[32, 16]", "model.spectralNorm=reshaped",
                 "model.spectralNormTarget=0.5", "model.spectralNormIterations=5");
         new RunExecutor(TrainingProgress.SILENT, Path.of("")).run(c, dir.resolve("mlp-sn"), false);
-        try (Model model = TrainedRun.load(dir.resolve("mlp-sn"), new Shape(1, 28, 28), 10)) {
+        try (Model model = TrainedRun.open(dir.resolve("mlp-sn")).loadModel(new Shape(1, 28, 28), 10)) {
             for (var child : model.getBlock().getChildren().values()) {
                 if (child instanceof org.lipreg.training.regularizer.SpectrallyNormalized sn) {
                     sn.refine(1000);
