@@ -389,7 +389,7 @@ final class CertifyCommand implements Runnable {
             }
             Path dir = outputDirectory("lipsdp");
             try (LockedRuns locked = lockRun()) {
-                new ExistingOutputs().files(LipSdpOutputs.files(dir)).refuseUnless(overwrite);
+                new ExistingOutputs().files(LipSdpOutputs.files(dir)).refuseUnless(overwrite.allowed());
                 return certify(dir);
             }
         }
