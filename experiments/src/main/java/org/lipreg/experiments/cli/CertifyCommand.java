@@ -85,7 +85,7 @@ final class CertifyCommand implements Runnable {
 
         @Mixin SeedOption seed;
 
-        @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: RUN/certify or runs/certify-<timestamp>).")
+        @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default: RUN/certify or runs/certify-<command>-<timestamp>).")
         Path out;
 
         @Mixin OverwriteOption overwrite;
