@@ -27,12 +27,20 @@ public abstract class WeightStandardizedBlock extends AbstractBlock {
 
     private static final byte VERSION = 1;
 
+    /** The raw (unstandardized) weight that training updates. */
     protected final Parameter weight;
+    /** The bias, or null without one. */
     protected final Parameter bias;
+    /** Added to the weight's variance before the square root. */
     protected final float epsilon;
     private NDArray inferenceWeight;
     private final ConstantArrays constants = new ConstantArrays();
 
+    /**
+     * Creates the block's weight standardization settings and bias from its builder.
+     *
+     * @param builder the concrete layer's builder
+     */
     protected WeightStandardizedBlock(BaseBuilder<?> builder) {
         this(builder.includeBias, builder.epsilon);
     }
@@ -158,6 +166,11 @@ public abstract class WeightStandardizedBlock extends AbstractBlock {
         private boolean includeBias = true;
         private float epsilon = WeightStandardization.DEFAULT_EPSILON;
 
+        /**
+         * Returns this builder as its concrete type, for chained setters.
+         *
+         * @return this builder
+         */
         protected abstract T self();
 
         /**

@@ -8,7 +8,12 @@ package org.lipreg.certify.counterfactual;
  */
 public record DataRange(double[] lower, double[] upper) {
 
-    /** Checks the bounds. */
+    /**
+     * Checks the bounds.
+     *
+     * @param lower the smallest value of each feature
+     * @param upper the largest value of each feature
+     */
     public DataRange {
         if (lower.length != upper.length) {
             throw new IllegalArgumentException("lower has " + lower.length + " values, upper " + upper.length);

@@ -16,7 +16,12 @@ public sealed interface Layer {
      * @param bias {@code (out)}
      */
     record Dense(Tensor weight, Tensor bias) implements Layer {
-        /** Checks the shapes. */
+        /**
+         * Checks the shapes.
+         *
+         * @param weight {@code (out, in)}
+         * @param bias {@code (out)}
+         */
         public Dense {
             if (weight.shape().length != 2 || bias.shape().length != 1 || bias.dim(0) != weight.dim(0)) {
                 throw new IllegalArgumentException("dense: weight must be (out, in) and bias (out), got "
@@ -37,7 +42,16 @@ public sealed interface Layer {
      */
     record Conv2d(Tensor weight, Tensor bias, int[] stride, int[] padding, int[] dilation, int groups)
             implements Layer {
-        /** Checks the shapes. */
+        /**
+         * Checks the shapes.
+         *
+         * @param weight {@code (out, in/groups, kh, kw)}
+         * @param bias {@code (out)}
+         * @param stride (height, width)
+         * @param padding zeros on each side (height, width)
+         * @param dilation (height, width)
+         * @param groups the groups
+         */
         public Conv2d {
             if (weight.shape().length != 4 || bias.shape().length != 1 || bias.dim(0) != weight.dim(0)) {
                 throw new IllegalArgumentException("conv2d: weight must be (out, in/groups, kh, kw) and bias (out), got "
@@ -72,7 +86,13 @@ public sealed interface Layer {
      * @param padding (height, width)
      */
     record AvgPool2d(int[] kernel, int[] stride, int[] padding) implements Layer {
-        /** Copies the arrays. */
+        /**
+         * Copies the arrays.
+         *
+         * @param kernel (height, width)
+         * @param stride (height, width)
+         * @param padding (height, width)
+         */
         public AvgPool2d {
             kernel = kernel.clone();
             stride = stride.clone();
@@ -99,7 +119,12 @@ public sealed interface Layer {
      * @param shift {@code (channels)}
      */
     record ChannelAffine(Tensor scale, Tensor shift) implements Layer {
-        /** Checks the shapes. */
+        /**
+         * Checks the shapes.
+         *
+         * @param scale {@code (channels)}
+         * @param shift {@code (channels)}
+         */
         public ChannelAffine {
             if (scale.shape().length != 1 || !java.util.Arrays.equals(scale.shape(), shift.shape())) {
                 throw new IllegalArgumentException("channel affine: scale and shift must both be (channels)");
@@ -113,7 +138,11 @@ public sealed interface Layer {
      * @param negativeSlope 0 for ReLU
      */
     record Relu(double negativeSlope) implements Layer {
-        /** Checks the slope. */
+        /**
+         * Checks the slope.
+         *
+         * @param negativeSlope 0 for ReLU
+         */
         public Relu {
             if (!(negativeSlope >= 0 && negativeSlope <= 1)) {
                 throw new IllegalArgumentException("leaky ReLU slope must be in [0, 1], got " + negativeSlope);
@@ -128,7 +157,11 @@ public sealed interface Layer {
      * @param size the group size
      */
     record GroupSort(int size) implements Layer {
-        /** Checks the size. */
+        /**
+         * Checks the size.
+         *
+         * @param size the group size
+         */
         public GroupSort {
             if (size < 2) {
                 throw new IllegalArgumentException("group size must be at least 2, got " + size);
@@ -146,7 +179,12 @@ public sealed interface Layer {
      * @param shortcut the shortcut branch, empty for identity
      */
     record Residual(List<Layer> body, List<Layer> shortcut) implements Layer {
-        /** Copies the lists. */
+        /**
+         * Copies the lists.
+         *
+         * @param body the residual branch
+         * @param shortcut the shortcut branch, empty for identity
+         */
         public Residual {
             body = List.copyOf(body);
             shortcut = List.copyOf(shortcut);

@@ -12,7 +12,12 @@ import java.util.List;
  */
 public record Network(int[] inputShape, List<Layer> layers) {
 
-    /** Copies the arguments. */
+    /**
+     * Copies the arguments.
+     *
+     * @param inputShape one example's shape, e.g. {@code (1, 28, 28)} or {@code (784)}
+     * @param layers the layers
+     */
     public Network {
         inputShape = inputShape.clone();
         layers = List.copyOf(layers);

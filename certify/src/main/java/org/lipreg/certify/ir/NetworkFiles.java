@@ -97,7 +97,9 @@ public final class NetworkFiles {
         private static final long serialVersionUID = 1L;
 
         private final transient Path file;
+        /** The JSON path of the field at fault, or null. */
         private final String field;
+        /** Why it could not be read. */
         private final String reason;
 
         /**

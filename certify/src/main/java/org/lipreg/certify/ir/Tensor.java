@@ -16,7 +16,12 @@ import java.util.Arrays;
  */
 public record Tensor(int[] shape, double[] data) {
 
-    /** Checks that the data fits the shape. */
+    /**
+     * Checks that the data fits the shape.
+     *
+     * @param shape the dimensions
+     * @param data the values, row-major, {@code product(shape)} of them
+     */
     public Tensor {
         long size = 1;
         for (int d : shape) {

@@ -8,7 +8,9 @@ public final class UnsupportedLayerException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The block's path in the model. */
     private final String path;
+    /** Why it cannot be certified. */
     private final String reason;
 
     /**

@@ -27,7 +27,20 @@ public record BabSettings(double timeBudgetSeconds, int maxDomains, int batchSiz
     /** The defaults: 60 s, 200 000 open domains, batches of 32, 5 constraint steps. */
     public static final BabSettings DEFAULT = new BabSettings(60, 200_000, 32);
 
-    /** Checks the limits. */
+    /**
+     * Checks the limits.
+     *
+     * @param timeBudgetSeconds stop after this long, counted from the start of the bound (the CROWN
+     *     bounds it starts from included) and checked inside each batch, so that a run ends soon
+     *     after it; the certified value is then the largest bound over the open domains, each
+     *     domain of an unfinished batch at its parent's bound
+     * @param maxDomains stop when this many domains are open
+     * @param batchSize the most domains split and bounded together per step (lowered for networks
+     *     whose domains carry large coefficient arrays: about 40 MB per batch)
+     * @param constraintSteps steps on the multipliers that let a domain's splits tighten the bounds
+     *     of the activations after them (β-CROWN's β); 0 turns that off, so that splits only fix
+     *     their own activations
+     */
     public BabSettings {
         if (!(timeBudgetSeconds > 0) || maxDomains < 1 || batchSize < 1) {
             throw new IllegalArgumentException("bab needs a positive time budget, domain cap and batch size");

@@ -15,7 +15,13 @@ import ai.djl.ndarray.types.Shape;
  */
 public record InputBox(double[] center, double[] lower, double[] upper) {
 
-    /** Checks the corners. */
+    /**
+     * Checks the corners.
+     *
+     * @param center x0, flat
+     * @param lower the box's lower corner
+     * @param upper the box's upper corner
+     */
     public InputBox {
         if (lower.length != upper.length || center.length != lower.length) {
             throw new IllegalArgumentException("box corners and center must have the same length");

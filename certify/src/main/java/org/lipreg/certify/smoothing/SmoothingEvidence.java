@@ -18,7 +18,15 @@ import java.util.Objects;
  */
 public record SmoothingEvidence(long samples, long votes, double[] means, double[] stds) {
 
-    /** Copies the arrays, so that a certificate cannot change after the fact. */
+    /**
+     * Copies the arrays, so that a certificate cannot change after the fact.
+     *
+     * @param samples n, the size of the certification draw
+     * @param votes k, the certification draw's votes for the selected class (Cohen; −1 for soft)
+     * @param means per class, the mean of the chosen map's outputs (soft; empty for Cohen)
+     * @param stds per class, their sample standard deviation, n − 1 in the denominator (soft; empty
+     *     for Cohen)
+     */
     public SmoothingEvidence {
         means = means.clone();
         stds = stds.clone();

@@ -47,17 +47,28 @@ public abstract class AbstractEnvironment implements Environment {
         this.maxEpisodeSteps = maxEpisodeSteps;
     }
 
-    /** Draws the state at the start of an episode from {@code random}. */
+    /**
+     * Draws the state at the start of an episode from {@code random}.
+     *
+     * @param random the environment's generator
+     */
     protected abstract void sampleInitialState(SplittableRandom random);
 
     /**
      * Applies one action to the current state. The action has the right length and finite values;
      * for a discrete space it is a valid index (read it with {@link #actionIndex(double[])}).
      * Continuous actions are <em>not</em> clipped yet: each task clips where Gymnasium does.
+     *
+     * @param action the checked action
+     * @return the reward and whether the task terminated
      */
     protected abstract Outcome advance(double[] action);
 
-    /** The observation of the current state, as a fresh array. */
+    /**
+     * The observation of the current state, as a fresh array.
+     *
+     * @return the observation
+     */
     protected abstract double[] observation();
 
     @Override
@@ -156,12 +167,24 @@ public abstract class AbstractEnvironment implements Environment {
         }
     }
 
-    /** The index of a (validated) discrete action. */
+    /**
+     * The index of a (validated) discrete action.
+     *
+     * @param action a validated discrete action
+     * @return {@code action[0]} as an int
+     */
     protected static int actionIndex(double[] action) {
         return (int) action[0];
     }
 
-    /** Clips {@code x} to {@code [low, high]}, like {@code np.clip}. */
+    /**
+     * Clips {@code x} to {@code [low, high]}, like {@code np.clip}.
+     *
+     * @param x the value
+     * @param low the lower end
+     * @param high the upper end
+     * @return {@code x} clipped to {@code [low, high]}
+     */
     protected static double clip(double x, double low, double high) {
         return Math.min(Math.max(x, low), high);
     }

@@ -52,7 +52,11 @@ public final class Acrobot extends AbstractEnvironment {
         this(MAX_EPISODE_STEPS);
     }
 
-    /** Acrobot-v1 with another time limit. */
+    /**
+     * Acrobot-v1 with another time limit.
+     *
+     * @param maxEpisodeSteps the number of steps after which an episode is truncated
+     */
     public Acrobot(int maxEpisodeSteps) {
         super(ID, 6, new DiscreteActionSpace(3), maxEpisodeSteps);
     }

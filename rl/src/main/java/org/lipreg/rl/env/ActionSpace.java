@@ -13,6 +13,10 @@ package org.lipreg.rl.env;
  */
 public sealed interface ActionSpace permits ContinuousActionSpace, DiscreteActionSpace {
 
-    /** The length of the {@code double[]} that {@link Environment#step(double[])} expects. */
+    /**
+     * The length of the {@code double[]} that {@link Environment#step(double[])} expects.
+     *
+     * @return the action length
+     */
     int actionSize();
 }

@@ -52,7 +52,11 @@ public final class CartPole extends AbstractEnvironment {
         this(MAX_EPISODE_STEPS);
     }
 
-    /** CartPole-v1 with another time limit. */
+    /**
+     * CartPole-v1 with another time limit.
+     *
+     * @param maxEpisodeSteps the number of steps after which an episode is truncated
+     */
     public CartPole(int maxEpisodeSteps) {
         super(ID, 4, new DiscreteActionSpace(2), maxEpisodeSteps);
     }

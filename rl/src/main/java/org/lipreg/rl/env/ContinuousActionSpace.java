@@ -12,7 +12,12 @@ import java.util.Arrays;
  */
 public record ContinuousActionSpace(double[] low, double[] high) implements ActionSpace {
 
-    /** Checks that the bounds have the same positive length and {@code low[i] <= high[i]}. */
+    /**
+     * Checks that the bounds have the same positive length and {@code low[i] <= high[i]}.
+     *
+     * @param low the lower bound of each coordinate (copied)
+     * @param high the upper bound of each coordinate (copied)
+     */
     public ContinuousActionSpace {
         if (low.length == 0 || low.length != high.length) {
             throw new IllegalArgumentException(
@@ -31,7 +36,14 @@ public record ContinuousActionSpace(double[] low, double[] high) implements Acti
         high = high.clone();
     }
 
-    /** A box of {@code dimension} coordinates, all in {@code [low, high]}. */
+    /**
+     * A box of {@code dimension} coordinates, all in {@code [low, high]}.
+     *
+     * @param dimension the number of coordinates
+     * @param low the lower bound of every coordinate
+     * @param high the upper bound of every coordinate
+     * @return the box
+     */
     public static ContinuousActionSpace uniform(int dimension, double low, double high) {
         double[] lows = new double[dimension];
         double[] highs = new double[dimension];
@@ -40,7 +52,11 @@ public record ContinuousActionSpace(double[] low, double[] high) implements Acti
         return new ContinuousActionSpace(lows, highs);
     }
 
-    /** The number of coordinates of an action. */
+    /**
+     * The number of coordinates of an action.
+     *
+     * @return the action length
+     */
     public int dimension() {
         return low.length;
     }
@@ -50,13 +66,21 @@ public record ContinuousActionSpace(double[] low, double[] high) implements Acti
         return dimension();
     }
 
-    /** A copy of the lower bounds. */
+    /**
+     * A copy of the lower bounds.
+     *
+     * @return the lower bounds
+     */
     @Override
     public double[] low() {
         return low.clone();
     }
 
-    /** A copy of the upper bounds. */
+    /**
+     * A copy of the upper bounds.
+     *
+     * @return the upper bounds
+     */
     @Override
     public double[] high() {
         return high.clone();

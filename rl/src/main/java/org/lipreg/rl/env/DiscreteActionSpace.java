@@ -9,7 +9,11 @@ package org.lipreg.rl.env;
  */
 public record DiscreteActionSpace(int n) implements ActionSpace {
 
-    /** Checks {@code n >= 1}. */
+    /**
+     * Checks {@code n >= 1}.
+     *
+     * @param n the number of actions, at least 1
+     */
     public DiscreteActionSpace {
         if (n < 1) {
             throw new IllegalArgumentException("a discrete action space needs n >= 1, got " + n);

@@ -25,21 +25,38 @@ package org.lipreg.rl.env;
  */
 public interface Environment {
 
-    /** The Gymnasium id of the task, e.g. {@code "Pendulum-v1"}. */
+    /**
+     * The Gymnasium id of the task, e.g. {@code "Pendulum-v1"}.
+     *
+     * @return the id
+     */
     String id();
 
-    /** The length of every observation array. */
+    /**
+     * The length of every observation array.
+     *
+     * @return the observation length
+     */
     int observationSize();
 
-    /** The actions this environment accepts. */
+    /**
+     * The actions this environment accepts.
+     *
+     * @return the action space
+     */
     ActionSpace actionSpace();
 
-    /** The time limit: the number of steps after which an episode is truncated. */
+    /**
+     * The time limit: the number of steps after which an episode is truncated.
+     *
+     * @return the time limit in steps
+     */
     int maxEpisodeSteps();
 
     /**
      * Seeds the environment's generator with {@code seed} and starts a new episode.
      *
+     * @param seed the seed of the generator
      * @return the first observation of the episode
      */
     double[] reset(long seed);
@@ -62,6 +79,10 @@ public interface Environment {
      */
     Step step(double[] action);
 
-    /** The number of steps taken in the current episode (0 right after a reset). */
+    /**
+     * The number of steps taken in the current episode (0 right after a reset).
+     *
+     * @return the steps taken since the last reset
+     */
     int elapsedSteps();
 }

@@ -31,6 +31,8 @@ public final class Environments {
      * A new, not yet reset environment for a Gymnasium id (case-sensitive, e.g. {@code
      * "CartPole-v1"}).
      *
+     * @param id the Gymnasium id
+     * @return the environment
      * @throws IllegalArgumentException for an unknown id; the message lists the known ones
      */
     public static Environment create(String id) {
@@ -42,7 +44,11 @@ public final class Environments {
         return factory.get();
     }
 
-    /** The known ids, in registration order. */
+    /**
+     * The known ids, in registration order.
+     *
+     * @return the ids
+     */
     public static List<String> ids() {
         return List.copyOf(REGISTRY.keySet());
     }

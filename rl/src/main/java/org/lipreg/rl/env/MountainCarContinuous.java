@@ -59,7 +59,11 @@ public final class MountainCarContinuous extends AbstractEnvironment {
         this(MAX_EPISODE_STEPS);
     }
 
-    /** MountainCarContinuous-v0 with another time limit. */
+    /**
+     * MountainCarContinuous-v0 with another time limit.
+     *
+     * @param maxEpisodeSteps the number of steps after which an episode is truncated
+     */
     public MountainCarContinuous(int maxEpisodeSteps) {
         super(ID, 2, ContinuousActionSpace.uniform(1, MIN_ACTION, MAX_ACTION), maxEpisodeSteps);
     }

@@ -41,7 +41,11 @@ public final class Pendulum extends AbstractEnvironment {
         this(MAX_EPISODE_STEPS);
     }
 
-    /** Pendulum-v1 with another time limit. */
+    /**
+     * Pendulum-v1 with another time limit.
+     *
+     * @param maxEpisodeSteps the number of steps after which an episode is truncated
+     */
     public Pendulum(int maxEpisodeSteps) {
         super(ID, 3, ContinuousActionSpace.uniform(1, -MAX_TORQUE, MAX_TORQUE), maxEpisodeSteps);
     }

@@ -18,7 +18,11 @@ package org.lipreg.rl.env;
  */
 public record Step(double[] observation, double reward, boolean terminated, boolean truncated) {
 
-    /** Whether the episode is over, by termination or truncation. */
+    /**
+     * Whether the episode is over, by termination or truncation.
+     *
+     * @return {@code terminated || truncated}
+     */
     public boolean done() {
         return terminated || truncated;
     }

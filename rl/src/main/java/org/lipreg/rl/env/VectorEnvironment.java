@@ -30,6 +30,8 @@ public final class VectorEnvironment {
     /**
      * {@code n} copies made by {@code factory}, which must return a new environment on each call.
      *
+     * @param factory makes one copy per call
+     * @param n the number of copies
      * @throws IllegalArgumentException if {@code n < 1}, or the copies are not distinct objects or
      *     disagree on id, observation size or action space
      */
@@ -58,7 +60,13 @@ public final class VectorEnvironment {
         this.copies = List.copyOf(made);
     }
 
-    /** {@code n} copies of the environment with Gymnasium id {@code id}. */
+    /**
+     * {@code n} copies of the environment with Gymnasium id {@code id}.
+     *
+     * @param id the Gymnasium id
+     * @param n the number of copies
+     * @return the vector environment
+     */
     public static VectorEnvironment create(String id, int n) {
         return new VectorEnvironment(() -> Environments.create(id), n);
     }
@@ -66,6 +74,10 @@ public final class VectorEnvironment {
     /**
      * The seed that {@link #reset(long)} gives each of {@code n} copies: the first {@code n}
      * outputs of {@code new SplittableRandom(seed).nextLong()}.
+     *
+     * @param seed the seed given to {@link #reset(long)}
+     * @param n the number of copies
+     * @return one seed per copy
      */
     public static long[] copySeeds(long seed, int n) {
         SplittableRandom master = new SplittableRandom(seed);
@@ -76,22 +88,39 @@ public final class VectorEnvironment {
         return seeds;
     }
 
-    /** The number of copies. */
+    /**
+     * The number of copies.
+     *
+     * @return the number of copies
+     */
     public int size() {
         return copies.size();
     }
 
-    /** Copy {@code i} (for inspection; stepping it directly desynchronizes the vector). */
+    /**
+     * Copy {@code i} (for inspection; stepping it directly desynchronizes the vector).
+     *
+     * @param i the copy, {@code 0 <= i < size()}
+     * @return the copy
+     */
     public Environment copy(int i) {
         return copies.get(i);
     }
 
-    /** The length of each copy's observation. */
+    /**
+     * The length of each copy's observation.
+     *
+     * @return the observation length
+     */
     public int observationSize() {
         return copies.get(0).observationSize();
     }
 
-    /** The action space of each copy. */
+    /**
+     * The action space of each copy.
+     *
+     * @return the action space
+     */
     public ActionSpace actionSpace() {
         return copies.get(0).actionSpace();
     }
@@ -99,6 +128,7 @@ public final class VectorEnvironment {
     /**
      * Resets every copy with its seed from {@link #copySeeds(long, int)}.
      *
+     * @param seed the seed that {@link #copySeeds(long, int)} turns into one seed per copy
      * @return one first observation per copy
      */
     public double[][] reset(long seed) {
@@ -129,6 +159,8 @@ public final class VectorEnvironment {
      * Steps every copy with its action ({@code actions[i]} for copy {@code i}) and resets the copies
      * whose episode ended, as described in the class documentation.
      *
+     * @param actions one action per copy
+     * @return the observations, rewards and ends of every copy
      * @throws IllegalStateException before the first reset
      * @throws IllegalArgumentException if there is not one action per copy, or an action is invalid
      *     (sizes are checked before any copy moves; an invalid value is found by the copy itself, so

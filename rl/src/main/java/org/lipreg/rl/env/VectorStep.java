@@ -23,12 +23,21 @@ public record VectorStep(
         boolean[] truncated,
         double[][] finalObservations) {
 
-    /** The number of copies. */
+    /**
+     * The number of copies.
+     *
+     * @return the number of copies
+     */
     public int size() {
         return rewards.length;
     }
 
-    /** Whether copy {@code i}'s episode ended on this step (and the copy was reset). */
+    /**
+     * Whether copy {@code i}'s episode ended on this step (and the copy was reset).
+     *
+     * @param i the copy
+     * @return whether copy {@code i}'s episode ended
+     */
     public boolean done(int i) {
         return terminated[i] || truncated[i];
     }

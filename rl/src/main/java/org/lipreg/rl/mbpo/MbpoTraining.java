@@ -59,7 +59,16 @@ public final class MbpoTraining {
     public record Settings(SacTraining.Settings loop, int modelInterval, int rolloutsPerStep, int rolloutLength,
             double realRatio, int modelRetain) {
 
-        /** Checks the values. */
+        /**
+         * Checks the values.
+         *
+         * @param loop the shared off-policy settings (steps, warm-up, batch, updates, evaluation, seed)
+         * @param modelInterval environment steps between model fits
+         * @param rolloutsPerStep rollouts started per environment step
+         * @param rolloutLength steps per rollout
+         * @param realRatio the fraction of each SAC batch drawn from real data
+         * @param modelRetain how many model fits' worth of rollouts the model buffer keeps
+         */
         public Settings {
             if (modelInterval < 1 || rolloutsPerStep < 1 || rolloutLength < 1 || modelRetain < 1
                     || !(realRatio >= 0 && realRatio <= 1)) {

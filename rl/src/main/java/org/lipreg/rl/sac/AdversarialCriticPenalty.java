@@ -13,7 +13,13 @@ package org.lipreg.rl.sac;
  */
 public record AdversarialCriticPenalty(double epsilon, double lambda, int steps) {
 
-    /** Checks the values. */
+    /**
+     * Checks the values.
+     *
+     * @param epsilon the ℓ∞ radius ε of δ, in observation units
+     * @param lambda the penalty weight λ
+     * @param steps the ascent steps K
+     */
     public AdversarialCriticPenalty {
         if (!(epsilon > 0) || !(lambda >= 0) || steps < 1) {
             throw new IllegalArgumentException("need epsilon > 0, lambda >= 0 and steps >= 1");

@@ -49,7 +49,17 @@ public final class SacTraining {
     public record Settings(int totalSteps, int learningStarts, int batchSize, int updatesPerStep, int evalInterval,
             int evalEpisodes, long seed) {
 
-        /** Checks the values. */
+        /**
+         * Checks the values.
+         *
+         * @param totalSteps environment steps
+         * @param learningStarts steps of uniform random actions before the first update
+         * @param batchSize transitions per update
+         * @param updatesPerStep gradient updates per environment step once learning has started
+         * @param evalInterval steps between evaluations
+         * @param evalEpisodes episodes per evaluation
+         * @param seed seed of the environment resets, exploration and replay sampling
+         */
         public Settings {
             if (totalSteps < 1 || learningStarts < 0 || batchSize < 1 || updatesPerStep < 0 || evalInterval < 1
                     || evalEpisodes < 1) {

@@ -108,7 +108,11 @@ public final class RunDirectoryLock implements AutoCloseable {
         }
     }
 
-    /** The lock file. */
+    /**
+     * The lock file.
+     *
+     * @return the lock file
+     */
     public Path file() {
         return file;
     }

@@ -9,6 +9,7 @@ public final class RunDirectoryLockedException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path directory;
+    /** The pid of the process holding the lock, or -1 if unknown. */
     private final long holderPid;
 
     /**
@@ -25,12 +26,20 @@ public final class RunDirectoryLockedException extends IOException {
         this.holderPid = holderPid;
     }
 
-    /** The locked directory. */
+    /**
+     * The locked directory.
+     *
+     * @return the locked directory
+     */
     public Path directory() {
         return directory;
     }
 
-    /** The pid of the process holding the lock, or -1 if unknown. */
+    /**
+     * The pid of the process holding the lock, or -1 if unknown.
+     *
+     * @return the pid, or -1
+     */
     public long holderPid() {
         return holderPid;
     }

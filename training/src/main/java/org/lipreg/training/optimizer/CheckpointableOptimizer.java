@@ -39,6 +39,11 @@ public abstract class CheckpointableOptimizer extends Optimizer {
 
     private int lastUpdate;
 
+    /**
+     * Creates the optimizer from its builder.
+     *
+     * @param builder the concrete optimizer's builder, already validated
+     */
     protected CheckpointableOptimizer(Builder<?> builder) {
         super(builder);
         this.learningRateTracker = builder.learningRateTracker;
@@ -200,6 +205,7 @@ public abstract class CheckpointableOptimizer extends Optimizer {
             return self();
         }
 
+        /** Checks the settings common to every optimizer before it is built. */
         protected void validate() {
             if (learningRateTracker == null) {
                 throw new IllegalArgumentException("learningRateTracker is required");

@@ -19,7 +19,12 @@ import java.util.Map;
  */
 public record EpochMetrics(int epoch, Map<String, Double> values) {
 
-    /** Copies the map so the record stays immutable. */
+    /**
+     * Copies the map so the record stays immutable.
+     *
+     * @param epoch the 1-based epoch number
+     * @param values the column values, in column order
+     */
     public EpochMetrics {
         values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
     }

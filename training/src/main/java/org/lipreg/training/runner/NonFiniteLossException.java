@@ -5,7 +5,9 @@ public final class NonFiniteLossException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The 1-based epoch of the non-finite loss. */
     private final int epoch;
+    /** The 1-based batch within the epoch, or 0 for an epoch-level value. */
     private final int batch;
 
     /**

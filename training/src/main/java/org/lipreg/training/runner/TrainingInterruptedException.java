@@ -9,9 +9,13 @@ public final class TrainingInterruptedException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The 1-based epoch training stopped in. */
     private final int epoch;
+    /** The batches of that epoch that were trained. */
     private final int batchesDone;
+    /** The batches an epoch has. */
     private final int batchesInEpoch;
+    /** The epoch of the newest checkpoint, 0 if there is none. */
     private final int lastCheckpointEpoch;
 
     /**
@@ -34,22 +38,38 @@ public final class TrainingInterruptedException extends RuntimeException {
         this.lastCheckpointEpoch = lastCheckpointEpoch;
     }
 
-    /** The 1-based epoch training stopped in. */
+    /**
+     * The 1-based epoch training stopped in.
+     *
+     * @return the epoch
+     */
     public int epoch() {
         return epoch;
     }
 
-    /** How many batches of that epoch were trained before the stop. */
+    /**
+     * How many batches of that epoch were trained before the stop.
+     *
+     * @return the batches trained in that epoch
+     */
     public int batchesDone() {
         return batchesDone;
     }
 
-    /** How many batches an epoch has. */
+    /**
+     * How many batches an epoch has.
+     *
+     * @return the batches per epoch
+     */
     public int batchesInEpoch() {
         return batchesInEpoch;
     }
 
-    /** The epoch of the newest checkpoint (where a resume continues from), 0 if none. */
+    /**
+     * The epoch of the newest checkpoint (where a resume continues from), 0 if none.
+     *
+     * @return the epoch, or 0
+     */
     public int lastCheckpointEpoch() {
         return lastCheckpointEpoch;
     }
