@@ -257,26 +257,9 @@ public final class SacAgent implements AutoCloseable {
             step(criticOptimizer, q1);
             step(criticOptimizer, q2);
 
-            double actorLoss;
-            double alphaLoss;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                TanhGaussianPolicy.Sample sample = policy.sample(store, s, true, noise(m, actorNoise, n));
-                NDArray q = ai.djl.ndarray.NDArrays.minimum(q(q1, store, s, sample.action(), true),
-                        q(q2, store, s, sample.action(), true));
-                NDArray actor = Scalars.mul(sample.logProb(), alpha).sub(q).mean();
-                // The first operand decides the result's manager: keep it the step's, not log α's.
-                NDArray entropyGap = sample.logProb().stopGradient().add(targetEntropy);
-                NDArray temperature = entropyGap.mul(logAlpha).mean().neg();
-                actorLoss = actor.getFloat();
-                alphaLoss = temperature.getFloat();
-                collector.backward(actor.add(temperature));
-            }
-            step(actorOptimizer, policy.network());
-            zeroGradients(q1);
-            zeroGradients(q2);
-            try (NDArray grad = logAlpha.getGradient()) {
-                alphaOptimizer.update(ALPHA_ID, logAlpha, grad);
-            }
+            NDArray[] actorLosses = actorStep(store, s, noise(m, actorNoise, n), alpha);
+            double actorLoss = actorLosses[0].getFloat();
+            double alphaLoss = actorLosses[1].getFloat();
             polyak(q1, q1Target);
             polyak(q2, q2Target);
             if (!Double.isFinite(criticLoss) || !Double.isFinite(actorLoss) || !Double.isFinite(alphaLoss)) {
@@ -287,6 +270,43 @@ public final class SacAgent implements AutoCloseable {
             }
             return new Losses(criticLoss, actorLoss, alphaLoss, alpha, meanQ);
         }
+    }
+
+    /**
+     * The actor and temperature step: one backward pass of their summed losses, then Adam on the
+     * actor and on log α.
+     *
+     * @param store the step's parameter store
+     * @param s the batch's states
+     * @param actorNoise ξ for ã, or null to draw it
+     * @param alpha the temperature of this update
+     * @return the actor loss and the temperature loss, in the step's manager
+     */
+    NDArray[] actorStep(ParameterStore store, NDArray s, NDArray actorNoise, float alpha) {
+        NDArray actor;
+        NDArray temperature;
+        // Frozen critics: the backward pass reaches the action through them but computes no
+        // gradients of their weights, which the actor step would only have to throw away.
+        setLearned(q1, false);
+        setLearned(q2, false);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            TanhGaussianPolicy.Sample sample = policy.sample(store, s, true, actorNoise);
+            NDArray q = ai.djl.ndarray.NDArrays.minimum(q(q1, store, s, sample.action(), true),
+                    q(q2, store, s, sample.action(), true));
+            actor = Scalars.mul(sample.logProb(), alpha).sub(q).mean();
+            // The first operand decides the result's manager: keep it the step's, not log α's.
+            NDArray entropyGap = sample.logProb().stopGradient().add(targetEntropy);
+            temperature = entropyGap.mul(logAlpha).mean().neg();
+            collector.backward(actor.add(temperature));
+        } finally {
+            setLearned(q1, true);
+            setLearned(q2, true);
+        }
+        step(actorOptimizer, policy.network());
+        try (NDArray grad = logAlpha.getGradient()) {
+            alphaOptimizer.update(ALPHA_ID, logAlpha, grad);
+        }
+        return new NDArray[] {actor, temperature};
     }
 
     /**
@@ -356,6 +376,15 @@ public final class SacAgent implements AutoCloseable {
             NDArray weight = p.getValue().getArray();
             try (NDArray grad = weight.getGradient()) {
                 optimizer.update(p.getValue().getId(), weight, grad);
+            }
+        }
+    }
+
+    /** Switches gradient tracking of a network's learned weights (not its fixed state) on or off. */
+    private static void setLearned(Block block, boolean learned) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(learned);
             }
         }
     }
