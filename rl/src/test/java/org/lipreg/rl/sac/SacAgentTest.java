@@ -120,7 +120,8 @@ class SacAgentTest {
             Block pi = agent.policy().network();
             List<float[]> policyBefore = values(pi);
             agent.actorStep(new ParameterStore(m, false), m.create(S, new Shape(N, OBS)),
-                    m.create(ACTOR_NOISE, new Shape(N, ACT)), (float) agent.alpha());
+                    m.create(ACTOR_NOISE, new Shape(N, ACT)),
+                    m.create(new float[] {(float) agent.alpha()}));
             for (Block critic : agent.critics()) {
                 for (Pair<String, Parameter> p : critic.getParameters()) {
                     try (NDArray g = p.getValue().getArray().getGradient()) {
