@@ -23,10 +23,13 @@ import java.util.concurrent.Callable;
             "Gradient updates per second of one SAC update (Pendulum sizes: observation 3, action 1)",
             "and of one MBPO dynamics-model step (ensemble of 7, 200x200x200), on fixed random",
             "batches, sections alternating in rounds; medians. Prints a Markdown table with the",
-            "engine's thread settings and writes it as rl.csv and bench.md under --out.",
+            "engine's thread settings and writes it as rl.csv and bench.md under --out. One engine",
+            "thread, as lipreg rl runs (-Dai.djl.pytorch.num_threads or OMP_NUM_THREADS change it).",
             "Compare with experiments/scripts/sac_update_torch.py (PyTorch eager)."
         })
 final class BenchRlCommand implements Callable<Integer> {
+
+    private static final String THREADS = "ai.djl.pytorch.num_threads";
 
     @Option(names = "--sections", split = ",", defaultValue = "sac,mbpo-model",
             description = "Which updates to time: sac, mbpo-model (default both).")
@@ -67,6 +70,9 @@ final class BenchRlCommand implements Callable<Integer> {
         if (batch < 1 || rounds < 1 || updates < 1) {
             System.err.println("--batch-size, --rounds and --updates must be positive");
             return ExitCodes.BAD_INPUT;
+        }
+        if (System.getProperty(THREADS) == null && System.getenv("OMP_NUM_THREADS") == null) {
+            System.setProperty(THREADS, "1"); // as `lipreg rl` runs; read when the engine starts
         }
         Path dir = out != null ? out : RunDirectories.fresh("bench-rl");
         Path csv = dir.resolve("rl.csv");
