@@ -13,7 +13,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 
-import org.lipreg.normalization.Scalars;
 import org.lipreg.training.ascent.ProjectedAscent;
 import org.lipreg.training.optimizer.AdamOptimizer;
 import org.lipreg.training.optimizer.CheckpointableOptimizer;
@@ -60,6 +59,7 @@ public final class SacAgent implements AutoCloseable {
     private final float tau;
     private final float targetEntropy;
     private final AdversarialCriticPenalty penalty;
+    private final UpdateConstants constants;
 
     private SacAgent(Builder b) {
         this.observationSize = b.observationSize;
@@ -69,12 +69,13 @@ public final class SacAgent implements AutoCloseable {
         this.targetEntropy = -actionSize;
         this.penalty = b.penalty;
         this.manager = NDManager.newBaseManager();
+        this.constants = new UpdateConstants(manager);
         Engine.getInstance().setRandomSeed((int) (b.seed & Integer.MAX_VALUE));
         Shape obs = new Shape(1, observationSize);
         Shape obsAct = new Shape(1, observationSize + actionSize);
         Block actor = Mlp.of(b.hidden, 2 * actionSize);
         actor.initialize(manager, DataType.FLOAT32, obs);
-        this.policy = new TanhGaussianPolicy(actor, actionSize);
+        this.policy = new TanhGaussianPolicy(actor, actionSize, manager);
         this.q1 = initialized(b.critic.get(), obsAct);
         this.q2 = initialized(b.critic.get(), obsAct);
         this.q1Target = initialized(b.critic.get(), obsAct);
@@ -226,67 +227,92 @@ public final class SacAgent implements AutoCloseable {
             NDArray a = m.create(batch.actions(), new Shape(n, actionSize));
             NDArray r = m.create(batch.rewards(), new Shape(n, 1));
             NDArray s2 = m.create(batch.nextObservations(), new Shape(n, observationSize));
-            NDArray notDone = m.create(batch.terminals(), new Shape(n, 1)).neg().add(1f);
+            NDArray notDone = m.create(batch.terminals(), new Shape(n, 1)).neg().add(constants.of(1));
             ParameterStore store = new ParameterStore(m, false);
-            float alpha = (float) alpha();
+            // α stays in the engine: reading it back here would cost a round trip every update.
+            NDArray alpha = logAlpha.exp();
+            alpha.attach(m);
 
             // Targets outside any gradient collector: no graph is built.
             TanhGaussianPolicy.Sample next = policy.sample(store, s2, false, noise(m, targetNoise, n));
             NDArray nextQ = ai.djl.ndarray.NDArrays.minimum(q(q1Target, store, s2, next.action(), false),
                     q(q2Target, store, s2, next.action(), false));
-            NDArray y = r.add(Scalars.mul(notDone, gamma).mul(nextQ.sub(Scalars.mul(next.logProb(), alpha))));
+            NDArray y = r.add(notDone.mul(constants.of(gamma)).mul(nextQ.sub(next.logProb().mul(alpha))));
 
             // The ascent needs collectors of its own, so δ is found before the critic's opens.
             NDArray delta = penalty == null ? null : adversarialDelta(store, s, a);
-            double criticLoss;
-            double meanQ;
+            NDArray criticLoss;
+            NDArray meanQ;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray q1Value = q(q1, store, s, a, true);
                 NDArray q2Value = q(q2, store, s, a, true);
-                NDArray loss = Scalars.mul(q1Value.sub(y).square().mean().add(q2Value.sub(y).square().mean()), 0.5);
+                NDArray loss = q1Value.sub(y).square().mean().add(q2Value.sub(y).square().mean()).mul(constants.of(0.5));
                 if (delta != null) {
                     NDArray shifted = s.add(delta);
                     NDArray change = q(q1, store, shifted, a, true).sub(q1Value).square().mean()
                             .add(q(q2, store, shifted, a, true).sub(q2Value).square().mean());
-                    loss = loss.add(Scalars.mul(change, penalty.lambda()));
+                    loss = loss.add(change.mul(constants.of(penalty.lambda())));
                 }
-                criticLoss = loss.getFloat();
-                meanQ = q1Value.mean().getFloat();
+                criticLoss = loss;
+                meanQ = q1Value.mean();
                 collector.backward(loss);
             }
             step(criticOptimizer, q1);
             step(criticOptimizer, q2);
 
-            double actorLoss;
-            double alphaLoss;
-            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                TanhGaussianPolicy.Sample sample = policy.sample(store, s, true, noise(m, actorNoise, n));
-                NDArray q = ai.djl.ndarray.NDArrays.minimum(q(q1, store, s, sample.action(), true),
-                        q(q2, store, s, sample.action(), true));
-                NDArray actor = Scalars.mul(sample.logProb(), alpha).sub(q).mean();
-                // The first operand decides the result's manager: keep it the step's, not log α's.
-                NDArray entropyGap = sample.logProb().stopGradient().add(targetEntropy);
-                NDArray temperature = entropyGap.mul(logAlpha).mean().neg();
-                actorLoss = actor.getFloat();
-                alphaLoss = temperature.getFloat();
-                collector.backward(actor.add(temperature));
-            }
-            step(actorOptimizer, policy.network());
-            zeroGradients(q1);
-            zeroGradients(q2);
-            try (NDArray grad = logAlpha.getGradient()) {
-                alphaOptimizer.update(ALPHA_ID, logAlpha, grad);
-            }
+            NDArray[] actorLosses = actorStep(store, s, noise(m, actorNoise, n), alpha);
             polyak(q1, q1Target);
             polyak(q2, q2Target);
-            if (!Double.isFinite(criticLoss) || !Double.isFinite(actorLoss) || !Double.isFinite(alphaLoss)) {
+            // One read-back per update, of everything the log and the divergence check need.
+            float[] read = ai.djl.ndarray.NDArrays.stack(new NDList(criticLoss, actorLosses[0], actorLosses[1],
+                    alpha.reshape(new Shape()), meanQ)).toFloatArray();
+            Losses losses = new Losses(read[0], read[1], read[2], read[3], read[4]);
+            if (!Double.isFinite(losses.critic()) || !Double.isFinite(losses.actor())
+                    || !Double.isFinite(losses.alphaLoss())) {
                 // The weights are already poisoned: stop here rather than act with NaN later.
                 throw new IllegalStateException(String.format(java.util.Locale.ROOT,
                         "SAC diverged: critic loss %s, actor loss %s, temperature loss %s (alpha %s)",
-                        criticLoss, actorLoss, alphaLoss, alpha));
+                        losses.critic(), losses.actor(), losses.alphaLoss(), losses.alpha()));
             }
-            return new Losses(criticLoss, actorLoss, alphaLoss, alpha, meanQ);
+            return losses;
         }
+    }
+
+    /**
+     * The actor and temperature step: one backward pass of their summed losses, then Adam on the
+     * actor and on log α.
+     *
+     * @param store the step's parameter store
+     * @param s the batch's states
+     * @param actorNoise ξ for ã, or null to draw it
+     * @param alpha the temperature of this update, α = exp(log α) before the step, not learned
+     * @return the actor loss and the temperature loss, in the step's manager
+     */
+    NDArray[] actorStep(ParameterStore store, NDArray s, NDArray actorNoise, NDArray alpha) {
+        NDArray actor;
+        NDArray temperature;
+        // Frozen critics: the backward pass reaches the action through them but computes no
+        // gradients of their weights, which the actor step would only have to throw away.
+        setLearned(q1, false);
+        setLearned(q2, false);
+        try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+            TanhGaussianPolicy.Sample sample = policy.sample(store, s, true, actorNoise);
+            NDArray q = ai.djl.ndarray.NDArrays.minimum(q(q1, store, s, sample.action(), true),
+                    q(q2, store, s, sample.action(), true));
+            actor = sample.logProb().mul(alpha).sub(q).mean();
+            // The first operand decides the result's manager: keep it the step's, not log α's.
+            NDArray entropyGap = sample.logProb().stopGradient().add(constants.of(targetEntropy));
+            temperature = entropyGap.mul(logAlpha).mean().neg();
+            collector.backward(actor.add(temperature));
+        } finally {
+            setLearned(q1, true);
+            setLearned(q2, true);
+        }
+        step(actorOptimizer, policy.network());
+        try (NDArray grad = logAlpha.getGradient()) {
+            alphaOptimizer.update(ALPHA_ID, logAlpha, grad);
+        }
+        return new NDArray[] {actor, temperature};
     }
 
     /**
@@ -360,6 +386,15 @@ public final class SacAgent implements AutoCloseable {
         }
     }
 
+    /** Switches gradient tracking of a network's learned weights (not its fixed state) on or off. */
+    private static void setLearned(Block block, boolean learned) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (p.getValue().requiresGradient()) {
+                p.getValue().getArray().setRequiresGradient(learned);
+            }
+        }
+    }
+
     private static void zeroGradients(Block block) {
         for (Pair<String, Parameter> p : block.getParameters()) {
             if (!p.getValue().requiresGradient()) {
@@ -381,8 +416,8 @@ public final class SacAgent implements AutoCloseable {
                 t.set(from.get(i).getValue().getArray().toFloatArray());
                 continue;
             }
-            try (NDArray scaled = Scalars.mul(from.get(i).getValue().getArray(), tau)) {
-                Scalars.muli(t, 1 - tau).addi(scaled);
+            try (NDArray scaled = from.get(i).getValue().getArray().mul(constants.of(tau))) {
+                t.muli(constants.of(1 - tau)).addi(scaled);
             }
         }
     }

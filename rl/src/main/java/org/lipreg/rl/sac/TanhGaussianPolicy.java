@@ -2,11 +2,11 @@ package org.lipreg.rl.sac;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
 
-import org.lipreg.normalization.Scalars;
 
 /**
  * SAC's policy: a network gives the mean μ and log standard deviation of a Gaussian over
@@ -29,16 +29,19 @@ public final class TanhGaussianPolicy {
 
     private final Block network;
     private final int actionSize;
+    private final UpdateConstants constants;
 
     /**
      * Wraps a network with {@code 2 × actionSize} outputs: means, then log standard deviations.
      *
      * @param network the network
      * @param actionSize the action length
+     * @param manager where the policy keeps its constants (e.g. the network's); it must outlive the policy's use
      */
-    public TanhGaussianPolicy(Block network, int actionSize) {
+    public TanhGaussianPolicy(Block network, int actionSize, NDManager manager) {
         this.network = network;
         this.actionSize = actionSize;
+        this.constants = new UpdateConstants(manager);
     }
 
     /**
@@ -87,8 +90,9 @@ public final class TanhGaussianPolicy {
             noise = observations.getManager().randomNormal(mean.getShape());
         }
         NDArray u = mean.add(logStd.exp().mul(noise));
-        NDArray gaussian = Scalars.mul(noise.square(), -0.5).sub(logStd).sub(LOG_SQRT_2PI);
-        NDArray squash = Scalars.mul(u.neg().sub(Activation.softPlus(Scalars.mul(u, -2))).add(LOG_2), 2);
+        NDArray gaussian = noise.square().mul(constants.of(-0.5)).sub(logStd).sub(constants.of(LOG_SQRT_2PI));
+        NDArray squash = u.neg().sub(Activation.softPlus(u.mul(constants.of(-2)))).add(constants.of(LOG_2))
+                .mul(constants.of(2));
         NDArray logProb = gaussian.sub(squash).sum(new int[] {1}, true);
         return new Sample(u.tanh(), logProb);
     }

@@ -109,6 +109,43 @@ class SacAgentTest {
     }
 
     /**
+     * The actor step differentiates through the critics' input (the action) but not their
+     * weights: their gradients stay zero without being cleared, the actor moves, and the critics
+     * still learn in the next update (their weights are unfrozen again).
+     */
+    @Test
+    void actorStepComputesNoCriticWeightGradients() {
+        try (SacAgent agent = agent(); NDManager m = NDManager.newBaseManager()) {
+            agent.update(batch(), TARGET_NOISE, ACTOR_NOISE); // leaves every gradient zero (see above)
+            Block pi = agent.policy().network();
+            List<float[]> policyBefore = values(pi);
+            agent.actorStep(new ParameterStore(m, false), m.create(S, new Shape(N, OBS)),
+                    m.create(ACTOR_NOISE, new Shape(N, ACT)),
+                    m.create(new float[] {(float) agent.alpha()}));
+            for (Block critic : agent.critics()) {
+                for (Pair<String, Parameter> p : critic.getParameters()) {
+                    try (NDArray g = p.getValue().getArray().getGradient()) {
+                        assertEquals(0f, g.abs().max().getFloat(), "critic gradient from the actor step in " + p.getKey());
+                    }
+                }
+            }
+            assertTrue(changed(policyBefore, values(pi)), "the actor step moved the actor");
+            List<float[]> criticBefore = values(agent.critics()[0]);
+            agent.update(batch(), TARGET_NOISE, ACTOR_NOISE);
+            assertTrue(changed(criticBefore, values(agent.critics()[0])), "the critic step still moves the critic");
+        }
+    }
+
+    private static boolean changed(List<float[]> before, List<float[]> after) {
+        for (int p = 0; p < before.size(); p++) {
+            if (!java.util.Arrays.equals(before.get(p), after.get(p))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Adam's first step moves each weight by about −lr·sign(∂loss/∂w): the critics must move
      * against the finite-difference gradient of the critic loss, the actor against that of the
      * actor loss (with the critics as they are after their step).

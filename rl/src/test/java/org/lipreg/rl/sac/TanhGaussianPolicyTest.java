@@ -24,7 +24,7 @@ class TanhGaussianPolicyTest {
         try (NDManager manager = NDManager.newBaseManager()) {
             Block network = Mlp.of(new int[] {3}, 2);
             network.initialize(manager, DataType.FLOAT32, new Shape(1, 2));
-            TanhGaussianPolicy policy = new TanhGaussianPolicy(network, 1);
+            TanhGaussianPolicy policy = new TanhGaussianPolicy(network, 1, manager);
             NDArray obs = manager.create(new float[] {0.4f, -0.3f}, new Shape(1, 2));
             ParameterStore store = new ParameterStore(manager, false);
             float[] out = network.forward(store, new ai.djl.ndarray.NDList(obs), false).singletonOrThrow()
