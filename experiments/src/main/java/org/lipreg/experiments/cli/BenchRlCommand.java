@@ -6,6 +6,7 @@ import org.lipreg.experiments.run.TableText;
 import org.lipreg.training.io.AtomicFiles;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import tech.tablesaw.api.Table;
@@ -50,8 +51,7 @@ final class BenchRlCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default runs/bench-rl-<timestamp>).")
     Path out;
 
-    @Option(names = "--overwrite", description = "Replace rl.csv and bench.md if --out already has them.")
-    boolean overwrite;
+    @Mixin OverwriteOption overwrite;
 
     @Override
     public Integer call() throws Exception {
@@ -78,7 +78,7 @@ final class BenchRlCommand implements Callable<Integer> {
         Path csv = dir.resolve("rl.csv");
         Path markdown = dir.resolve("bench.md");
         for (Path existing : List.of(csv, markdown)) {
-            if (Files.exists(existing) && !overwrite) {
+            if (Files.exists(existing) && !overwrite.allowed()) {
                 System.err.println("lipreg: " + existing + " exists; pass --overwrite to replace it");
                 return ExitCodes.BAD_INPUT;
             }
