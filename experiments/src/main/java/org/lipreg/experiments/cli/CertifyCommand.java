@@ -116,6 +116,30 @@ final class CertifyCommand implements Runnable {
             }
         }
 
+        /** What a subcommand writes for one network into its output directory. */
+        @FunctionalInterface
+        interface Certification {
+            int into(Path dir) throws Exception;
+        }
+
+        /**
+         * The frame of a subcommand that certifies one network (no --sweep): the shared checks, the
+         * output directory, the run's lock, the rule against replacing earlier results, then the work.
+         */
+        @SuppressWarnings("try") // the lock is held, not used, inside the block
+        int certifyOne(String what, java.util.function.Function<Path, List<Path>> outputs, Certification work)
+                throws Exception {
+            validate();
+            if (source.sweep != null) {
+                throw new RunSetupException("--sweep is only for 'certify lipschitz'", null);
+            }
+            Path dir = outputDirectory(what);
+            try (LockedRuns locked = lockRun()) {
+                new ExistingOutputs().files(outputs.apply(dir)).refuseUnless(overwrite.allowed());
+                return work.into(dir);
+            }
+        }
+
         Path outputDirectory(String what) {
             if (out != null) {
                 return out;
@@ -291,17 +315,8 @@ final class CertifyCommand implements Runnable {
         Double eps;
 
         @Override
-        @SuppressWarnings("try") // the lock is held, not used, inside the block
         public Integer call() throws Exception {
-            validate();
-            if (source.sweep != null) {
-                throw new RunSetupException("--sweep is only for 'certify lipschitz'", null);
-            }
-            Path dir = outputDirectory("monotonic");
-            try (LockedRuns locked = lockRun()) {
-                new ExistingOutputs().files(files(dir)).refuseUnless(overwrite.allowed());
-                return certify(dir);
-            }
+            return certifyOne("monotonic", Monotonic::files, this::certify);
         }
 
         /** The files this command writes into its output directory. */
@@ -381,17 +396,8 @@ final class CertifyCommand implements Runnable {
     static final class LipSdpBound extends Common implements Callable<Integer> {
 
         @Override
-        @SuppressWarnings("try") // the lock is held, not used, inside the block
         public Integer call() throws Exception {
-            validate();
-            if (source.sweep != null) {
-                throw new RunSetupException("--sweep is only for 'certify lipschitz'", null);
-            }
-            Path dir = outputDirectory("lipsdp");
-            try (LockedRuns locked = lockRun()) {
-                new ExistingOutputs().files(LipSdpOutputs.files(dir)).refuseUnless(overwrite.allowed());
-                return certify(dir);
-            }
+            return certifyOne("lipsdp", LipSdpOutputs::files, this::certify);
         }
 
         private int certify(Path dir) throws Exception {

@@ -26,7 +26,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
@@ -109,15 +108,7 @@ final class ConfigCommand implements Callable<Integer> {
         root.put("kind", plan.kind().id());
         ArrayNode runs = root.putArray("runs");
         for (SweepRun run : plan.runs()) {
-            ObjectNode r = runs.addObject();
-            r.put("name", run.name());
-            if (run.variant() != null) {
-                r.put("variant", run.variant());
-            }
-            ObjectNode axes = r.putObject("axes");
-            for (Map.Entry<String, String> axis : run.axes().entrySet()) {
-                axes.put(axis.getKey(), axis.getValue());
-            }
+            ObjectNode r = run.describeInto(runs.addObject());
             r.set("config", run.config());
         }
         return root;

@@ -303,13 +303,7 @@ public final class SweepRunner {
         plan.metrics().forEach(metrics::add);
         ArrayNode runs = root.putArray("runs");
         for (SweepRun run : plan.runs()) {
-            ObjectNode r = runs.addObject();
-            r.put("name", run.name());
-            if (run.variant() != null) {
-                r.put("variant", run.variant());
-            }
-            ObjectNode a = r.putObject("axes");
-            run.axes().forEach(a::put);
+            run.describeInto(runs.addObject());
         }
         AtomicFiles.writeString(sweepDir.resolve(PLAN_FILE), ConfigLoader.json().writeValueAsString(root));
     }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
  * the repository layout whose jar is up to date (so it builds nothing), with a {@code java} on
  * the PATH that prints what it was given.
  */
-@DisabledOnOs(OS.WINDOWS)
+@DisabledOnOs(value = OS.WINDOWS, disabledReason = "it runs the bash launcher ./lipreg; lipreg.cmd, the Windows launcher, is not tested here (no Windows machine)")
 class LauncherEnvironmentTest {
 
     @TempDir Path dir;
