@@ -96,6 +96,24 @@ public final class Lowering {
             }
             return out;
         }
+        if (layer instanceof Layer.MaxPool2d p) {
+            requireImage(in, "maxpool2d");
+            int[] out = {in[0], 0, 0};
+            for (int i = 0; i < 2; i++) {
+                if (2 * p.padding()[i] > p.kernel()[i]) {
+                    throw new IllegalArgumentException("maxpool2d: padding " + p.padding()[i]
+                            + " is more than half the kernel " + p.kernel()[i]);
+                }
+                out[1 + i] = (in[1 + i] + 2 * p.padding()[i] - p.kernel()[i]) / p.stride()[i] + 1;
+            }
+            return out;
+        }
+        if (layer instanceof Layer.GroupNorm g) {
+            if (in[0] != g.scale().dim(0)) {
+                throw new IllegalArgumentException("group norm has " + g.scale().dim(0) + " channels, input has " + in[0]);
+            }
+            return in.clone();
+        }
         if (layer instanceof Layer.ChannelAffine a) {
             if (in[0] != a.scale().dim(0)) {
                 throw new IllegalArgumentException("channel affine has " + a.scale().dim(0) + " channels, input has " + in[0]);
@@ -126,7 +144,10 @@ public final class Lowering {
             }
             return body;
         }
-        return in.clone(); // Relu
+        if (layer instanceof Layer.Relu) {
+            return in.clone();
+        }
+        throw new IllegalArgumentException("no shape rule for " + layer.getClass().getSimpleName());
     }
 
     /**
@@ -195,7 +216,11 @@ public final class Lowering {
             int shortcut = chain(r.shortcut(), at, in);
             return add(new Node.Sum(body, shortcut, nodes.get(body).size()));
         }
-        return at; // Flatten
+        if (layer instanceof Layer.Flatten) {
+            return at;
+        }
+        throw new IllegalArgumentException(layer.getClass().getSimpleName()
+                + " is not piecewise linear, and the dense lowering has no form for it");
     }
 
     /** The dense matrix {@code (out, in)} of a linear operator, from its action on the basis. */

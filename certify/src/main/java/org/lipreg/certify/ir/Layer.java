@@ -79,6 +79,78 @@ public sealed interface Layer {
     }
 
     /**
+     * Max pooling over 2-d windows; padded positions never win (PyTorch's and DJL's rule).
+     *
+     * @param kernel (height, width)
+     * @param stride (height, width)
+     * @param padding (height, width)
+     */
+    record MaxPool2d(int[] kernel, int[] stride, int[] padding) implements Layer {
+        /**
+         * Copies the arrays.
+         *
+         * @param kernel (height, width)
+         * @param stride (height, width)
+         * @param padding (height, width)
+         */
+        public MaxPool2d {
+            if (kernel.length != 2 || stride.length != 2 || padding.length != 2) {
+                throw new IllegalArgumentException("max pooling: kernel, stride and padding need 2 values");
+            }
+            kernel = kernel.clone();
+            stride = stride.clone();
+            padding = padding.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof MaxPool2d p && java.util.Arrays.equals(kernel, p.kernel)
+                    && java.util.Arrays.equals(stride, p.stride) && java.util.Arrays.equals(padding, p.padding);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(kernel) * 31 + java.util.Arrays.hashCode(stride);
+        }
+    }
+
+    /**
+     * Group normalization at inference: each example's channels split into {@code groups}
+     * groups, each group normalized by its own mean and variance, {@code y = scale_c·(x −
+     * μ)/√(σ² + ε) + shift_c}. Batch-channel norm at inference is a {@link ChannelAffine} (its
+     * running statistics) followed by this; instance norm is this with one channel per group.
+     * Per-example statistics make it nonlinear.
+     *
+     * @param groups G, dividing the channels
+     * @param epsilon ε &gt; 0
+     * @param scale {@code (channels)}
+     * @param shift {@code (channels)}
+     */
+    record GroupNorm(int groups, double epsilon, Tensor scale, Tensor shift) implements Layer {
+        /**
+         * Checks the values.
+         *
+         * @param groups G
+         * @param epsilon ε
+         * @param scale {@code (channels)}
+         * @param shift {@code (channels)}
+         */
+        public GroupNorm {
+            if (groups < 1 || !(epsilon > 0)) {
+                throw new IllegalArgumentException("group norm: groups must be ≥ 1 and epsilon > 0, got " + groups
+                        + " and " + epsilon);
+            }
+            if (scale.shape().length != 1 || !java.util.Arrays.equals(scale.shape(), shift.shape())) {
+                throw new IllegalArgumentException("group norm: scale and shift must both be (channels)");
+            }
+            if (scale.dim(0) % groups != 0) {
+                throw new IllegalArgumentException("group norm: groups (" + groups + ") must divide the channels ("
+                        + scale.dim(0) + ")");
+            }
+        }
+    }
+
+    /**
      * Average pooling over 2-d windows, counting padded zeros (DJL's default).
      *
      * @param kernel (height, width)
