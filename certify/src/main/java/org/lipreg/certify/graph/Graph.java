@@ -20,23 +20,19 @@ public final class Graph implements AutoCloseable {
     private final NDManager manager;
     private final List<Node> nodes;
     private final List<List<Integer>> consumers;
-    // Interval arithmetic splits every weight by sign, every bound computation: split once.
-    private final java.util.Map<Integer, NDArray> positiveParts = new java.util.HashMap<>();
-    private final java.util.Map<Integer, NDArray> negativeParts = new java.util.HashMap<>();
+    private final boolean piecewiseLinear;
 
     Graph(NDManager manager, List<Node> nodes) {
         this.manager = manager;
         this.nodes = List.copyOf(nodes);
-        // The graph outlives any scope it was built in.
-        for (int i = 0; i < nodes.size(); i++) {
-            if (nodes.get(i) instanceof Node.Affine a) {
-                NDArray positive = Scalars.maximum(a.weight(), 0);
-                NDArray negative = Scalars.minimum(a.weight(), 0);
-                NDScope.unregister(a.weight(), a.bias(), positive, negative);
-                positiveParts.put(i, positive);
-                negativeParts.put(i, negative);
+        boolean linear = true;
+        for (Node node : nodes) {
+            if (node instanceof Node.Affine a) {
+                NDScope.unregister(a.bias()); // the graph outlives any scope it was built in
             }
+            linear &= !(node instanceof Node.Normalization);
         }
+        this.piecewiseLinear = linear;
         List<List<Integer>> c = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
             c.add(new ArrayList<>());
@@ -68,6 +64,9 @@ public final class Graph implements AutoCloseable {
         }
         if (node instanceof Node.Sum s) {
             return new int[] {s.left(), s.right()};
+        }
+        if (node instanceof Node.Normalization n) {
+            return new int[] {n.input()};
         }
         return new int[0];
     }
@@ -144,23 +143,13 @@ public final class Graph implements AutoCloseable {
     }
 
     /**
-     * Returns {@code max(W, 0)} of affine node {@code i}.
+     * Returns whether every node is affine, a leaky ReLU or a sum, so that the gradient is
+     * constant on each activation pattern (branch-and-bound leaves and region walks rely on it).
      *
-     * @param i an affine node
-     * @return the positive part of its weight
+     * @return false when a normalization by per-example statistics is present
      */
-    public NDArray positivePart(int i) {
-        return positiveParts.get(i);
-    }
-
-    /**
-     * Returns {@code min(W, 0)} of affine node {@code i}.
-     *
-     * @param i an affine node
-     * @return the negative part of its weight
-     */
-    public NDArray negativePart(int i) {
-        return negativeParts.get(i);
+    public boolean piecewiseLinear() {
+        return piecewiseLinear;
     }
 
     /**
@@ -183,14 +172,18 @@ public final class Graph implements AutoCloseable {
         for (int i = 0; i < nodes.size(); i++) {
             Node node = nodes.get(i);
             if (node instanceof Node.Affine a) {
-                values[i] = values[a.input()].matMul(a.weight().transpose()).add(a.bias());
+                values[i] = a.map().apply(values[a.input()]).add(a.bias());
             } else if (node instanceof Node.Activation a) {
                 NDArray z = values[a.input()];
                 values[i] = a.slope() == 0 ? Scalars.maximum(z, 0) : z.maximum(Scalars.mul(z, a.slope()));
             } else if (node instanceof Node.Sum s) {
                 values[i] = values[s.left()].add(values[s.right()]);
-            } else {
+            } else if (node instanceof Node.Normalization n) {
+                values[i] = n.norm().forward(values[n.input()]);
+            } else if (i == 0) {
                 values[i] = x;
+            } else {
+                throw new IllegalStateException("no forward rule for " + node);
             }
         }
         return values;
@@ -239,7 +232,7 @@ public final class Graph implements AutoCloseable {
             }
             Node node = nodes.get(i);
             if (node instanceof Node.Affine a) {
-                accumulate(grads, a.input(), g.matMul(a.weight()));
+                accumulate(grads, a.input(), a.map().applyTranspose(g));
             } else if (node instanceof Node.Activation a) {
                 NDArray z = values[a.input()];
                 NDArray slope = Scalars.mul(z.gt(0).toType(z.getDataType(), false), 1 - a.slope()).add(a.slope());
@@ -247,9 +240,40 @@ public final class Graph implements AutoCloseable {
             } else if (node instanceof Node.Sum s) {
                 accumulate(grads, s.left(), g);
                 accumulate(grads, s.right(), g);
+            } else if (node instanceof Node.Normalization n) {
+                accumulate(grads, n.input(), n.norm().backward(values[n.input()], g));
             }
         }
         return grads;
+    }
+
+    /**
+     * Returns every node's Jacobian at one point, as rows: entry i is {@code (∂z_i/∂x)ᵀ}, {@code
+     * (inputSize, size_i)} (row j: how node i moves along input direction j), with the
+     * derivatives of {@link #gradient}.
+     *
+     * @param values every node's value at the point, from {@link #forward} of one input
+     * @return the Jacobians; entry 0 is the identity
+     */
+    public NDArray[] jacobianRows(NDArray[] values) {
+        NDArray[] rows = new NDArray[nodes.size()];
+        int n0 = inputSize();
+        rows[0] = values[0].getManager().eye(n0, n0, 0, values[0].getDataType());
+        for (int i = 1; i < nodes.size(); i++) {
+            Node node = nodes.get(i);
+            if (node instanceof Node.Affine a) {
+                rows[i] = a.map().apply(rows[a.input()]);
+            } else if (node instanceof Node.Activation act) {
+                NDArray z = values[act.input()];
+                NDArray slope = Scalars.mul(z.gt(0).toType(z.getDataType(), false), 1 - act.slope()).add(act.slope());
+                rows[i] = rows[act.input()].mul(slope);
+            } else if (node instanceof Node.Sum s) {
+                rows[i] = rows[s.left()].add(rows[s.right()]);
+            } else if (node instanceof Node.Normalization n) {
+                rows[i] = n.norm().jvp(values[n.input()], rows[n.input()]);
+            }
+        }
+        return rows;
     }
 
     private static void accumulate(NDArray[] grads, int i, NDArray g) {

@@ -4,8 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.pooling.Pool;
 
 import org.lipreg.certify.ir.Layer;
 import org.lipreg.certify.ir.Network;
@@ -17,9 +15,15 @@ import java.util.List;
 /**
  * Lowers an IR {@link Network} to a {@link Graph}:
  * <ul>
- *   <li>convolution and average pooling become dense matrices, computed by applying the
- *       operator to the identity basis (exact, and memory {@code in × out} doubles: meant for
- *       the small models that bound propagation can handle anyway);</li>
+ *   <li>dense layers, convolutions, average pooling (a depthwise convolution with a constant
+ *       kernel) and channel affine maps become affine nodes, each kept in its own {@link
+ *       LinearMap} form: no convolution is ever turned into a dense matrix;</li>
+ *   <li>max pooling (stride ≥ 1, no padding) becomes a running maximum over the window's
+ *       positions, each step {@code max(m, e) = e + ReLU(m − e)}, every position picked out by a
+ *       strided depthwise convolution with a one-hot kernel. The function is exact; its Clarke
+ *       Jacobian by the chain rule contains max pooling's, so bounds stay sound, and
+ *       branch-and-bound can split its ReLUs;</li>
+ *   <li>group normalization becomes a {@link Node.Normalization};</li>
  *   <li>GroupSort becomes an odd-even transposition sorting network of compare-exchange steps,
  *       each {@code x + E·ReLU(D x)} (for a pair (a, b): {@code max = a + ReLU(b − a)},
  *       {@code min = b − ReLU(b − a)}). The chain rule over that network gives a superset of
@@ -183,27 +187,34 @@ public final class Lowering {
     }
 
     private int lower(Layer layer, int at, int[] in) {
+        int[] out = outputShape(layer, in);
         if (layer instanceof Layer.Dense d) {
-            return add(new Node.Affine(at, d.weight().toNDArray(manager), d.bias().toNDArray(manager)));
+            return add(new Node.Affine(at, new DenseMap(d.weight().toNDArray(manager)), d.bias().toNDArray(manager)));
         }
         if (layer instanceof Layer.Conv2d c) {
-            NDArray w = c.weight().toNDArray(manager);
-            NDArray matrix = probe(in, basis -> Conv2d.conv2d(basis, w, null, shape(c.stride()), shape(c.padding()),
-                    shape(c.dilation()), c.groups()).singletonOrThrow());
-            int[] out = outputShape(layer, in);
+            ConvMap map = new ConvMap(c.weight().toNDArray(manager), in, out, c.stride(), c.padding(), c.dilation(),
+                    c.groups());
             NDArray bias = c.bias().toNDArray(manager).repeat(0, (long) out[1] * out[2]);
-            return add(new Node.Affine(at, matrix, bias));
+            return add(new Node.Affine(at, map, bias));
         }
         if (layer instanceof Layer.AvgPool2d p) {
-            NDArray matrix = probe(in, basis -> Pool.avgPool2d(basis, shape(p.kernel()), shape(p.stride()),
-                    shape(p.padding()), false, true));
-            return add(new Node.Affine(at, matrix, manager.zeros(new Shape(matrix.getShape().get(0)), DataType.FLOAT64)));
+            int[] k = p.kernel();
+            NDArray kernel = manager.ones(new Shape(in[0], 1, k[0], k[1]), DataType.FLOAT64).div(k[0] * k[1]);
+            ConvMap map = new ConvMap(kernel, in, out, p.stride(), p.padding(), new int[] {1, 1}, in[0]);
+            return add(new Node.Affine(at, map, manager.zeros(new Shape(map.outputSize()), DataType.FLOAT64)));
+        }
+        if (layer instanceof Layer.MaxPool2d p) {
+            return maxPool(p, at, in, out);
         }
         if (layer instanceof Layer.ChannelAffine a) {
             int perChannel = Arrays.stream(in).skip(1).reduce(1, (x, y) -> x * y);
-            NDArray scale = a.scale().toNDArray(manager).repeat(0, perChannel);
             NDArray shift = a.shift().toNDArray(manager).repeat(0, perChannel);
-            return add(new Node.Affine(at, diag(scale), shift));
+            return add(new Node.Affine(at, new ChannelScaleMap(a.scale().toNDArray(manager), perChannel), shift));
+        }
+        if (layer instanceof Layer.GroupNorm g) {
+            int perChannel = Arrays.stream(in).skip(1).reduce(1, (x, y) -> x * y);
+            return add(new Node.Normalization(at, new GroupNormalization(g.groups(), g.epsilon(),
+                    g.scale().toNDArray(manager), g.shift().toNDArray(manager), perChannel)));
         }
         if (layer instanceof Layer.Relu r) {
             return add(new Node.Activation(at, r.negativeSlope(), nodes.get(at).size()));
@@ -219,30 +230,43 @@ public final class Lowering {
         if (layer instanceof Layer.Flatten) {
             return at;
         }
-        throw new IllegalArgumentException(layer.getClass().getSimpleName()
-                + " is not piecewise linear, and the dense lowering has no form for it");
+        throw new IllegalArgumentException("no graph form for " + layer.getClass().getSimpleName());
     }
 
-    /** The dense matrix {@code (out, in)} of a linear operator, from its action on the basis. */
-    private NDArray probe(int[] in, java.util.function.UnaryOperator<NDArray> operator) {
-        int size = Arrays.stream(in).reduce(1, (a, b) -> a * b);
-        long[] batched = new long[in.length + 1];
-        batched[0] = size;
-        for (int i = 0; i < in.length; i++) {
-            batched[i + 1] = in[i];
+    /** Max pooling as a running maximum over the window's positions (see the class comment). */
+    private int maxPool(Layer.MaxPool2d p, int at, int[] in, int[] out) {
+        if (p.padding()[0] != 0 || p.padding()[1] != 0) {
+            throw new IllegalArgumentException("maxpool2d: padding " + Arrays.toString(p.padding())
+                    + " is not supported (padded positions would have to be −∞); only padding 0");
         }
-        try (NDManager scratch = manager.newSubManager()) {
-            NDArray basis = scratch.eye(size, size, 0, DataType.FLOAT64).reshape(new Shape(batched));
-            NDArray columns = operator.apply(basis).reshape(size, -1);
-            NDArray matrix = columns.transpose().duplicate();
-            matrix.attach(manager);
-            return matrix;
+        int[] k = p.kernel();
+        int running = -1;
+        for (int row = 0; row < k[0]; row++) {
+            for (int col = 0; col < k[1]; col++) {
+                int position = add(pick(at, in, out, p, row, col, 1));
+                if (running < 0) {
+                    running = position;
+                    continue;
+                }
+                int minus = add(pick(at, in, out, p, row, col, -1));
+                int gap = add(new Node.Sum(running, minus, nodes.get(position).size()));
+                int relu = add(new Node.Activation(gap, 0, nodes.get(gap).size()));
+                running = add(new Node.Sum(position, relu, nodes.get(relu).size()));
+            }
         }
+        return running;
     }
 
-    private NDArray diag(NDArray values) {
-        long n = values.getShape().get(0);
-        return manager.eye((int) n, (int) n, 0, DataType.FLOAT64).mul(values.reshape(1, n));
+    /** {@code sign·x[c, s·i + row, s·j + col]} for every output position: a one-hot depthwise convolution. */
+    private Node.Affine pick(int at, int[] in, int[] out, Layer.MaxPool2d p, int row, int col, double sign) {
+        int[] k = p.kernel();
+        double[] kernel = new double[in[0] * k[0] * k[1]];
+        for (int c = 0; c < in[0]; c++) {
+            kernel[(c * k[0] + row) * k[1] + col] = sign;
+        }
+        NDArray weight = manager.create(kernel, new Shape(in[0], 1, k[0], k[1]));
+        ConvMap map = new ConvMap(weight, in, out, p.stride(), new int[] {0, 0}, new int[] {1, 1}, in[0]);
+        return new Node.Affine(at, map, manager.zeros(new Shape(map.outputSize()), DataType.FLOAT64));
     }
 
     /** Odd-even transposition sort (descending) of each channel group, position by position. */
@@ -278,9 +302,9 @@ public final class Lowering {
             NDArray e = manager.create(spread, new Shape(size, pairs.size()));
             NDArray zerosPairs = manager.zeros(new Shape(pairs.size()), DataType.FLOAT64);
             NDArray zeros = manager.zeros(new Shape(size), DataType.FLOAT64);
-            int gap = add(new Node.Affine(node, d, zerosPairs));
+            int gap = add(new Node.Affine(node, new DenseMap(d), zerosPairs));
             int relu = add(new Node.Activation(gap, 0, pairs.size()));
-            int moved = add(new Node.Affine(relu, e, zeros));
+            int moved = add(new Node.Affine(relu, new DenseMap(e), zeros));
             node = add(new Node.Sum(node, moved, size));
         }
         return node;

@@ -3,8 +3,9 @@ package org.lipreg.certify.graph;
 import ai.djl.ndarray.NDArray;
 
 /**
- * A node of the lowered graph: every value is a flat vector per example (float64), and every
- * node is one of four kinds. Node inputs always have smaller indices (topological order).
+ * A node of the certification graph: every value is a flat vector per example (float64, laid
+ * out channel-major as in DJL), and every node is one of five kinds. Node inputs always have
+ * smaller indices (topological order).
  */
 public sealed interface Node {
 
@@ -23,17 +24,17 @@ public sealed interface Node {
     record Input(int size) implements Node {}
 
     /**
-     * {@code y = W x + b}: linear, convolution, pooling and folded normalizations, as dense
-     * matrices.
+     * {@code y = A x + b}: linear layers, convolutions, pooling and folded normalizations, each
+     * kept in its own form ({@link LinearMap}).
      *
      * @param input the input node
-     * @param weight {@code (size, inputSize)}, float64
+     * @param map A
      * @param bias {@code (size)}, float64
      */
-    record Affine(int input, NDArray weight, NDArray bias) implements Node {
+    record Affine(int input, LinearMap map, NDArray bias) implements Node {
         @Override
         public int size() {
-            return Math.toIntExact(weight.getShape().get(0));
+            return map.outputSize();
         }
     }
 
@@ -55,4 +56,18 @@ public sealed interface Node {
      * @param size the length
      */
     record Sum(int left, int right, int size) implements Node {}
+
+    /**
+     * Group normalization at inference ({@link GroupNormalization} holds its math): smooth but
+     * not piecewise linear, so a graph with one is bounded, never solved exactly.
+     *
+     * @param input the input node
+     * @param norm the operator
+     */
+    record Normalization(int input, GroupNormalization norm) implements Node {
+        @Override
+        public int size() {
+            return norm.size();
+        }
+    }
 }

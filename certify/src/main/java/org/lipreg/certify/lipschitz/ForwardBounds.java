@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 import org.lipreg.certify.graph.Graph;
+import org.lipreg.certify.graph.GroupNormalization;
 import org.lipreg.certify.graph.Node;
 import org.lipreg.normalization.Scalars;
 
@@ -39,6 +40,10 @@ final class ForwardBounds {
     private final Map<Integer, NDArray> upperIntercept = new HashMap<>();
     private final Map<Integer, NDArray> lowerSlope = new HashMap<>();
     private final Map<Integer, NDArray> states = new HashMap<>();
+    /** Each normalization's interval bounds, per domain. */
+    private final Map<Integer, GroupNormalization.Bounds> normalizations = new HashMap<>();
+    /** Each normalization's linear relaxation (CROWN only), per domain. */
+    private final Map<Integer, GroupNormalization.Relaxation> normRelaxations = new HashMap<>();
     /** Each processed activation's CROWN bounds as linear functions of the input. */
     private final List<SplitConstraints.Linear> linear = new ArrayList<>();
     private final int constraintSteps;
@@ -107,13 +112,32 @@ final class ForwardBounds {
         for (int i = 1; i < n; i++) {
             Node node = graph.node(i);
             if (node instanceof Node.Affine a) {
-                NDArray pos = graph.positivePart(i).transpose();
-                NDArray neg = graph.negativePart(i).transpose();
-                lo[i] = lo[a.input()].matMul(pos).add(hi[a.input()].matMul(neg)).add(a.bias());
-                hi[i] = hi[a.input()].matMul(pos).add(lo[a.input()].matMul(neg)).add(a.bias());
+                // Centre and radius: A·mid + b ± |A|·rad, two map applications instead of four.
+                NDArray mid = Scalars.mul(lo[a.input()].add(hi[a.input()]), 0.5);
+                NDArray rad = Scalars.mul(hi[a.input()].sub(lo[a.input()]), 0.5);
+                NDArray centre = a.map().apply(mid).add(a.bias());
+                NDArray radius = a.map().abs().apply(rad);
+                lo[i] = centre.sub(radius);
+                hi[i] = centre.add(radius);
             } else if (node instanceof Node.Sum s) {
                 lo[i] = lo[s.left()].add(lo[s.right()]);
                 hi[i] = hi[s.left()].add(hi[s.right()]);
+            } else if (node instanceof Node.Normalization norm) {
+                int p = norm.input();
+                if (crown && p != 0) { // its statistics are only as tight as its input's bounds
+                    deadline.check();
+                    NDArray[] bounds = crownBounds(i, p, xl, xu, domains, manager);
+                    lo[p] = lo[p].maximum(bounds[0]);
+                    hi[p] = hi[p].minimum(bounds[1]);
+                }
+                GroupNormalization.Bounds b = norm.norm().bounds(lo[norm.input()], hi[norm.input()]);
+                normalizations.put(i, b);
+                NDArray[] y = norm.norm().outputBounds(b);
+                lo[i] = y[0];
+                hi[i] = y[1];
+                if (crown) {
+                    normRelaxations.put(i, norm.norm().relax(b));
+                }
             } else if (node instanceof Node.Activation act) {
                 deadline.check(); // each activation's CROWN pass is one of a batch's long steps
                 int p = act.input();
@@ -169,20 +193,54 @@ final class ForwardBounds {
 
     /**
      * CROWN: lower and upper bounds of node p (the input of the given activation), by backward
-     * propagation to the input box; tightened by earlier splits when asked.
+     * propagation to the input box; tightened by earlier splits when asked. The rows (two per
+     * neuron of p) go back in chunks, so that the coefficients held at once stay near {@link
+     * #CHUNK_BYTES} however wide the layers are.
      */
     private NDArray[] crownBounds(int activation, int p, NDArray xl, NDArray xu, int domains, NDManager manager) {
-        NDArray[] pending = new NDArray[p + 1];
-        NDArray constant;
         int size = graph.node(p).size();
+        int widest = 1;
+        for (int i = 0; i <= p; i++) {
+            widest = Math.max(widest, graph.node(i).size());
+        }
+        long perNeuron = 2L * widest * Math.max(1, domains) * Double.BYTES * 3; // λ, its parts, the sum
+        int chunk = (int) Math.max(1, Math.min(size, CHUNK_BYTES / perNeuron));
+        List<NDArray> lows = new ArrayList<>();
+        List<NDArray> highs = new ArrayList<>();
+        List<NDArray[]> linearParts = new ArrayList<>();
+        for (int from = 0; from < size; from += chunk) {
+            int to = Math.min(size, from + chunk);
+            NDArray[] bounds = crownChunk(activation, p, from, to, xl, xu, domains, manager, linearParts);
+            lows.add(bounds[0]);
+            highs.add(bounds[1]);
+        }
+        if (!linearParts.isEmpty()) {
+            recordLinear(activation, linearParts);
+        }
+        NDArray lower = lows.size() == 1 ? lows.get(0) : NDArrays.concat(new ai.djl.ndarray.NDList(lows), 1);
+        NDArray upper = highs.size() == 1 ? highs.get(0) : NDArrays.concat(new ai.djl.ndarray.NDList(highs), 1);
+        return new NDArray[] {lower, upper};
+    }
+
+    /** About how many bytes of CROWN coefficients one chunk of rows may hold. */
+    static final long CHUNK_BYTES = 256L << 20;
+
+    /** The bounds of neurons {@code from … to − 1} of node p. */
+    private NDArray[] crownChunk(int activation, int p, int from, int to, NDArray xl, NDArray xu, int domains,
+            NDManager manager, List<NDArray[]> linearParts) {
+        int rows = to - from;
+        int size = graph.node(p).size();
+        NDArray[] pending = new NDArray[p + 1];
+        NDArray eye = manager.eye(rows, size, from, DataType.FLOAT64);
+        NDArray seed = eye.concat(eye.neg(), 0).expandDims(0);
+        NDArray constant;
         if (graph.node(p) instanceof Node.Affine a) {
-            NDArray w = a.weight();
-            pending[a.input()] = w.concat(w.neg(), 0).expandDims(0);
-            constant = a.bias().concat(a.bias().neg(), 0).expandDims(0);
+            pending[a.input()] = a.map().applyTranspose(seed);
+            NDArray bias = a.bias().get(from + ":" + to);
+            constant = bias.concat(bias.neg(), 0).expandDims(0);
         } else {
-            NDArray eye = xl.getManager().eye(size, size, 0, DataType.FLOAT64);
-            pending[p] = eye.concat(eye.neg(), 0).expandDims(0);
-            constant = xl.getManager().zeros(new ai.djl.ndarray.types.Shape(1, 2L * size), DataType.FLOAT64);
+            pending[p] = seed;
+            constant = manager.zeros(new ai.djl.ndarray.types.Shape(1, 2L * rows), DataType.FLOAT64);
         }
         NDArray result = null;
         for (int i = p; i >= 0; i--) {
@@ -203,11 +261,11 @@ final class ForwardBounds {
                     result = constant.add(bound.sum(new int[] {2}));
                 }
                 if (constraintSteps > 0 && splitValues.containsKey(activation)) {
-                    linear.add(new SplitConstraints.Linear(activation, lambda, constant));
+                    linearParts.add(new NDArray[] {lambda, constant});
                 }
             } else if (node instanceof Node.Affine a) {
                 constant = constant.add(lambda.matMul(a.bias()));
-                add(pending, a.input(), lambda.matMul(a.weight()));
+                add(pending, a.input(), a.map().applyTranspose(lambda));
             } else if (node instanceof Node.Activation act) {
                 NDArray positive = Scalars.maximum(lambda, 0);
                 NDArray negative = Scalars.minimum(lambda, 0);
@@ -218,18 +276,54 @@ final class ForwardBounds {
             } else if (node instanceof Node.Sum s) {
                 add(pending, s.left(), lambda);
                 add(pending, s.right(), lambda);
+            } else if (node instanceof Node.Normalization norm) {
+                NDArray[] step = norm.norm().backwardRelaxed(lambda, normRelaxations.get(i));
+                constant = constant.add(step[1]);
+                add(pending, norm.input(), step[0]);
             }
         }
         if (result == null) { // p does not depend on the input (cannot happen in a lowered network)
             result = constant;
         }
-        NDArray upperBound = result.get(":, :" + size);
-        NDArray lowerBound = result.get(":, " + size + ":").neg();
+        NDArray upperBound = result.get(":, :" + rows);
+        NDArray lowerBound = result.get(":, " + rows + ":").neg();
         return new NDArray[] {lowerBound, upperBound};
+    }
+
+    /** Joins the chunks' linear bounds into one record: every upper row first, then every lower row. */
+    private void recordLinear(int activation, List<NDArray[]> parts) {
+        if (parts.size() == 1) {
+            linear.add(new SplitConstraints.Linear(activation, parts.get(0)[0], parts.get(0)[1]));
+            return;
+        }
+        ai.djl.ndarray.NDList upperRows = new ai.djl.ndarray.NDList();
+        ai.djl.ndarray.NDList lowerRows = new ai.djl.ndarray.NDList();
+        ai.djl.ndarray.NDList upperConstants = new ai.djl.ndarray.NDList();
+        ai.djl.ndarray.NDList lowerConstants = new ai.djl.ndarray.NDList();
+        for (NDArray[] part : parts) {
+            long half = part[1].getShape().get(1) / 2;
+            upperRows.add(part[0].get(":, :" + half));
+            lowerRows.add(part[0].get(":, " + half + ":"));
+            upperConstants.add(part[1].get(":, :" + half));
+            lowerConstants.add(part[1].get(":, " + half + ":"));
+        }
+        NDArray rows = NDArrays.concat(upperRows, 1).concat(NDArrays.concat(lowerRows, 1), 1);
+        NDArray constants = NDArrays.concat(upperConstants, 1).concat(NDArrays.concat(lowerConstants, 1), 1);
+        linear.add(new SplitConstraints.Linear(activation, rows, constants));
     }
 
     private static void add(NDArray[] pending, int i, NDArray lambda) {
         pending[i] = pending[i] == null ? lambda : pending[i].add(lambda);
+    }
+
+    /**
+     * Returns the interval bounds of normalization node {@code i}, per domain.
+     *
+     * @param i the normalization node
+     * @return its bounds
+     */
+    GroupNormalization.Bounds normalization(int i) {
+        return normalizations.get(i);
     }
 
     /**

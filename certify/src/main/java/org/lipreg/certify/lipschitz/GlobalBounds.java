@@ -152,9 +152,13 @@ public final class GlobalBounds {
             return linf(layer, shape);
         }
         if (layer instanceof Layer.Dense || layer instanceof Layer.Conv2d || layer instanceof Layer.AvgPool2d) {
+            // σ_max from the Gram matrix of Aᵀ = A applied to the identity: exact, and sized
+            // inputs × outputs, so only for the global product bound of small layers.
             try (Graph g = Lowering.lower(new Network(shape, List.of(layer)), manager)) {
-                NDArray w = ((Node.Affine) g.node(1)).weight();
-                return spectralNorm(w);
+                Node.Affine affine = (Node.Affine) g.node(1);
+                int n = affine.map().inputSize();
+                NDArray transposed = affine.map().apply(g.getManager().eye(n, n, 0, DataType.FLOAT64));
+                return spectralNorm(transposed);
             }
         }
         return 1;

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import org.lipreg.certify.graph.Graph;
+import org.lipreg.certify.graph.GroupNormalization;
 import org.lipreg.certify.graph.Node;
 import org.lipreg.normalization.Scalars;
 
@@ -48,6 +49,10 @@ final class GradientBounds {
     private final Map<Integer, Relaxation> positiveRelax = new HashMap<>();
     private final Map<Integer, Relaxation> negativeRelax = new HashMap<>();
     private final Map<Integer, GateFactors> factors = new HashMap<>();
+    /** Per normalization node, its forward bounds repeated to one row per gradient row. */
+    private final Map<Integer, GroupNormalization.Bounds> normalizations = new HashMap<>();
+    /** Per normalization node c, interval bounds on its backward output (the gradient it sends to its input). */
+    private final Map<Integer, NDArray[]> normalizationEdges = new HashMap<>();
 
     private final Deadline deadline;
 
@@ -108,6 +113,12 @@ final class GradientBounds {
             fixedSlope.put(k, Scalars.mul(active, 1 - s).add(s));
             gateWidth.put(k, Scalars.mul(unstable, 1 - s));
         }
+        for (int k = 0; k < n; k++) {
+            if (graph.node(k) instanceof Node.Normalization) {
+                GroupNormalization.Bounds b = forward.normalization(k);
+                normalizations.put(k, b.repeat(rows / b.rLo().getShape().get(0)));
+            }
+        }
         NDArray[] lo = new NDArray[n];
         NDArray[] hi = new NDArray[n];
         lo[graph.output()] = spec;
@@ -154,11 +165,19 @@ final class GradientBounds {
             NDArray cl;
             NDArray cu;
             Node node = graph.node(c);
-            if (node instanceof Node.Affine) {
-                NDArray pos = graph.positivePart(c);
-                NDArray neg = graph.negativePart(c);
-                cl = lo[c].matMul(pos).add(hi[c].matMul(neg));
-                cu = hi[c].matMul(pos).add(lo[c].matMul(neg));
+            if (node instanceof Node.Affine a) {
+                // g_i = Aᵀ g_c, in centre and radius.
+                NDArray mid = Scalars.mul(lo[c].add(hi[c]), 0.5);
+                NDArray rad = Scalars.mul(hi[c].sub(lo[c]), 0.5);
+                NDArray centre = a.map().applyTranspose(mid);
+                NDArray radius = a.map().abs().applyTranspose(rad);
+                cl = centre.sub(radius);
+                cu = centre.add(radius);
+            } else if (node instanceof Node.Normalization norm) {
+                NDArray[] edge = norm.norm().backwardInterval(normalizations.get(c), lo[c], hi[c]);
+                normalizationEdges.put(c, edge);
+                cl = edge[0];
+                cu = edge[1];
             } else if (node instanceof Node.Activation) {
                 NDArray a0 = fixedSlope.get(c);
                 NDArray w = gateWidth.get(c);
@@ -180,26 +199,51 @@ final class GradientBounds {
         hi[i] = u;
     }
 
-    /** Linear lower and upper bounds of every entry of g_t. */
+    /** About how many bytes of coefficients one chunk of g_t's entries may hold. */
+    static final long CHUNK_BYTES = 256L << 20;
+
+    /** Linear lower and upper bounds of every entry of g_t, a chunk of entries at a time. */
     private NDArray[] linearBounds(int t) {
         int size = graph.node(t).size();
+        long rows = spec.getShape().get(0);
+        int widest = 1;
+        for (int i = t; i < graph.nodes().size(); i++) {
+            widest = Math.max(widest, graph.node(i).size());
+        }
+        long perEntry = 2L * widest * rows * Double.BYTES * 3; // λ, its parts, the sum
+        int chunk = (int) Math.max(1, Math.min(size, CHUNK_BYTES / perEntry));
+        ai.djl.ndarray.NDList lows = new ai.djl.ndarray.NDList();
+        ai.djl.ndarray.NDList highs = new ai.djl.ndarray.NDList();
+        for (int from = 0; from < size; from += chunk) {
+            NDArray[] bounds = linearBounds(t, from, Math.min(size, from + chunk));
+            lows.add(bounds[0]);
+            highs.add(bounds[1]);
+        }
+        if (lows.size() == 1) {
+            return new NDArray[] {lows.get(0), highs.get(0)};
+        }
+        return new NDArray[] {NDArrays.concat(lows, 1), NDArrays.concat(highs, 1)};
+    }
+
+    /** Linear bounds of entries {@code from … to − 1} of g_t. */
+    private NDArray[] linearBounds(int t, int from, int to) {
+        int size = graph.node(t).size();
+        int count = to - from;
         NDArray[] pending = new NDArray[graph.nodes().size()];
-        NDArray constant = spec.getManager().zeros(new Shape(1, 2L * size), DataType.FLOAT64);
-        NDArray eye = null;
+        NDArray constant = spec.getManager().zeros(new Shape(1, 2L * count), DataType.FLOAT64);
+        NDArray e = spec.getManager().eye(count, size, from, DataType.FLOAT64);
+        NDArray eye = e.concat(e.neg(), 0).expandDims(0);
         for (int c : graph.consumers(t)) {
             if (graph.node(c) instanceof Node.Affine a) {
-                NDArray wt = a.weight().transpose();
-                add(pending, c, wt.concat(wt.neg(), 0).expandDims(0));
+                // g_t = Aᵀ g_c, so λ·g_t = (Aλ)·g_c.
+                add(pending, c, a.map().apply(eye));
             } else {
-                if (eye == null) {
-                    NDArray e = spec.getManager().eye(size, size, 0, DataType.FLOAT64);
-                    eye = e.concat(e.neg(), 0).expandDims(0);
-                }
                 constant = step(t, c, eye, pending, constant, false);
             }
         }
+        deadline.check();
         NDArray result = propagate(t, pending, constant, false);
-        return new NDArray[] {result.get(":, " + size + ":").neg(), result.get(":, :" + size)};
+        return new NDArray[] {result.get(":, " + count + ":").neg(), result.get(":, :" + count)};
     }
 
     /** The linear bound on ‖v‖₁ through the chord of |·| on each input derivative. */
@@ -246,12 +290,20 @@ final class GradientBounds {
     private NDArray step(int i, int c, NDArray lambda, NDArray[] pending, NDArray constant, boolean record) {
         Node node = graph.node(c);
         if (node instanceof Node.Affine a) {
-            add(pending, c, lambda.matMul(a.weight().transpose()));
+            add(pending, c, a.map().apply(lambda));
             return constant;
         }
         if (node instanceof Node.Sum) {
             add(pending, c, lambda);
             return constant;
+        }
+        if (node instanceof Node.Normalization) {
+            // No linear relaxation in the output gradient: λ·g_i ≤ λ⁺·upper + λ⁻·lower of the
+            // interval this normalization sends back, and the propagation stops here.
+            NDArray[] edge = normalizationEdges.get(c);
+            NDArray bound = Scalars.maximum(lambda, 0).mul(edge[1].expandDims(1))
+                    .add(Scalars.minimum(lambda, 0).mul(edge[0].expandDims(1)));
+            return constant.add(bound.sum(new int[] {2}));
         }
         // With μ = λw (w ≥ 0) the bound's coefficient λa0 + μ⁺·ps − μ⁻·ns and offset μ⁺·pi + μ⁻·ni
         // depend on λ only through its sign: λ(a0 + w·ps) and λw·pi where λ > 0, λ(a0 + w·ns) and

@@ -61,13 +61,14 @@ final class RegionFeasibility {
             int n = graph.nodes().size();
             NDArray[] map = new NDArray[n];
             NDArray[] offset = new NDArray[n];
+            // map[i] is z_i's Jacobian as rows (n0, size): row j is how z_i moves along input j.
             map[0] = manager.eye(n0, n0, 0, DataType.FLOAT64);
-            offset[0] = manager.zeros(new ai.djl.ndarray.types.Shape(n0), DataType.FLOAT64);
+            offset[0] = manager.zeros(new ai.djl.ndarray.types.Shape(1, n0), DataType.FLOAT64);
             for (int i = 1; i < n; i++) {
                 Node node = graph.node(i);
                 if (node instanceof Node.Affine a) {
-                    map[i] = a.weight().matMul(map[a.input()]);
-                    offset[i] = a.weight().matMul(offset[a.input()]).add(a.bias());
+                    map[i] = a.map().apply(map[a.input()]);
+                    offset[i] = a.map().apply(offset[a.input()]).add(a.bias());
                 } else if (node instanceof Node.Sum s) {
                     map[i] = map[s.left()].add(map[s.right()]);
                     offset[i] = offset[s.left()].add(offset[s.right()]);
@@ -80,7 +81,7 @@ final class RegionFeasibility {
                         }
                         slope[k] = state[k] > 0 ? 1 : act.slope();
                     }
-                    double[] a = map[act.input()].toDoubleArray();
+                    double[] a = map[act.input()].transpose().toDoubleArray();
                     double[] b = offset[act.input()].toDoubleArray();
                     for (int k = 0; k < state.length; k++) {
                         double[] row = new double[n0];
@@ -89,9 +90,12 @@ final class RegionFeasibility {
                         offsets.add(b[k]);
                         signs.add(state[k]);
                     }
-                    NDArray d = manager.create(slope).reshape(-1, 1);
+                    NDArray d = manager.create(slope).reshape(1, -1);
                     map[i] = map[act.input()].mul(d);
-                    offset[i] = offset[act.input()].mul(d.reshape(-1));
+                    offset[i] = offset[act.input()].mul(d);
+                } else if (node instanceof Node.Normalization) {
+                    throw new IllegalArgumentException("node " + i + " normalizes by per-example statistics: "
+                            + "its regions are not polyhedra");
                 }
             }
         }

@@ -155,30 +155,14 @@ public final class RegionWalk {
         return tries;
     }
 
-    /** {@code ∂z/∂x} of every node in the current region, {@code (size, n0)}; null for the input (the identity). */
+    /** {@code ∂z/∂x} of every node at the point, {@code (size, n0)}. */
     private NDArray[] jacobians(NDArray[] values) {
-        NDArray[] jac = new NDArray[graph.nodes().size()];
-        for (int i = 1; i < jac.length; i++) {
-            Node node = graph.node(i);
-            if (node instanceof Node.Affine a) {
-                jac[i] = a.input() == 0 ? a.weight() : a.weight().matMul(jac[a.input()]);
-            } else if (node instanceof Node.Activation act) {
-                NDArray z = values[act.input()].reshape(-1, 1);
-                NDArray slope = Scalars.mul(z.gt(0).toType(z.getDataType(), false), 1 - act.slope()).add(act.slope());
-                jac[i] = jacobianOf(jac, act.input()).mul(slope);
-            } else if (node instanceof Node.Sum s) {
-                jac[i] = jacobianOf(jac, s.left()).add(jacobianOf(jac, s.right()));
-            }
+        NDArray[] rows = graph.jacobianRows(values);
+        NDArray[] jac = new NDArray[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            jac[i] = rows[i] == null ? null : rows[i].transpose();
         }
         return jac;
-    }
-
-    private NDArray jacobianOf(NDArray[] jac, int i) {
-        if (i != 0) {
-            return jac[i];
-        }
-        int n0 = graph.inputSize();
-        return graph.getManager().eye(n0, n0, 0, ai.djl.ndarray.types.DataType.FLOAT64);
     }
 
     /**

@@ -201,9 +201,9 @@ class SplitConstraintsTest {
                 ForwardBounds constrained = ForwardBounds.compute(graph, box, stacked, 1, true, 300, Deadline.NONE, manager);
                 Node.Affine a1 = (Node.Affine) graph.node(((Node.Activation) graph.node(first)).input());
                 Node.Affine a2 = (Node.Affine) graph.node(((Node.Activation) graph.node(second)).input());
-                double[][] w1 = matrix(a1.weight());
+                double[][] w1 = matrix(((org.lipreg.certify.graph.DenseMap) a1.map()).weight());
                 double[] b1 = a1.bias().toDoubleArray();
-                double[][] w2 = matrix(a2.weight());
+                double[][] w2 = matrix(((org.lipreg.certify.graph.DenseMap) a2.map()).weight());
                 double[] b2 = a2.bias().toDoubleArray();
                 double[] s = split.get(first);
                 double[] hi0 = plain.upper.get(second).toDoubleArray();

@@ -1,0 +1,73 @@
+package org.lipreg.certify.graph;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A linear map {@code A} of a node's flat value, applied to many vectors at once: dense layers,
+ * convolutions (kept as convolutions, never as their dense matrix), pooling and per-channel
+ * scales. Every bound pass needs only {@code A·v}, {@code Aᵀ·v} and the entrywise absolute
+ * value {@code |A|} (interval arithmetic in centre–radius form), so no pass asks what kind of
+ * map it holds.
+ *
+ * <p>Vectors are the last axis of the argument: {@code (…, inputSize)} in, {@code (…,
+ * outputSize)} out, any leading axes. Arrays are float64 and created in the argument's manager.
+ */
+public interface LinearMap {
+
+    /**
+     * Returns the length of the vectors the map reads.
+     *
+     * @return n_in
+     */
+    int inputSize();
+
+    /**
+     * Returns the length of the vectors the map writes.
+     *
+     * @return n_out
+     */
+    int outputSize();
+
+    /**
+     * Applies the map to every vector on the last axis.
+     *
+     * @param v {@code (…, inputSize)}
+     * @return {@code (…, outputSize)}: {@code A·v}
+     */
+    NDArray apply(NDArray v);
+
+    /**
+     * Applies the transpose to every vector on the last axis.
+     *
+     * @param u {@code (…, outputSize)}
+     * @return {@code (…, inputSize)}: {@code Aᵀ·u}
+     */
+    NDArray applyTranspose(NDArray u);
+
+    /**
+     * Returns the map whose entries are the absolute values of this one's.
+     *
+     * @return {@code |A|}
+     */
+    LinearMap abs();
+
+    /**
+     * Returns the largest ℓ1 norm of a row of {@code A}, {@code ‖A‖∞→∞} (the naive bound's
+     * factor), computed from the weights.
+     *
+     * @return the norm
+     */
+    double maxRowAbsSum();
+
+    /** Reshapes {@code (…, n)} to {@code (rows, n)} for a map that works on 2-d batches. */
+    static NDArray rows(NDArray v, int n) {
+        return v.reshape(-1, n);
+    }
+
+    /** Restores the leading axes of {@code like} on a {@code (rows, m)} result. */
+    static NDArray leading(NDArray result, NDArray like, int m) {
+        long[] shape = like.getShape().getShape().clone();
+        shape[shape.length - 1] = m;
+        return result.reshape(shape);
+    }
+}
