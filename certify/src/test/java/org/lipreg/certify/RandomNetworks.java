@@ -11,6 +11,9 @@ import java.util.Random;
 /** Random small networks in the IR, for fuzz tests. */
 public final class RandomNetworks {
 
+    /** The number of architectures {@link #of} knows. */
+    public static final int KINDS = 8;
+
     private RandomNetworks() {}
 
     /**
@@ -58,6 +61,36 @@ public final class RandomNetworks {
     }
 
     /**
+     * A channel affine map (batch norm at inference) with random scales of either sign.
+     *
+     * @param random the source
+     * @param channels the channels
+     * @return the layer
+     */
+    public static Layer.ChannelAffine channelAffine(Random random, int channels) {
+        double[] scale = new double[channels];
+        double[] shift = new double[channels];
+        for (int c = 0; c < channels; c++) {
+            scale[c] = (0.5 + random.nextDouble()) * (random.nextInt(4) == 0 ? -1 : 1);
+            shift[c] = 0.2 * random.nextGaussian();
+        }
+        return new Layer.ChannelAffine(new Tensor(new int[] {channels}, scale), new Tensor(new int[] {channels}, shift));
+    }
+
+    /**
+     * Group norm with random per-channel scale and shift and ε = 1e-3.
+     *
+     * @param random the source
+     * @param channels the channels
+     * @param groups the groups, dividing the channels
+     * @return the layer
+     */
+    public static Layer.GroupNorm groupNorm(Random random, int channels, int groups) {
+        Layer.ChannelAffine affine = channelAffine(random, channels);
+        return new Layer.GroupNorm(groups, 1e-3, affine.scale(), affine.shift());
+    }
+
+    /**
      * An MLP with ReLU (or the given activation) between dense layers.
      *
      * @param random the source
@@ -78,14 +111,42 @@ public final class RandomNetworks {
 
     /**
      * One of several random architectures: MLP (ReLU, leaky ReLU, MaxMin, GroupSort 4), CNN with
-     * varied stride and padding, residual MLP and residual CNN.
+     * varied stride and padding, residual MLP and residual CNN, a CNN with batch norm, group norm
+     * and max pooling, an MLP with group norm.
      *
      * @param random the source
-     * @param kind 0…5
+     * @param kind 0…7
      * @return the network
      */
     public static Network of(Random random, int kind) {
         switch (kind) {
+            case 6: {
+                // Conv → batch norm (a channel affine) → group norm → ReLU → max pool → dense: the
+                // layers of a WS+BCN CNN at inference.
+                List<Layer> layers = new ArrayList<>();
+                layers.add(conv(random, 1, 4, 3, 1, 1));
+                layers.add(channelAffine(random, 4));
+                layers.add(groupNorm(random, 4, 1 + random.nextInt(2) * (random.nextBoolean() ? 1 : 3)));
+                layers.add(new Layer.Relu(0));
+                int stride = 1 + random.nextInt(2);
+                layers.add(new Layer.MaxPool2d(new int[] {2, 2}, new int[] {stride, stride}, new int[] {0, 0}));
+                int[] shape = {1, 5, 5};
+                for (Layer l : layers) {
+                    shape = org.lipreg.certify.graph.Lowering.outputShape(l, shape);
+                }
+                layers.add(new Layer.Flatten());
+                layers.add(dense(random, shape[0] * shape[1] * shape[2], 3));
+                return new Network(new int[] {1, 5, 5}, layers);
+            }
+            case 7: {
+                // An MLP with group norm on its flat hidden layer (one value per channel).
+                List<Layer> layers = new ArrayList<>();
+                layers.add(dense(random, 4, 6));
+                layers.add(groupNorm(random, 6, random.nextBoolean() ? 1 : 2));
+                layers.add(new Layer.Relu(0));
+                layers.add(dense(random, 6, 3));
+                return new Network(new int[] {4}, layers);
+            }
             case 0:
                 return mlp(random, new Layer.Relu(0), 4 + random.nextInt(4), 4 + random.nextInt(6), 4 + random.nextInt(6), 3);
             case 1:

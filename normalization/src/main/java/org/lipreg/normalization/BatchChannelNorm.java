@@ -114,6 +114,24 @@ public final class BatchChannelNorm extends AbstractBlock implements StepHook {
     }
 
     /**
+     * Returns ε (of both the channel step and the group step).
+     *
+     * @return ε
+     */
+    public float getEpsilon() {
+        return epsilon;
+    }
+
+    /**
+     * Returns the group normalization that follows the channel step.
+     *
+     * @return the group step
+     */
+    public GroupNorm getGroupNorm() {
+        return groupNorm;
+    }
+
+    /**
      * The default moving-speed schedule {@code r_t = max(r, 1/t)}.
      *
      * @param r the final moving speed, in (0, 1]

@@ -64,6 +64,15 @@ public final class GroupNorm extends AbstractBlock {
     }
 
     /**
+     * Returns ε, added to each group's variance.
+     *
+     * @return ε
+     */
+    public float getEpsilon() {
+        return epsilon;
+    }
+
+    /**
      * Normalizes each (sample, group) of {@code x} to zero mean and unit variance, no affine.
      *
      * @param x input {@code (N, C, *)}

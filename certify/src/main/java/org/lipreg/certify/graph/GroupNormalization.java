@@ -304,7 +304,7 @@ public final class GroupNormalization {
                 .add(negative.mul(relaxation.lowerSlope().expandDims(1)));
         constant = constant.add(positive.mul(relaxation.upperIntercept().expandDims(1))
                 .add(negative.mul(relaxation.lowerIntercept().expandDims(1))).sum(new int[] {2}));
-        long[] shape = lambda.getShape().getShape();
+        long[] shape = onCentred.getShape().getShape(); // (D, R, size): λ may have one row for every domain
         NDArray grouped = onCentred.reshape(shape[0], shape[1], groups, n());
         NDArray onInput = grouped.sub(grouped.mean(new int[] {3}, true)).reshape(shape);
         return new NDArray[] {onInput, constant};

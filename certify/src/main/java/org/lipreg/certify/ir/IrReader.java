@@ -41,8 +41,8 @@ import java.util.List;
  */
 public final class IrReader {
 
-    private static final String PER_SAMPLE = "normalizes by per-sample statistics even at inference, so the "
-            + "model is not piecewise linear and bound propagation does not apply (sampled lower bounds and "
+    private static final String PER_SAMPLE = "normalizes by per-sample statistics in a form the certifier has no "
+            + "bounds for yet (group norm and batch-channel norm are supported; sampled lower bounds and "
             + "randomized smoothing still work)";
 
     private final NDManager manager;
@@ -151,8 +151,19 @@ public final class IrReader {
         if (block instanceof GroupSort sort) {
             return new Layer.GroupSort(sort.getGroupSize());
         }
-        if (block instanceof GroupNorm || block instanceof BatchChannelNorm
-                || block instanceof ai.djl.nn.norm.LayerNorm || block.getClass().getSimpleName().contains("PowerNorm")) {
+        if (block instanceof GroupNorm gn) {
+            return groupNorm(gn, shape);
+        }
+        if (block instanceof BatchChannelNorm bcn) {
+            // At inference: batch norm on running statistics (folded like BatchNorm), then group norm.
+            Layer channel = channelAffine(param(bcn, "gamma"), param(bcn, "beta"), param(bcn, "runningMean"),
+                    param(bcn, "runningVar"), bcn.getEpsilon(), out);
+            if (channel != null) {
+                out.add(channel);
+            }
+            return groupNorm(bcn.getGroupNorm(), shape);
+        }
+        if (block instanceof ai.djl.nn.norm.LayerNorm || block.getClass().getSimpleName().contains("PowerNorm")) {
             throw new UnsupportedLayerException(path, block.getClass().getSimpleName() + " " + PER_SAMPLE);
         }
         if (block instanceof LambdaBlock lambda) {
@@ -182,7 +193,9 @@ public final class IrReader {
             case "identity":
                 return null;
             case "avgPool2d":
-                return avgPool(lambda, path, shape);
+                return avgPool(lambda, path, shape, false);
+            case "maxPool2d":
+                return avgPool(lambda, path, shape, true);
             default:
                 throw new UnsupportedLayerException(path, "activation or function '" + lambda.getName()
                         + "' is not piecewise linear (or not known to be): the IR supports ReLU, LeakyReLU, "
@@ -194,7 +207,7 @@ public final class IrReader {
      * Average pooling's window is inside the lambda: find the (kernel, stride, padding) whose
      * output on a random input matches the block's.
      */
-    private Layer avgPool(LambdaBlock lambda, String path, int[] shape) {
+    private Layer avgPool(LambdaBlock lambda, String path, int[] shape, boolean max) {
         if (shape.length != 3) {
             throw new UnsupportedLayerException(path, "average pooling on a non-image input " + Arrays.toString(shape));
         }
@@ -204,15 +217,19 @@ public final class IrReader {
             for (int s = 1; s <= k; s++) {
                 for (int p = 0; p <= k / 2; p++) {
                     Shape kernel = new Shape(k, k);
-                    NDArray candidate = Pool.avgPool2d(x, kernel, new Shape(s, s), new Shape(p, p), false, true);
+                    NDArray candidate = max ? Pool.maxPool2d(x, kernel, new Shape(s, s), new Shape(p, p), false)
+                            : Pool.avgPool2d(x, kernel, new Shape(s, s), new Shape(p, p), false, true);
                     if (candidate.getShape().equals(y.getShape())
                             && candidate.sub(y).abs().max().getFloat() <= 1e-6f) {
-                        return new Layer.AvgPool2d(new int[] {k, k}, new int[] {s, s}, new int[] {p, p});
+                        int[] window = {k, k};
+                        int[] step = {s, s};
+                        int[] pad = {p, p};
+                        return max ? new Layer.MaxPool2d(window, step, pad) : new Layer.AvgPool2d(window, step, pad);
                     }
                 }
             }
         }
-        throw new UnsupportedLayerException(path, "average pooling whose window could not be identified "
+        throw new UnsupportedLayerException(path, (max ? "max" : "average") + " pooling whose window could not be identified "
                 + "(square kernels up to 8 are recognized)");
     }
 
@@ -241,10 +258,20 @@ public final class IrReader {
             throw new UnsupportedLayerException(path, "batch norm over an axis other than 1 (channels)");
         }
         double eps = readField(block, "epsilon", Float.class, path);
-        double[] gamma = Tensor.of(param(block, "gamma")).data();
-        double[] beta = Tensor.of(param(block, "beta")).data();
-        double[] mean = Tensor.of(param(block, "runningMean")).data();
-        double[] var = Tensor.of(param(block, "runningVar")).data();
+        return channelAffine(param(block, "gamma"), param(block, "beta"), param(block, "runningMean"),
+                param(block, "runningVar"), eps, out);
+    }
+
+    /**
+     * The channel affine map of batch norm on running statistics, folded into the convolution or
+     * dense layer before it when there is one (then null).
+     */
+    private static Layer channelAffine(NDArray gammaArray, NDArray betaArray, NDArray meanArray, NDArray varArray,
+            double eps, List<Layer> out) {
+        double[] gamma = Tensor.of(gammaArray).data();
+        double[] beta = Tensor.of(betaArray).data();
+        double[] mean = Tensor.of(meanArray).data();
+        double[] var = Tensor.of(varArray).data();
         int c = gamma.length;
         double[] scale = new double[c];
         double[] shift = new double[c];
@@ -267,6 +294,22 @@ public final class IrReader {
             return null;
         }
         return new Layer.ChannelAffine(new Tensor(new int[] {c}, scale), new Tensor(new int[] {c}, shift));
+    }
+
+    /** Group norm with its per-channel affine (ones and zeros when it has none). */
+    private static Layer groupNorm(GroupNorm gn, int[] shape) {
+        int channels = shape[0];
+        Parameter gamma = gn.getParameters().get("gamma");
+        Parameter beta = gn.getParameters().get("beta");
+        Tensor scale = gamma == null ? new Tensor(new int[] {channels}, ones(channels)) : Tensor.of(param(gn, "gamma"));
+        Tensor shift = beta == null ? Tensor.zeros(channels) : Tensor.of(param(gn, "beta"));
+        return new Layer.GroupNorm(gn.getGroups(), gn.getEpsilon(), scale, shift);
+    }
+
+    private static double[] ones(int n) {
+        double[] v = new double[n];
+        java.util.Arrays.fill(v, 1);
+        return v;
     }
 
     private static Tensor scaleRows(Tensor t, double[] scale, int per) {

@@ -39,15 +39,19 @@ import java.util.TreeSet;
  *
  * <p>The JSON is {@code {"format": "lipreg-network", "version": 1, "input_shape": [...],
  * "layers": [...]}}; each layer is an object with a {@code "type"} ({@code dense},
- * {@code conv2d}, {@code avgpool2d}, {@code channel_affine}, {@code relu}, {@code groupsort},
- * {@code flatten}, {@code residual}) and exactly that type's fields, all required:
+ * {@code conv2d}, {@code avgpool2d}, {@code maxpool2d}, {@code channel_affine}, {@code group_norm},
+ * {@code relu}, {@code groupsort}, {@code flatten}, {@code residual}) and exactly that type's
+ * fields, all required:
  * <ul>
  *   <li>{@code dense}: {@code weight} {@code (out, in)}, {@code bias} {@code (out)};</li>
  *   <li>{@code conv2d}: {@code weight} {@code (out, in/groups, kh, kw)}, {@code bias},
  *       {@code stride}, {@code padding}, {@code dilation} (pairs), {@code groups};</li>
  *   <li>{@code avgpool2d}: {@code kernel}, {@code stride}, {@code padding} (pairs; padded zeros
  *       count, as in DJL);</li>
+ *   <li>{@code maxpool2d}: {@code kernel}, {@code stride}, {@code padding} (pairs);</li>
  *   <li>{@code channel_affine}: {@code scale}, {@code shift} {@code (channels)};</li>
+ *   <li>{@code group_norm}: {@code groups}, {@code epsilon}, {@code scale}, {@code shift}
+ *       {@code (channels)};</li>
  *   <li>{@code relu}: {@code negative_slope} in [0, 1];</li>
  *   <li>{@code groupsort}: {@code size};</li>
  *   <li>{@code flatten}: nothing;</li>
@@ -80,7 +84,9 @@ public final class NetworkFiles {
             "dense", Set.of("weight", "bias"),
             "conv2d", Set.of("weight", "bias", "stride", "padding", "dilation", "groups"),
             "avgpool2d", Set.of("kernel", "stride", "padding"),
+            "maxpool2d", Set.of("kernel", "stride", "padding"),
             "channel_affine", Set.of("scale", "shift"),
+            "group_norm", Set.of("groups", "epsilon", "scale", "shift"),
             "relu", Set.of("negative_slope"),
             "groupsort", Set.of("size"),
             "flatten", Set.of(),
@@ -284,6 +290,17 @@ public final class NetworkFiles {
             node.set("kernel", ints(p.kernel()));
             node.set("stride", ints(p.stride()));
             node.set("padding", ints(p.padding()));
+        } else if (layer instanceof Layer.MaxPool2d p) {
+            node.put("type", "maxpool2d");
+            node.set("kernel", ints(p.kernel()));
+            node.set("stride", ints(p.stride()));
+            node.set("padding", ints(p.padding()));
+        } else if (layer instanceof Layer.GroupNorm g) {
+            node.put("type", "group_norm");
+            node.put("groups", g.groups());
+            node.put("epsilon", g.epsilon());
+            putArray(node, "scale", name, g.scale(), arrays);
+            putArray(node, "shift", name, g.shift(), arrays);
         } else if (layer instanceof Layer.ChannelAffine a) {
             node.put("type", "channel_affine");
             putArray(node, "scale", name, a.scale(), arrays);
@@ -368,6 +385,9 @@ public final class NetworkFiles {
         }
         if (layer instanceof Layer.AvgPool2d p && (min(p.kernel()) < 1 || min(p.stride()) < 1 || min(p.padding()) < 0)) {
             throw new ShapeException(path, "avgpool2d needs kernel and stride ≥ 1 and padding ≥ 0", null);
+        }
+        if (layer instanceof Layer.MaxPool2d p && (min(p.kernel()) < 1 || min(p.stride()) < 1 || min(p.padding()) < 0)) {
+            throw new ShapeException(path, "maxpool2d needs kernel and stride ≥ 1 and padding ≥ 0", null);
         }
         int[] out;
         try {
@@ -509,8 +529,15 @@ public final class NetworkFiles {
                         return new Layer.AvgPool2d(ints(node, "kernel", path + ".kernel", 2, 1),
                                 ints(node, "stride", path + ".stride", 2, 1),
                                 ints(node, "padding", path + ".padding", 2, 0));
+                    case "maxpool2d":
+                        return new Layer.MaxPool2d(ints(node, "kernel", path + ".kernel", 2, 1),
+                                ints(node, "stride", path + ".stride", 2, 1),
+                                ints(node, "padding", path + ".padding", 2, 0));
                     case "channel_affine":
                         return new Layer.ChannelAffine(tensor(node, "scale", path), tensor(node, "shift", path));
+                    case "group_norm":
+                        return new Layer.GroupNorm(integer(node, "groups", path, 1), number(node, "epsilon", path),
+                                tensor(node, "scale", path), tensor(node, "shift", path));
                     case "relu":
                         return new Layer.Relu(number(node, "negative_slope", path));
                     case "groupsort":

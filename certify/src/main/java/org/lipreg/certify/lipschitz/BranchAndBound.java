@@ -30,7 +30,8 @@ import java.util.PriorityQueue;
  * its row's floor is counted as it is, untested. The certified value is the maximum over open
  * domains and counted leaves, so stopping early (budget, domain cap) is always sound. The time
  * budget is checked inside a batch too ({@link Deadline}): a batch cut short leaves its domains
- * at their parents' bounds, a leaf whose test is cut short is counted untested.
+ * at their parents' bounds, a leaf whose test is cut short is counted untested. In a network
+ * with a normalization (not piecewise linear) no leaf is exact: every leaf is counted untested.
  */
 final class BranchAndBound {
 
@@ -250,6 +251,12 @@ final class BranchAndBound {
                     open.add(d);
                     continue;
                 }
+                if (!graph.piecewiseLinear()) {
+                    // With a normalization the gradient is not constant on an activation
+                    // pattern: a leaf's bound is an upper bound, never an attained value.
+                    leafUpper[d.spec] = Math.max(leafUpper[d.spec], d.bound);
+                    continue;
+                }
                 if (d.bound <= open.floor(d.spec)) {
                     // Cannot raise its row's maximum: count its bound as it is and spare the
                     // region's linear program, which costs as much as hundreds of domains.
@@ -302,6 +309,9 @@ final class BranchAndBound {
                     batch.add(new Domain(parent.spec, splits, parent.bound));
                 }
             }
+        }
+        for (int s = 0; s < leafUpper.length; s++) {
+            complete &= leafUpper[s] <= open.floor(s); // an untested leaf above its floor keeps a row open
         }
         double[] perSpec = leafUpper.clone();
         open.countInto(perSpec);

@@ -118,7 +118,25 @@ public final class GlobalBounds {
         if (layer instanceof Layer.Residual r) {
             return linf(r.body(), shape) + linf(r.shortcut(), shape);
         }
-        return 1; // ReLU, leaky ReLU, GroupSort, flatten, average pooling
+        if (layer instanceof Layer.GroupNorm g) {
+            // Row i of ∂x̂/∂x is r·(e_i − 1/n − x̂_i·x̂/n): ℓ1 norm ≤ r·(2 + |x̂_i|·‖x̂‖₁/n) with
+            // |x̂_i| ≤ √(n − 1), ‖x̂‖₁ ≤ √n·‖x̂‖₂ ≤ n, and r ≤ 1/√ε.
+            int n = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b) / g.groups();
+            return maxAbs(g.scale().data()) * (2 + Math.sqrt(n - 1)) / Math.sqrt(g.epsilon());
+        }
+        return 1; // ReLU, leaky ReLU, GroupSort, flatten, average and max pooling
+    }
+
+    private static double maxAbs(double[] values) {
+        double m = 0;
+        for (double v : values) {
+            m = Math.max(m, Math.abs(v));
+        }
+        return m;
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
     }
 
     private static double maxRowAbsSum(double[] data, int rows) {
@@ -150,6 +168,15 @@ public final class GlobalBounds {
         }
         if (layer instanceof Layer.ChannelAffine a) {
             return linf(layer, shape);
+        }
+        if (layer instanceof Layer.GroupNorm g) {
+            // ∂x̂/∂x = r·(P − x̂x̂ᵀ/n) with x̂ ⊥ 1 and ‖x̂‖² ≤ n: eigenvalues in [0, r], r ≤ 1/√ε.
+            return maxAbs(g.scale().data()) / Math.sqrt(g.epsilon());
+        }
+        if (layer instanceof Layer.MaxPool2d p) {
+            // An input lies in at most ⌈k/s⌉ windows per axis, each output moves by at most its change.
+            int windows = ceilDiv(p.kernel()[0], p.stride()[0]) * ceilDiv(p.kernel()[1], p.stride()[1]);
+            return Math.sqrt(windows);
         }
         if (layer instanceof Layer.Dense || layer instanceof Layer.Conv2d || layer instanceof Layer.AvgPool2d) {
             // σ_max from the Gram matrix of Aᵀ = A applied to the identity: exact, and sized

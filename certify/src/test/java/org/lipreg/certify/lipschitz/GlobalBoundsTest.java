@@ -42,7 +42,7 @@ class GlobalBoundsTest {
     void productsBoundEverySampledQuotient() {
         Random random = new Random(9);
         try (NDManager manager = NDManager.newBaseManager()) {
-            for (int kind = 0; kind < 6; kind++) {
+            for (int kind = 0; kind < RandomNetworks.KINDS; kind++) {
                 Network network = RandomNetworks.of(random, kind);
                 double l2 = GlobalBounds.l2Product(network, manager);
                 double linf = GlobalBounds.linfProduct(network);

@@ -26,7 +26,7 @@ class SoundnessFuzzTest {
         BabSettings bab = new BabSettings(0.3, 2000, 16);
         int cases = 0;
         for (int trial = 0; trial < 180; trial++) {
-            int kind = trial % 6;
+            int kind = trial % RandomNetworks.KINDS;
             Network network = RandomNetworks.of(random, kind);
             try (LipschitzCertifier certifier = LipschitzCertifier.of(network)) {
                 int n = network.inputSize();
@@ -57,7 +57,8 @@ class SoundnessFuzzTest {
                                 where + ": upper " + upper[s] + " < lower " + lower.perSpec()[s]);
                         // GroupSort is lowered to compare-exchange steps whose relaxation can be
                         // looser than its true norm 1, so the ordering is only asserted without it.
-                        if (kind != 1 && kind != 5) {
+                        // Interval bounds through group norm (kinds 6, 7) can exceed its global factor.
+                        if (kind != 1 && kind != 5 && kind != 6 && kind != 7) {
                             assertTrue(naive[s] >= upper[s] * (1 - TOLERANCE) - TOLERANCE,
                                     where + ": naive " + naive[s] + " < " + upper[s]);
                         }
