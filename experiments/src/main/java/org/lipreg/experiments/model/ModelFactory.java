@@ -16,12 +16,12 @@ import ai.djl.nn.pooling.Pool;
 import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.LayerSpec;
 import org.lipreg.experiments.config.ModelConfig;
-import org.lipreg.normalization.BatchChannelNorm;
-import org.lipreg.normalization.GroupNorm;
-import org.lipreg.normalization.GroupSort;
-import org.lipreg.normalization.WeightStandardizedConv2d;
+import org.lipreg.normalization.activation.GroupSort;
+import org.lipreg.normalization.groupnorm.BatchChannelNorm;
+import org.lipreg.normalization.groupnorm.GroupNorm;
 import org.lipreg.normalization.transformer.CausalLanguageModel;
 import org.lipreg.normalization.transformer.TransformerNorm;
+import org.lipreg.normalization.ws.WeightStandardizedConv2d;
 import org.lipreg.training.regularizer.OperatorModel;
 import org.lipreg.training.regularizer.SpectrallyNormalized;
 

@@ -1,9 +1,11 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.ws;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
+
+import org.lipreg.normalization.engine.ConstantArrays;
 
 /**
  * Weight Standardization (Qiao et al.): each output filter is standardized over its fan-in.

@@ -1,4 +1,4 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.ws;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -14,6 +14,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
 import org.junit.jupiter.api.Test;
+
+import org.lipreg.normalization.Reference;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

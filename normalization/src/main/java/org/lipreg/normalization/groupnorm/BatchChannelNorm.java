@@ -1,4 +1,4 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.groupnorm;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -15,6 +15,8 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.PairList;
 
+import org.lipreg.normalization.engine.ConstantArrays;
+import org.lipreg.normalization.engine.Ownership;
 import org.lipreg.normalization.hook.StepContext;
 import org.lipreg.normalization.hook.StepHook;
 

@@ -1,4 +1,4 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

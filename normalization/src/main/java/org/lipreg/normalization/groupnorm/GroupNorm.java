@@ -1,4 +1,4 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.groupnorm;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -11,6 +11,9 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+
+import org.lipreg.normalization.engine.ConstantArrays;
+import org.lipreg.normalization.engine.Ownership;
 
 import java.io.DataInputStream;
 import java.io.IOException;

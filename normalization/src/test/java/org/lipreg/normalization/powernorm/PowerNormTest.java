@@ -1,4 +1,4 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.powernorm;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,6 +18,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 
 import org.junit.jupiter.api.Test;
+import org.lipreg.normalization.Reference;
 import org.lipreg.normalization.hook.StepContext;
 
 import java.io.ByteArrayInputStream;

@@ -1,4 +1,4 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.activation;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+
+import org.lipreg.normalization.engine.Ownership;
 
 import java.io.DataInputStream;
 import java.io.IOException;

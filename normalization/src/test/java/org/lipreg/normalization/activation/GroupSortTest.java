@@ -1,4 +1,4 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.activation;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -15,6 +15,8 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 
 import org.junit.jupiter.api.Test;
+
+import org.lipreg.normalization.Reference;
 
 import java.util.Arrays;
 import java.util.Random;

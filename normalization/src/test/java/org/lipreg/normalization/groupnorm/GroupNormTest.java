@@ -1,4 +1,4 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.groupnorm;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -12,6 +12,8 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
 import org.junit.jupiter.api.Test;
+
+import org.lipreg.normalization.Reference;
 
 import java.util.Random;
 

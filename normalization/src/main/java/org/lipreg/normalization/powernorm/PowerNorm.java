@@ -1,4 +1,4 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.powernorm;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -14,6 +14,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
+import org.lipreg.normalization.engine.Ownership;
+import org.lipreg.normalization.engine.Scalars;
 import org.lipreg.normalization.hook.StepContext;
 import org.lipreg.normalization.hook.StepHook;
 

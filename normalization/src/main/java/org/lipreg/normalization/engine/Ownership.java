@@ -1,4 +1,4 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.ws;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
@@ -9,6 +9,9 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+
+import org.lipreg.normalization.engine.ConstantArrays;
+import org.lipreg.normalization.engine.Ownership;
 
 import java.io.DataInputStream;
 import java.io.IOException;

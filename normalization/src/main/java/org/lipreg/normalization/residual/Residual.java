@@ -1,4 +1,4 @@
-package org.lipreg.normalization;
+package org.lipreg.normalization.residual;
 
 import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
