@@ -216,7 +216,7 @@ public final class ConfigLoader {
 
     /** The allowed {@code type} values of a polymorphic config class. */
     private static List<String> typesOf(Class<?> base) {
-        return base != null && RegularizerSpec.class.isAssignableFrom(base) ? RegularizerSpec.TYPES : LayerSpec.TYPES;
+        return ConfigRegistry.typeNames(base != null && RegularizerSpec.class.isAssignableFrom(base) ? RegularizerSpec.class : LayerSpec.class);
     }
 
     static String pathOf(JsonMappingException e) {
