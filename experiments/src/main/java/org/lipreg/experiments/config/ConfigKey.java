@@ -56,6 +56,9 @@ public record ConfigKey(String path, String entryType, Field field, Key key, Obj
         if (defaultValue == null) {
             return key.whenUnset().isEmpty() ? "unset" : key.whenUnset();
         }
+        if (field.getType().isAnnotationPresent(Section.class)) {
+            return "its keys' defaults";
+        }
         if (defaultValue instanceof List<?> list) {
             return list.stream().map(ConfigKey::number).collect(Collectors.joining(", ", "[", "]"));
         }

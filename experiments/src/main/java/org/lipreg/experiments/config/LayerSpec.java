@@ -31,7 +31,7 @@ public abstract class LayerSpec {
     @Section(value = "a 2-d convolution", usedBy = "ModelFactory → DJL Conv2d, normalization.ws")
     public static final class Conv extends LayerSpec {
         /** Output channels. */
-        @Key(value = "output channels", usedBy = "ModelFactory", min = 1)
+        @Key(value = "output channels (required)", usedBy = "ModelFactory", min = 1)
         public int channels;
         /** Square kernel size. */
         @Key(value = "square kernel size", usedBy = "ModelFactory", min = 1)
@@ -73,7 +73,7 @@ public abstract class LayerSpec {
     @Section(value = "a fully connected layer on the last axis (put a flatten before it after convolutions)", usedBy = "ModelFactory → DJL Linear")
     public static final class Linear extends LayerSpec {
         /** Output units. */
-        @Key(value = "output units", usedBy = "ModelFactory", min = 1)
+        @Key(value = "output units (required)", usedBy = "ModelFactory", min = 1)
         public int units;
     }
 

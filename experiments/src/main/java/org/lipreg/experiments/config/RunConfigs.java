@@ -25,12 +25,13 @@ public final class RunConfigs {
         for (String assignment : overrides) {
             ConfigLoader.applyOverride(tree, assignment);
         }
-        RunConfig config = ConfigLoader.bind(tree, RunConfig.class);
-        if (config.model != null) {
-            config.model.resolveDefaults();
+        try {
+            RunConfig config = ConfigLoader.bind(tree, RunConfig.class);
+            validate(config);
+            return config;
+        } catch (ConfigException e) {
+            throw e.locate(KeyLines.of(file, overrides));
         }
-        validate(config);
-        return config;
     }
 
     /**
