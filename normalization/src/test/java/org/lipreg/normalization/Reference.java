@@ -17,11 +17,11 @@ import java.util.Random;
 import java.util.function.Supplier;
 
 /** Plain double-precision references and a finite-difference gradient check, for tests. */
-final class Reference {
+public final class Reference {
 
     private Reference() {}
 
-    static double[] random(Random r, int n) {
+    public static double[] random(Random r, int n) {
         double[] v = new double[n];
         for (int i = 0; i < n; i++) {
             v[i] = r.nextGaussian();
@@ -30,7 +30,7 @@ final class Reference {
     }
 
     /** WS in double: (w − mean) / √(biased variance + eps) per output row. */
-    static double[] standardize(double[] w, int out, double eps) {
+    public static double[] standardize(double[] w, int out, double eps) {
         int n = w.length / out;
         double[] s = new double[w.length];
         for (int o = 0; o < out; o++) {
@@ -52,7 +52,7 @@ final class Reference {
     }
 
     /** Direct convolution in double: x (N, C, H, W), w (F, C/g, kh, kw). */
-    static double[] conv2d(double[] x, int n, int c, int h, int wd, double[] w, int f, int kh, int kw,
+    public static double[] conv2d(double[] x, int n, int c, int h, int wd, double[] w, int f, int kh, int kw,
             double[] bias, int stride, int pad, int groups) {
         int oh = (h + 2 * pad - kh) / stride + 1;
         int ow = (wd + 2 * pad - kw) / stride + 1;
@@ -87,7 +87,7 @@ final class Reference {
     }
 
     /** Group norm without affine in double: x (N, C, S) flattened. */
-    static double[] groupNorm(double[] x, int n, int c, int spatial, int groups, double eps) {
+    public static double[] groupNorm(double[] x, int n, int c, int spatial, int groups, double eps) {
         double[] y = new double[x.length];
         int size = c / groups * spatial;
         for (int b = 0; b < n; b++) {
@@ -111,7 +111,7 @@ final class Reference {
         return y;
     }
 
-    static void assertClose(double[] expected, double[] actual, double tol, String what) {
+    public static void assertClose(double[] expected, double[] actual, double tol, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
         for (int i = 0; i < expected.length; i++) {
             double scale = Math.max(1, Math.abs(expected[i]));
@@ -123,7 +123,7 @@ final class Reference {
      * Checks the autograd gradient of {@code L = Σ c ⊙ block(x)} with respect to the input and to
      * every trainable parameter against central differences, all in float64.
      */
-    static void checkGradients(Block block, NDManager m, NDArray x, boolean training, Supplier<Void> beforeEachForward) {
+    public static void checkGradients(Block block, NDManager m, NDArray x, boolean training, Supplier<Void> beforeEachForward) {
         ParameterStore store = new ParameterStore(m, false);
         NDArray c;
         NDArray probeOut = block.forward(store, new NDList(x), training).head();

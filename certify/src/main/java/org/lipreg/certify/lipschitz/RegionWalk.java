@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 
 import org.lipreg.certify.graph.Graph;
 import org.lipreg.certify.graph.Node;
-import org.lipreg.normalization.Scalars;
+import org.lipreg.normalization.engine.Scalars;
 
 import java.util.ArrayList;
 import java.util.Arrays;

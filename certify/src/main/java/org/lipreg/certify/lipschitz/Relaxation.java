@@ -3,7 +3,7 @@ package org.lipreg.certify.lipschitz;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 
-import org.lipreg.normalization.Scalars;
+import org.lipreg.normalization.engine.Scalars;
 
 /**
  * Linear upper bounds {@code ReLU(h) ≤ slope·h + intercept} valid for {@code h ∈ [l, u]}: the

@@ -27,12 +27,12 @@ import ai.djl.util.Pair;
 
 import org.lipreg.certify.graph.Graph;
 import org.lipreg.certify.graph.Lowering;
-import org.lipreg.normalization.BatchChannelNorm;
-import org.lipreg.normalization.GroupNorm;
-import org.lipreg.normalization.GroupSort;
-import org.lipreg.normalization.Residual;
-import org.lipreg.normalization.WeightStandardizedConv2d;
-import org.lipreg.normalization.WeightStandardizedLinear;
+import org.lipreg.normalization.activation.GroupSort;
+import org.lipreg.normalization.groupnorm.BatchChannelNorm;
+import org.lipreg.normalization.groupnorm.GroupNorm;
+import org.lipreg.normalization.residual.Residual;
+import org.lipreg.normalization.ws.WeightStandardizedConv2d;
+import org.lipreg.normalization.ws.WeightStandardizedLinear;
 import org.lipreg.training.regularizer.OperatorModel;
 import org.lipreg.training.regularizer.SpectrallyNormalized;
 

@@ -126,7 +126,7 @@ public final class NormBenchmark {
                     table.intColumn("batch").append(batch);
                     table.stringColumn("norm").append(v.name());
                     table.stringColumn("bcn mode").append(v.norm().equals("bcn")
-                            ? ModelFactory.bcnMode("auto", batch).name().toLowerCase(java.util.Locale.ROOT) : "");
+                            ? org.lipreg.experiments.config.BcnMode.AUTO.resolve(batch).name().toLowerCase(java.util.Locale.ROOT) : "");
                     table.doubleColumn("ms/step").append(ms.get(v.name()));
                     table.doubleColumn("ratio to bn").append(ms.get(v.name()) / base);
                     table.intColumn("arrays before").append(timing.arraysAfterWarmup().get(v.name()));

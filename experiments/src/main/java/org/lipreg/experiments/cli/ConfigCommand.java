@@ -10,6 +10,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
 import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.ConfigLoader;
+import org.lipreg.experiments.config.ConfigReference;
 import org.lipreg.experiments.config.RunConfigs;
 import org.lipreg.experiments.rl.RlConfigs;
 import org.lipreg.experiments.sweep.RunKind;
@@ -40,12 +41,14 @@ import java.util.concurrent.Callable;
         description = {
             "Print a config with every default filled in, as 'lipreg train' (or 'lipreg rl')",
             "writes it to config.json; for a sweep, every run with its axis values and",
-            "resolved config. Writes nothing."
+            "resolved config. With --reference, every key of a run config with its type,",
+            "default, allowed values and meaning (Markdown). Writes nothing."
         },
         footer = {
             "",
             "Exit codes: 0 printed, 2 bad config (the same errors as train, rl and sweep).",
-            "Example: lipreg config experiments/configs/mnist-cnn.yaml --set model.norm=bcn"
+            "Example: lipreg config experiments/configs/mnist-cnn.yaml --set model.norm=bcn",
+            "         lipreg config --reference"
         })
 final class ConfigCommand implements Callable<Integer> {
 
@@ -65,8 +68,12 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Parameters(index = "0", paramLabel = "CONFIG", description = "Run, RL or sweep config (JSON or YAML).")
+    @Parameters(index = "0", arity = "0..1", paramLabel = "CONFIG", description = "Run, RL or sweep config (JSON or YAML).")
     Path config;
+
+    @Option(names = "--reference",
+            description = "Print every key of a run config (type, default, allowed values, meaning) as Markdown: docs/configuration.md.")
+    boolean reference;
 
     @Option(names = "--set", paramLabel = "KEY=VALUE",
             description = "Override a config key, as train and rl take it (for a sweep: a key of the sweep file, e.g. base.epochs=1).")
@@ -78,10 +85,20 @@ final class ConfigCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        if (reference == (config != null)) {
+            spec.commandLine().getErr().println("lipreg config: "
+                    + (reference ? "--reference takes no CONFIG" : "give a CONFIG, or --reference"));
+            return ExitCodes.BAD_INPUT;
+        }
+        if (reference) {
+            out.print(ConfigReference.markdown());
+            out.flush();
+            return ExitCodes.OK;
+        }
         JsonNode resolved = resolve();
         ObjectMapper mapper = format == Format.json ? ConfigLoader.json() : YAML;
         String text = mapper.writeValueAsString(resolved);
-        PrintWriter out = spec.commandLine().getOut();
         out.print(text.endsWith("\n") ? text : text + "\n");
         out.flush();
         return ExitCodes.OK;

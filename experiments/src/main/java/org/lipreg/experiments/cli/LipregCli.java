@@ -88,7 +88,7 @@ public final class LipregCli implements Runnable {
     private static int handle(Exception e, CommandLine cmd, CommandLine.ParseResult parsed) {
         if (e instanceof ConfigException c) {
             cmd.getErr().println("lipreg: invalid config:");
-            for (String problem : c.problems()) {
+            for (String problem : c.located()) {
                 cmd.getErr().println("  " + problem);
             }
             return ExitCodes.BAD_INPUT;

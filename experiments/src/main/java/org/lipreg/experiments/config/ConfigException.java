@@ -12,14 +12,22 @@ public final class ConfigException extends Exception {
 
     private final List<String> problems;
 
+    /** Where each problem's key came from ({@code run.yaml, line 7}); null where unknown. */
+    private final List<String> sources;
+
     /**
      * Creates the exception.
      *
      * @param problems one message per problem, each starting with the key path
      */
     public ConfigException(List<String> problems) {
+        this(problems, java.util.Collections.nCopies(problems.size(), null));
+    }
+
+    private ConfigException(List<String> problems, List<String> sources) {
         super(String.join("\n", problems));
         this.problems = List.copyOf(problems);
+        this.sources = new java.util.ArrayList<>(sources);
     }
 
     /**
@@ -38,5 +46,35 @@ public final class ConfigException extends Exception {
      */
     public List<String> problems() {
         return problems;
+    }
+
+    /**
+     * Returns the problems, each followed by where its key came from when that is known: {@code
+     * optimizer.lr: unknown key ... (run.yaml, line 3)}.
+     *
+     * @return the problems with their sources
+     */
+    public List<String> located() {
+        List<String> out = new java.util.ArrayList<>();
+        for (int i = 0; i < problems.size(); i++) {
+            out.add(sources.get(i) == null ? problems.get(i) : problems.get(i) + " (" + sources.get(i) + ")");
+        }
+        return out;
+    }
+
+    /**
+     * Returns this exception with each problem's key traced to the line or override it came from.
+     *
+     * @param lines the config's key lines and overrides
+     * @return the located exception
+     */
+    ConfigException locate(KeyLines lines) {
+        List<String> found = new java.util.ArrayList<>();
+        for (String problem : problems) {
+            int colon = problem.indexOf(": ");
+            String key = colon < 0 ? "" : problem.substring(0, colon);
+            found.add(key.isEmpty() || key.contains(" ") ? null : lines.sourceOf(key));
+        }
+        return new ConfigException(problems, found);
     }
 }

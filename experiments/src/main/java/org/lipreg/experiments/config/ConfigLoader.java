@@ -181,8 +181,10 @@ public final class ConfigLoader {
         try {
             return JSON.treeToValue(root, type);
         } catch (UnrecognizedPropertyException e) {
-            throw new ConfigException(pathOf(e) + ": unknown key (allowed: "
-                    + sorted(e.getKnownPropertyIds()) + ")");
+            List<String> known = sorted(e.getKnownPropertyIds());
+            String near = nearest(String.valueOf(e.getPropertyName()), known);
+            throw new ConfigException(pathOf(e) + ": unknown key (allowed: " + known + ")"
+                    + (near == null ? "" : "; did you mean '" + near + "'?"));
         } catch (InvalidTypeIdException e) {
             String base = pathOf(e);
             throw new ConfigException((base.isEmpty() ? "" : base + ".") + "type: '" + e.getTypeId()
@@ -216,7 +218,7 @@ public final class ConfigLoader {
 
     /** The allowed {@code type} values of a polymorphic config class. */
     private static List<String> typesOf(Class<?> base) {
-        return base != null && RegularizerSpec.class.isAssignableFrom(base) ? RegularizerSpec.TYPES : LayerSpec.TYPES;
+        return ConfigRegistry.typeNames(base != null && RegularizerSpec.class.isAssignableFrom(base) ? RegularizerSpec.class : LayerSpec.class);
     }
 
     static String pathOf(JsonMappingException e) {
@@ -232,6 +234,47 @@ public final class ConfigLoader {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * The allowed key a misspelt one most likely meant: the same but for case, or at most two
+     * edits away (one for keys of up to four letters); null when none is that near.
+     *
+     * @param key the unknown key
+     * @param known the allowed keys
+     * @return the suggestion, or null
+     */
+    static String nearest(String key, List<String> known) {
+        String best = null;
+        int bestDistance = key.length() <= 4 ? 1 : 2;
+        for (String k : known) {
+            int d = k.equalsIgnoreCase(key) ? 0 : editDistance(key, k);
+            if (d <= bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions of single characters. */
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static String describe(Class<?> type) {

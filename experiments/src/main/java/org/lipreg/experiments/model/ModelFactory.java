@@ -13,16 +13,19 @@ import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.pooling.Pool;
 
+import org.lipreg.experiments.config.BcnMode;
+import org.lipreg.experiments.config.Choice;
 import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.LayerSpec;
 import org.lipreg.experiments.config.ModelConfig;
-import org.lipreg.normalization.BatchChannelNorm;
-import org.lipreg.normalization.GroupNorm;
-import org.lipreg.normalization.GroupSort;
-import org.lipreg.normalization.WeightStandardizedConv2d;
+import org.lipreg.experiments.config.Norm;
+import org.lipreg.experiments.config.Operator;
+import org.lipreg.normalization.activation.GroupSort;
+import org.lipreg.normalization.groupnorm.BatchChannelNorm;
+import org.lipreg.normalization.groupnorm.GroupNorm;
 import org.lipreg.normalization.transformer.CausalLanguageModel;
 import org.lipreg.normalization.transformer.TransformerNorm;
-import org.lipreg.training.regularizer.OperatorModel;
+import org.lipreg.normalization.ws.WeightStandardizedConv2d;
 import org.lipreg.training.regularizer.SpectrallyNormalized;
 
 import java.util.ArrayList;
@@ -53,21 +56,9 @@ public final class ModelFactory {
                 conv.padding = 1;
                 conv.weightStandardization = config.weightStandardization;
                 layers.add(conv);
-                switch (config.norm) {
-                    case "bn" -> layers.add(new LayerSpec.BatchNorm());
-                    case "gn" -> {
-                        LayerSpec.GroupNorm gn = new LayerSpec.GroupNorm();
-                        gn.groups = config.groups;
-                        layers.add(gn);
-                    }
-                    case "bcn" -> {
-                        LayerSpec.BatchChannelNorm bcn = new LayerSpec.BatchChannelNorm();
-                        bcn.groups = config.groups;
-                        bcn.mode = config.bcnMode;
-                        bcn.movingSpeed = config.bcnMovingSpeed;
-                        layers.add(bcn);
-                    }
-                    default -> { }
+                LayerSpec norm = Choice.of(Norm.class, config.norm).layer(config);
+                if (norm != null) {
+                    layers.add(norm);
                 }
                 layers.add(activation(config));
                 layers.add(new LayerSpec.MaxPool());
@@ -148,44 +139,20 @@ public final class ModelFactory {
         }
         return SpectrallyNormalized.builder()
                 .setLayer(block)
-                .optOperatorModel("conv".equals(config.spectralNorm) ? OperatorModel.CONV_OPERATOR : OperatorModel.RESHAPED)
+                .optOperatorModel(Choice.of(Operator.class, config.spectralNorm).model())
                 .optTarget((float) config.spectralNormTarget)
                 .optIterations(config.spectralNormIterations)
                 .build();
     }
 
     private static LayerSpec activation(ModelConfig config) {
-        return switch (config.activation) {
-            case "maxmin" -> new LayerSpec.MaxMin();
-            case "groupsort" -> {
-                LayerSpec.GroupSort sort = new LayerSpec.GroupSort();
-                sort.groupSize = config.groupSize;
-                yield sort;
-            }
-            default -> new LayerSpec.Relu();
-        };
+        return Choice.of(org.lipreg.experiments.config.Activation.class, config.activation).layer(config);
     }
 
     private static LayerSpec.Linear linear(int units) {
         LayerSpec.Linear linear = new LayerSpec.Linear();
         linear.units = units;
         return linear;
-    }
-
-    /**
-     * Resolves BCN's mode: {@code auto} is micro-batch at batch size 8 or less.
-     *
-     * @param mode {@code auto}, {@code micro} or {@code large}
-     * @param batchSize the training batch size
-     * @return the mode
-     */
-    public static BatchChannelNorm.Mode bcnMode(String mode, int batchSize) {
-        return switch (mode) {
-            case "micro" -> BatchChannelNorm.Mode.MICRO_BATCH;
-            case "large" -> BatchChannelNorm.Mode.LARGE_BATCH;
-            default -> batchSize <= ModelConfig.MICRO_BATCH_LIMIT
-                    ? BatchChannelNorm.Mode.MICRO_BATCH : BatchChannelNorm.Mode.LARGE_BATCH;
-        };
     }
 
     private static Block toBlock(LayerSpec layer, int batchSize) {
@@ -209,7 +176,7 @@ public final class ModelFactory {
         if (layer instanceof LayerSpec.BatchChannelNorm b) {
             return BatchChannelNorm.builder()
                     .optGroups(b.groups)
-                    .optMode(bcnMode(b.mode, batchSize))
+                    .optMode(Choice.of(BcnMode.class, b.mode).resolve(batchSize))
                     .optMovingSpeed((float) b.movingSpeed)
                     .build();
         }

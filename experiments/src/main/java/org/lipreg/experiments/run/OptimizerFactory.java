@@ -1,17 +1,14 @@
 package org.lipreg.experiments.run;
 
-import ai.djl.training.tracker.CosineTracker;
-import ai.djl.training.tracker.MultiFactorTracker;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.training.tracker.WarmUpTracker;
 
+import org.lipreg.experiments.config.Choice;
 import org.lipreg.experiments.config.OptimizerConfig;
+import org.lipreg.experiments.config.OptimizerName;
 import org.lipreg.experiments.config.ScheduleConfig;
-import org.lipreg.training.optimizer.AdamOptimizer;
+import org.lipreg.experiments.config.ScheduleType;
 import org.lipreg.training.optimizer.CheckpointableOptimizer;
-import org.lipreg.training.optimizer.SgdOptimizer;
-import org.lipreg.training.schedule.AnytimeTracker;
-import org.lipreg.training.schedule.LinearDecayTracker;
 
 /** Builds the optimizer and its learning-rate schedule from the config. */
 public final class OptimizerFactory {
@@ -30,20 +27,7 @@ public final class OptimizerFactory {
     public static CheckpointableOptimizer build(
             OptimizerConfig optimizer, ScheduleConfig schedule, int stepsPerEpoch, int epochs) {
         Tracker tracker = schedule(schedule, (float) optimizer.learningRate, stepsPerEpoch, epochs);
-        float wd = (float) optimizer.weightDecay;
-        return switch (optimizer.name) {
-            case "sgd" -> SgdOptimizer.builder()
-                    .setLearningRateTracker(tracker)
-                    .optMomentum((float) optimizer.momentum)
-                    .optWeightDecays(wd)
-                    .build();
-            case "adam", "adamw" -> AdamOptimizer.builder()
-                    .setLearningRateTracker(tracker)
-                    .optWeightDecays(wd)
-                    .optDecoupledWeightDecay(optimizer.name.equals("adamw"))
-                    .build();
-            default -> throw new IllegalArgumentException("optimizer.name '" + optimizer.name + "'");
-        };
+        return Choice.of(OptimizerName.class, optimizer.name).build(optimizer, tracker);
     }
 
     /**
@@ -58,30 +42,7 @@ public final class OptimizerFactory {
     public static Tracker schedule(ScheduleConfig config, float baseRate, int stepsPerEpoch, int epochs) {
         int total = stepsPerEpoch * epochs;
         int main = Math.max(1, total - config.warmupSteps);
-        Tracker tracker = switch (config.type) {
-            case "constant" -> Tracker.fixed(baseRate);
-            case "cosine" -> CosineTracker.builder()
-                    .setBaseValue(baseRate)
-                    .optFinalValue((float) (baseRate * config.finalFraction))
-                    .setMaxUpdates(main)
-                    .build();
-            case "step" -> {
-                if (config.milestones.isEmpty()) {
-                    yield Tracker.fixed(baseRate);
-                }
-                int[] steps = config.milestones.stream()
-                        .mapToInt(e -> Math.max(1, e * stepsPerEpoch - config.warmupSteps))
-                        .toArray();
-                yield MultiFactorTracker.builder()
-                        .setBaseValue(baseRate)
-                        .setSteps(steps)
-                        .optFactor((float) config.factor)
-                        .build();
-            }
-            case "linear-decay" -> new LinearDecayTracker(baseRate, main);
-            case "anytime" -> new AnytimeTracker(baseRate, config.smoothness);
-            default -> throw new IllegalArgumentException("schedule.type '" + config.type + "'");
-        };
+        Tracker tracker = Choice.of(ScheduleType.class, config.type).tracker(config, baseRate, stepsPerEpoch, main);
         if (config.warmupSteps > 0) {
             return WarmUpTracker.builder()
                     .setMainTracker(tracker)

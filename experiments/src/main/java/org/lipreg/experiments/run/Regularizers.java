@@ -2,9 +2,12 @@ package org.lipreg.experiments.run;
 
 import ai.djl.nn.Block;
 
+import org.lipreg.experiments.config.BallNorm;
+import org.lipreg.experiments.config.Choice;
+import org.lipreg.experiments.config.Divergence;
+import org.lipreg.experiments.config.Operator;
 import org.lipreg.experiments.config.RegularizerSpec;
 import org.lipreg.training.regularizer.AdversarialSmoothnessPenalty;
-import org.lipreg.training.regularizer.OperatorModel;
 import org.lipreg.training.regularizer.Regularizer;
 import org.lipreg.training.regularizer.SpectralNormPenalty;
 
@@ -31,7 +34,7 @@ public final class Regularizers {
                 out.add(SpectralNormPenalty.builder()
                         .setModel(model)
                         .optLambda((float) sp.lambda)
-                        .optOperatorModel(sp.operator.equals("conv") ? OperatorModel.CONV_OPERATOR : OperatorModel.RESHAPED)
+                        .optOperatorModel(Choice.of(Operator.Penalty.class, sp.operator).operator().model())
                         .optIterations(sp.iterations)
                         .optSeed(seed)
                         // A config's penalty is on all of the model's layers: one it cannot treat is an error.
@@ -43,9 +46,8 @@ public final class Regularizers {
                         .optLambda((float) adv.lambda)
                         .optEpsilon((float) adv.epsilon)
                         .optSteps(adv.steps)
-                        .optNorm(adv.norm.equals("l2") ? AdversarialSmoothnessPenalty.Norm.L2 : AdversarialSmoothnessPenalty.Norm.LINF)
-                        .optDivergence(adv.divergence.equals("kl")
-                                ? AdversarialSmoothnessPenalty.Divergence.KL : AdversarialSmoothnessPenalty.Divergence.SQUARED);
+                        .optNorm(Choice.of(BallNorm.class, adv.norm).norm())
+                        .optDivergence(Choice.of(Divergence.class, adv.divergence).divergence());
                 if (adv.stepSize > 0) {
                     b.optStepSize((float) adv.stepSize);
                 }

@@ -145,6 +145,17 @@ class ConfigCommandTest {
         assertTrue(err.toString().contains("base.epochs: must be at least 1 (got 0)"), err.toString());
     }
 
+    @Test
+    void referencePrintsTheCommittedConfigurationPage() throws IOException {
+        assertEquals(0, run("config", "--reference"), err.toString());
+        assertEquals(Files.readString(Path.of("..", "docs", "configuration.md")), out.toString());
+        assertTrue(out.toString().contains("| `model.activation` | choice | `relu` | `relu`, `maxmin`, `groupsort` |"),
+                out.toString());
+        assertEquals(2, run("config"));
+        assertTrue(err.toString().contains("give a CONFIG, or --reference"), err.toString());
+        assertEquals(2, run("config", "--reference", file("run.yaml", TINY).toString()));
+    }
+
     private Set<Path> listing() throws IOException {
         try (Stream<Path> files = Files.walk(dir)) {
             return new TreeSet<>(files.toList());

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 import org.lipreg.certify.smoothing.CohenSmoothing;
 import org.lipreg.experiments.run.RunExecutor;
-import org.lipreg.normalization.Scalars;
+import org.lipreg.normalization.engine.Scalars;
 import org.lipreg.rl.sac.SacAgent;
 import org.lipreg.training.runner.TrainingRunner;
 

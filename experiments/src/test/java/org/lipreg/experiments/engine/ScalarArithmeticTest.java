@@ -8,7 +8,7 @@ import ai.djl.ndarray.NDArray;
 import org.junit.jupiter.api.Test;
 import org.lipreg.certify.smoothing.CohenSmoothing;
 import org.lipreg.experiments.run.RunExecutor;
-import org.lipreg.normalization.Scalars;
+import org.lipreg.normalization.engine.Scalars;
 import org.lipreg.rl.sac.SacAgent;
 import org.lipreg.training.runner.TrainingRunner;
 
@@ -32,11 +32,11 @@ class ScalarArithmeticTest {
     @Test
     void noModuleUsesDjlNumberArithmeticThatAutogradSaves() throws Exception {
         List<MethodCalls.Call> calls = MethodCalls.inCodeSourcesOf(
-                        path -> path.equals("org/lipreg/normalization/Scalars.class"),
+                        path -> path.equals("org/lipreg/normalization/engine/Scalars.class"),
                         List.of(Scalars.class, TrainingRunner.class, CohenSmoothing.class, SacAgent.class,
                                 RunExecutor.class))
                 .stream().filter(ScalarArithmeticTest::savedByAutograd).toList();
-        assertTrue(calls.isEmpty(), "use org.lipreg.normalization.Scalars instead of:\n"
+        assertTrue(calls.isEmpty(), "use org.lipreg.normalization.engine.Scalars instead of:\n"
                 + calls.stream().map(MethodCalls.Call::toString).collect(Collectors.joining("\n")));
     }
 

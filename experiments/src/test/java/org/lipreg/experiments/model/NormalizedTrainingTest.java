@@ -14,9 +14,9 @@ import org.lipreg.experiments.config.RunConfig;
 import org.lipreg.experiments.config.RunConfigs;
 import org.lipreg.experiments.run.RunExecutor;
 import org.lipreg.experiments.run.RunResult;
-import org.lipreg.normalization.BatchChannelNorm;
-import org.lipreg.normalization.GroupNorm;
-import org.lipreg.normalization.WeightStandardizedConv2d;
+import org.lipreg.normalization.groupnorm.BatchChannelNorm;
+import org.lipreg.normalization.groupnorm.GroupNorm;
+import org.lipreg.normalization.ws.WeightStandardizedConv2d;
 import org.lipreg.training.runner.EpochMetrics;
 import org.lipreg.training.runner.TrainingProgress;
 
@@ -50,7 +50,7 @@ class NormalizedTrainingTest {
         RunConfig sorted = config("model.activation=maxmin");
         List<Block> sortedLayers = ((SequentialBlock) ModelFactory.build(sorted.model, new Shape(1, 28, 28), 10, 2))
                 .getChildren().values();
-        assertEquals(2, ((org.lipreg.normalization.GroupSort) sortedLayers.get(1)).getGroupSize());
+        assertEquals(2, ((org.lipreg.normalization.activation.GroupSort) sortedLayers.get(1)).getGroupSize());
         RunConfig gn = config("model.norm=gn");
         assertEquals(4, ((GroupNorm) ((SequentialBlock) ModelFactory.build(gn.model, new Shape(1, 28, 28), 10, 2))
                 .getChildren().values().get(1)).getGroups());

@@ -10,7 +10,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
-import org.lipreg.normalization.Scalars;
+import org.lipreg.normalization.engine.Scalars;
 
 /**
  * Multi-head causal self-attention on {@code (B, T, C)}: one linear layer gives queries, keys and

@@ -3,7 +3,7 @@ package org.lipreg.normalization.transformer;
 import ai.djl.nn.Block;
 import ai.djl.nn.norm.LayerNorm;
 
-import org.lipreg.normalization.PowerNorm;
+import org.lipreg.normalization.powernorm.PowerNorm;
 
 import java.util.Locale;
 

@@ -19,8 +19,8 @@ import ai.djl.util.Pair;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.lipreg.normalization.PowerNorm;
 import org.lipreg.normalization.hook.StepHooks;
+import org.lipreg.normalization.powernorm.PowerNorm;
 
 import java.util.Random;
 

@@ -3,7 +3,7 @@ package org.lipreg.rl.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 
-import org.lipreg.normalization.Scalars;
+import org.lipreg.normalization.engine.Scalars;
 
 /**
  * The probabilistic model's output head and loss (Chua et al. 2018, as MBPO uses them): the

@@ -9,7 +9,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
-import org.lipreg.normalization.Scalars;
+import org.lipreg.normalization.engine.Scalars;
 import org.lipreg.normalization.hook.StepContext;
 import org.lipreg.training.ascent.ProjectedAscent;
 

@@ -6,7 +6,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.convolutional.Conv2d;
 
-import org.lipreg.normalization.WeightStandardizedConv2d;
+import org.lipreg.normalization.ws.WeightStandardizedConv2d;
 import org.lipreg.training.linalg.ConvTranspose;
 
 /**

@@ -11,7 +11,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.util.Pair;
 
-import org.lipreg.normalization.GroupSort;
+import org.lipreg.normalization.activation.GroupSort;
 import org.lipreg.training.runner.EpochMetricsSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -17,8 +17,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.NormalInitializer;
 import ai.djl.util.PairList;
 
-import org.lipreg.normalization.Ownership;
-import org.lipreg.normalization.Scalars;
+import org.lipreg.normalization.engine.Ownership;
+import org.lipreg.normalization.engine.Scalars;
 import org.lipreg.normalization.hook.StepContext;
 import org.lipreg.normalization.hook.StepHook;
 

@@ -8,9 +8,9 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.util.Pair;
 
-import org.lipreg.normalization.WeightStandardizedBlock;
-import org.lipreg.normalization.WeightStandardizedConv2d;
-import org.lipreg.normalization.WeightStandardizedLinear;
+import org.lipreg.normalization.ws.WeightStandardizedBlock;
+import org.lipreg.normalization.ws.WeightStandardizedConv2d;
+import org.lipreg.normalization.ws.WeightStandardizedLinear;
 
 import java.util.List;
 import java.util.Set;

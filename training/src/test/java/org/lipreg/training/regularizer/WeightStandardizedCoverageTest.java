@@ -17,10 +17,10 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.GradientCollector;
 
 import org.junit.jupiter.api.Test;
-import org.lipreg.normalization.BatchChannelNorm;
-import org.lipreg.normalization.WeightStandardizedConv2d;
-import org.lipreg.normalization.WeightStandardizedLinear;
+import org.lipreg.normalization.groupnorm.BatchChannelNorm;
 import org.lipreg.normalization.hook.StepContext;
+import org.lipreg.normalization.ws.WeightStandardizedConv2d;
+import org.lipreg.normalization.ws.WeightStandardizedLinear;
 
 import java.util.List;
 import java.util.Map;

@@ -23,10 +23,10 @@ import ai.djl.training.tracker.Tracker;
 import ai.djl.util.Pair;
 
 import org.junit.jupiter.api.Test;
-import org.lipreg.normalization.PowerNorm;
 import org.lipreg.normalization.hook.StepContext;
 import org.lipreg.normalization.hook.StepHook;
 import org.lipreg.normalization.hook.StepHooks;
+import org.lipreg.normalization.powernorm.PowerNorm;
 import org.lipreg.training.optimizer.SgdOptimizer;
 
 import java.util.List;
