@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDScope;
 
-import org.lipreg.normalization.Scalars;
+import org.lipreg.normalization.engine.Scalars;
 
 /**
  * Group normalization at inference, {@code y_i = γ_i·x̂_i + β_i} with {@code x̂ = c·r}, {@code c =

@@ -2,7 +2,7 @@ package org.lipreg.certify.graph;
 
 import ai.djl.ndarray.NDArray;
 
-import org.lipreg.normalization.Scalars;
+import org.lipreg.normalization.engine.Scalars;
 
 /** Interval arithmetic on arrays of lower and upper bounds (elementwise). */
 public final class IntervalMath {

@@ -11,7 +11,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
 import org.junit.jupiter.api.Test;
-import org.lipreg.normalization.GroupNorm;
+import org.lipreg.normalization.groupnorm.GroupNorm;
 
 import java.util.Random;
 
