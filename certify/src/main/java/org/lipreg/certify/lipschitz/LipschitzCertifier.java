@@ -30,10 +30,22 @@ public final class LipschitzCertifier implements AutoCloseable {
     private final NDManager manager;
     private final Graph graph;
 
-    private LipschitzCertifier(Network network) {
+    private LipschitzCertifier(Network network, java.util.function.UnaryOperator<Graph> rewrite) {
         this.network = network;
         this.manager = NDManager.newBaseManager();
-        this.graph = Lowering.lower(network, manager);
+        this.graph = rewrite.apply(Lowering.lower(network, manager));
+    }
+
+    /**
+     * Creates a certifier whose lowered graph is first rewritten (tests compare equivalent forms
+     * of the same network, e.g. convolutions against their dense matrices).
+     *
+     * @param network the network
+     * @param rewrite returns the graph to use (it owns and closes what it replaces)
+     * @return the certifier
+     */
+    static LipschitzCertifier of(Network network, java.util.function.UnaryOperator<Graph> rewrite) {
+        return new LipschitzCertifier(network, rewrite);
     }
 
     /**
@@ -43,7 +55,7 @@ public final class LipschitzCertifier implements AutoCloseable {
      * @return the certifier
      */
     public static LipschitzCertifier of(Network network) {
-        return new LipschitzCertifier(network);
+        return new LipschitzCertifier(network, java.util.function.UnaryOperator.identity());
     }
 
     /**
