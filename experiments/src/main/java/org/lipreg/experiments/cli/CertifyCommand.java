@@ -63,6 +63,10 @@ final class CertifyCommand implements Runnable {
         @Option(names = "--npz", paramLabel = "FILE", description = "An exported network: FILE.npz with FILE.json beside it.")
         Path npz;
 
+        @Option(names = "--onnx", paramLabel = "FILE",
+                description = "An ONNX model (operator sets 11-18; e.g. from torch.onnx.export), weights inside.")
+        Path onnx;
+
         @Option(names = "--sweep", paramLabel = "DIR",
                 description = "Every finished run of a sweep (lipschitz only); then 'lipreg report DIR' shows the figures.")
         Path sweep;
@@ -80,7 +84,7 @@ final class CertifyCommand implements Runnable {
         int points;
 
         @Option(names = "--domain", paramLabel = "MIN,MAX", split = ",",
-                description = "Input domain that clips every box (default: the data range; [0,1] for --npz).")
+                description = "Input domain that clips every box (default: the data range; [0,1] for --npz and --onnx).")
         double[] domain;
 
         @Mixin SeedOption seed;
@@ -109,8 +113,12 @@ final class CertifyCommand implements Runnable {
             if (source.run != null) {
                 return CertifyTarget.fromRun(source.run, points, Path.of("").toAbsolutePath(), domain);
             }
+            double[] box = domain != null ? domain : new double[] {0, 1};
             try {
-                return CertifyTarget.fromNpz(source.npz, json, points, seed.value(), domain != null ? domain : new double[] {0, 1});
+                if (source.onnx != null) {
+                    return CertifyTarget.fromOnnx(source.onnx, points, seed.value(), box);
+                }
+                return CertifyTarget.fromNpz(source.npz, json, points, seed.value(), box);
             } catch (java.io.IOException e) {
                 throw new RunSetupException(e.getMessage(), e);
             }
