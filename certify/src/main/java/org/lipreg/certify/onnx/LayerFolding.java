@@ -48,6 +48,9 @@ final class LayerFolding {
                 }
             }
         }
+        if (layer instanceof Layer.Dense d && isIdentity(d)) {
+            return chain; // what remains of two permutations that undo each other
+        }
         if (layer instanceof Layer.Dense second && previous instanceof Layer.Dense first
                 && (isPermutation(first) || isPermutation(second))) {
             // One factor is a permutation: every entry of the product is one product with 1.
@@ -84,6 +87,20 @@ final class LayerFolding {
         }
         for (int i = 0; i < rows; i++) {
             if (perRow[i] != 1 || perCol[i] != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether a dense layer is the identity: a permutation with its ones on the diagonal. */
+    private static boolean isIdentity(Layer.Dense d) {
+        if (!isPermutation(d)) {
+            return false;
+        }
+        int n = d.weight().dim(0);
+        for (int i = 0; i < n; i++) {
+            if (d.weight().data()[i * n + i] != 1) {
                 return false;
             }
         }
