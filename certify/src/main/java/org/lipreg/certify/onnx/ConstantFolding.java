@@ -64,11 +64,11 @@ final class ConstantFolding {
             case "Unsqueeze", "Squeeze", "Reshape": {
                 // Only the values matter for shape arithmetic; the new shape is rebuilt from them.
                 Constant x = in.get(0);
-                long[] shape = x.size() == 1 && !op.equals("Reshape") && op.equals("Squeeze") ? new long[0]
-                        : new long[] {x.size()};
-                if (op.equals("Reshape")) {
-                    shape = resolve(in.get(1).longs(), x.size());
-                }
+                long[] shape = switch (op) {
+                    case "Reshape" -> resolve(in.get(1).longs(), x.size());
+                    case "Squeeze" -> x.size() == 1 ? new long[0] : new long[] {x.size()};
+                    default -> new long[] {x.size()};
+                };
                 return new Constant(shape, x.data(), x.integer());
             }
             case "Concat": {

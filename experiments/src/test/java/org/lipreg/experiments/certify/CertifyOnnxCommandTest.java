@@ -139,6 +139,40 @@ class CertifyOnnxCommandTest {
         assertFalse(Files.exists(out));
     }
 
+    /** A trained run exported as ONNX is the network its npz export is, and certifies to the same bounds. */
+    @Test
+    void aRunExportedToOnnxRoundTripsToTheSameNetworkAndBounds() throws Exception {
+        Path runDir = TinyRun.copyTo(dir.resolve("run"));
+        StringWriter err = new StringWriter();
+        for (String format : List.of("npz", "onnx")) {
+            assertEquals(0, run(err, "certify", "export", "--run", runDir.toString(), "--out", dir.resolve("net").toString(),
+                    "--format", format), err.toString());
+        }
+        Path onnx = dir.resolve("net.onnx");
+        assertEquals(NetworkFiles.read(dir.resolve("net")), org.lipreg.certify.onnx.OnnxReader.read(onnx));
+        Table[] results = new Table[2];
+        for (int f = 0; f < 2; f++) {
+            Path out = dir.resolve("out" + f);
+            assertEquals(0, run(err, "certify", "lipschitz", f == 0 ? "--onnx" : "--npz",
+                    (f == 0 ? onnx : dir.resolve("net.npz")).toString(), "--eps", "0.1", "--points", "3",
+                    "--method", "ibp,crown,bab", "--timeout", "2", "--out", out.toString()), err.toString());
+            results[f] = Table.read().csv(out.resolve("points.csv").toFile());
+        }
+        for (String column : List.of("lower", "upper", "radius", "predicted")) {
+            assertEquals(results[1].column(column).asList(), results[0].column(column).asList(), column);
+        }
+        // Not replaced without --overwrite; a bad --format is named.
+        byte[] before = Files.readAllBytes(onnx);
+        StringWriter again = new StringWriter();
+        assertEquals(2, run(again, "certify", "export", "--run", runDir.toString(), "--out", dir.resolve("net").toString(),
+                "--format", "onnx"));
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(onnx)));
+        StringWriter bad = new StringWriter();
+        assertEquals(2, run(bad, "certify", "export", "--run", runDir.toString(), "--out", dir.resolve("x").toString(),
+                "--format", "tflite"));
+        assertTrue(bad.toString().contains("--format"), bad.toString());
+    }
+
     private static int run(StringWriter err, String... args) {
         return LipregCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
     }
