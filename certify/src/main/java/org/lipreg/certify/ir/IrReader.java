@@ -37,7 +37,8 @@ import java.util.List;
  * inference computes it; batch norm becomes its inference affine map, folded into the layer
  * before it when there is one. Blocks that are not affine or piecewise linear at inference
  * (GN, BCN, LayerNorm, PowerNorm, max pooling, smooth activations…) raise an
- * {@link UnsupportedLayerException} that names the block's path.
+ * {@link UnsupportedLayerException} that names the block's path; so does a NaN or infinite
+ * parameter.
  */
 public final class IrReader {
 
@@ -90,11 +91,29 @@ public final class IrReader {
             }
             return append(out, new Layer.Residual(body, shortcut), shape, path);
         }
+        requireFiniteParameters(block, path);
         Layer layer = translate(block, path, shape, out);
         if (layer == null) {
             return shape;
         }
         return append(out, layer, shape, path);
+    }
+
+    /**
+     * Refuses a NaN or infinite parameter, naming it: once folded into a neighbour it could no
+     * longer be told apart, and every bound of the model would be NaN.
+     */
+    private static void requireFiniteParameters(Block block, String path) {
+        for (Pair<String, Parameter> p : block.getParameters()) {
+            if (!p.getValue().isInitialized()) {
+                continue;
+            }
+            String defect = FiniteValues.firstNonFinite(Tensor.of(p.getValue().getArray()));
+            if (defect != null) {
+                throw new UnsupportedLayerException(path, "parameter '" + p.getKey() + "' " + defect
+                        + "; every weight must be a finite number");
+            }
+        }
     }
 
     /** Returns the key under which {@code parent} holds {@code child}. */

@@ -569,26 +569,12 @@ public final class NetworkFiles {
                 throw new FormatException(npz, at, "array '" + value.asText() + "' is not in the archive" + hint
                         + "; it holds " + arrays.size() + " named arrays" + sample(arrays.keySet()), null);
             }
-            // A NaN or infinite weight makes every bound NaN or infinite, which would read as blank.
-            double[] data = t.data();
-            for (int i = 0; i < data.length; i++) {
-                if (!Double.isFinite(data[i])) {
-                    throw new FormatException(npz, at, "array '" + value.asText() + "' holds " + data[i] + " at "
-                            + Arrays.toString(unravel(i, t.shape())) + " (shape " + Arrays.toString(t.shape())
-                            + "); every weight must be a finite number", null);
-                }
+            String defect = FiniteValues.firstNonFinite(t);
+            if (defect != null) {
+                throw new FormatException(npz, at, "array '" + value.asText() + "' " + defect
+                        + "; every weight must be a finite number", null);
             }
             return t;
-        }
-
-        /** The multi-index of a flat (row-major) index. */
-        private static int[] unravel(int flat, int[] shape) {
-            int[] index = new int[shape.length];
-            for (int d = shape.length - 1; d >= 0; d--) {
-                index[d] = flat % shape[d];
-                flat /= shape[d];
-            }
-            return index;
         }
 
         private static String sample(Set<String> names) {

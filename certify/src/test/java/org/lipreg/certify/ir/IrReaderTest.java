@@ -531,6 +531,28 @@ class IrReaderTest {
                 e.getMessage());
     }
 
+    /** A NaN or infinite parameter, even one that folding would hide in a neighbour, is named. */
+    @Test
+    void nonFiniteParametersAreNamedWithTheirBlockAndIndex() {
+        for (float bad : new float[] {Float.NaN, Float.NEGATIVE_INFINITY}) {
+            SequentialBlock model = new SequentialBlock()
+                    .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4).build())
+                    .add(BatchNorm.builder().build())
+                    .add(Activation.reluBlock());
+            init(model, 2, 6, 6);
+            NDArray runningVar = model.getChildren().get(1).getValue().getParameters().get("runningVar").getArray();
+            float[] values = runningVar.toFloatArray();
+            values[3] = bad;
+            runningVar.set(values);
+            UnsupportedLayerException e = assertThrows(UnsupportedLayerException.class,
+                    () -> IrReader.read(model, new Shape(2, 6, 6)));
+            assertEquals("SequentialBlock/" + model.getChildren().get(1).getKey(), e.getPath());
+            for (String part : List.of("parameter 'runningVar'", String.valueOf((double) bad), "[3]", "(shape [4])")) {
+                assertTrue(e.getMessage().contains(part), part + " not in: " + e.getMessage());
+            }
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Puts the block second in a small image model and checks the exception's path. */

@@ -8,6 +8,7 @@ import org.lipreg.certify.ir.IrReader;
 import org.lipreg.certify.ir.Network;
 import org.lipreg.certify.ir.NetworkFiles;
 import org.lipreg.certify.ir.UnsupportedLayerException;
+import org.lipreg.certify.onnx.OnnxReader;
 import org.lipreg.certify.lipschitz.BlockOracle;
 import org.lipreg.certify.lipschitz.GradientOracle;
 import org.lipreg.certify.graph.Lowering;
@@ -130,6 +131,30 @@ public final class CertifyTarget implements AutoCloseable {
             throw new IOException(arch + ": no such file (the architecture JSON that goes with " + npz.getFileName() + ")");
         }
         Network network = NetworkFiles.read(npz, arch);
+        return fromNetwork(npz.getFileName().toString(), network, count, seed, domain);
+    }
+
+    /**
+     * Opens an ONNX model; the points and labels are as for {@link #fromNpz}, the input shape is
+     * the graph's.
+     *
+     * @param onnx the model
+     * @param count how many points
+     * @param seed the seed for the points
+     * @param domain {min, max}
+     * @return the target
+     * @throws IOException if the file cannot be read or holds what the IR cannot represent
+     *     ({@link org.lipreg.certify.onnx.OnnxFormatException}, naming the node)
+     */
+    public static CertifyTarget fromOnnx(Path onnx, int count, long seed, double[] domain) throws IOException {
+        if (!Files.isRegularFile(onnx)) {
+            throw new IOException(onnx + ": no such file");
+        }
+        return fromNetwork(onnx.getFileName().toString(), OnnxReader.read(onnx), count, seed, domain);
+    }
+
+    /** An imported network: points drawn uniformly from the domain, labels unknown (−1). */
+    private static CertifyTarget fromNetwork(String name, Network network, int count, long seed, double[] domain) {
         Random random = new Random(seed);
         double[][] points = new double[count][network.inputSize()];
         for (double[] p : points) {
@@ -140,8 +165,7 @@ public final class CertifyTarget implements AutoCloseable {
         int outputs = Arrays.stream(Lowering.outputShape(network)).reduce(1, (a, b) -> a * b);
         int[] labels = new int[count];
         Arrays.fill(labels, -1);
-        return new CertifyTarget(npz.getFileName().toString(), network, null, null, null, null, points, labels, outputs,
-                domain[0], domain[1]);
+        return new CertifyTarget(name, network, null, null, null, null, points, labels, outputs, domain[0], domain[1]);
     }
 
     private static double[] range(float[]... arrays) {

@@ -2,6 +2,7 @@ package org.lipreg.experiments.cli;
 
 import org.lipreg.certify.ir.NetworkFiles;
 import org.lipreg.certify.ir.UnsupportedLayerException;
+import org.lipreg.certify.onnx.OnnxWriter;
 import org.lipreg.certify.lipsdp.DenseChain;
 import org.lipreg.certify.lipsdp.LipSdp;
 import org.lipreg.certify.lipsdp.LipSdpResult;
@@ -63,6 +64,10 @@ final class CertifyCommand implements Runnable {
         @Option(names = "--npz", paramLabel = "FILE", description = "An exported network: FILE.npz with FILE.json beside it.")
         Path npz;
 
+        @Option(names = "--onnx", paramLabel = "FILE",
+                description = "An ONNX model (operator sets 11-18; e.g. from torch.onnx.export), weights inside.")
+        Path onnx;
+
         @Option(names = "--sweep", paramLabel = "DIR",
                 description = "Every finished run of a sweep (lipschitz only); then 'lipreg report DIR' shows the figures.")
         Path sweep;
@@ -80,7 +85,7 @@ final class CertifyCommand implements Runnable {
         int points;
 
         @Option(names = "--domain", paramLabel = "MIN,MAX", split = ",",
-                description = "Input domain that clips every box (default: the data range; [0,1] for --npz).")
+                description = "Input domain that clips every box (default: the data range; [0,1] for --npz and --onnx).")
         double[] domain;
 
         @Mixin SeedOption seed;
@@ -109,8 +114,12 @@ final class CertifyCommand implements Runnable {
             if (source.run != null) {
                 return CertifyTarget.fromRun(source.run, points, Path.of("").toAbsolutePath(), domain);
             }
+            double[] box = domain != null ? domain : new double[] {0, 1};
             try {
-                return CertifyTarget.fromNpz(source.npz, json, points, seed.value(), domain != null ? domain : new double[] {0, 1});
+                if (source.onnx != null) {
+                    return CertifyTarget.fromOnnx(source.onnx, points, seed.value(), box);
+                }
+                return CertifyTarget.fromNpz(source.npz, json, points, seed.value(), box);
             } catch (java.io.IOException e) {
                 throw new RunSetupException(e.getMessage(), e);
             }
@@ -425,13 +434,18 @@ final class CertifyCommand implements Runnable {
     @Command(
             name = "export",
             mixinStandardHelpOptions = true,
-            description = "Exports a run's model as the certification IR: BASE.npz (numpy) and BASE.json.")
+            description = {"Exports a run's model as the certification IR: BASE.npz (numpy) and BASE.json, or with",
+                "--format onnx an ONNX inference graph BASE.onnx (WS, SN and BN folded; float64 weights)."})
     static final class Export implements Callable<Integer> {
 
         @Mixin RunOption run;
 
         @Option(names = "--out", required = true, paramLabel = "BASE", description = "Output path without extension.")
         Path out;
+
+        @Option(names = "--format", defaultValue = "npz",
+                description = "npz (BASE.npz + BASE.json) or onnx (BASE.onnx). Default ${DEFAULT-VALUE}.")
+        String format;
 
         @Mixin OverwriteOption overwrite;
 
@@ -441,21 +455,32 @@ final class CertifyCommand implements Runnable {
             if (out.getFileName() == null) {
                 throw new RunSetupException("--out " + out + ": needs a file name (BASE of BASE.npz)", null);
             }
+            if (!format.equals("npz") && !format.equals("onnx")) {
+                throw new RunSetupException("--format must be npz or onnx, got '" + format + "'", null);
+            }
             try (LockedRuns locked = run.lock()) {
-                Path npz = out.resolveSibling(out.getFileName() + ".npz");
-                Path json = out.resolveSibling(out.getFileName() + ".json");
-                new ExistingOutputs().files(List.of(npz, json)).refuseUnless(overwrite.allowed());
-                return export();
+                List<Path> files = format.equals("onnx") ? List.of(out.resolveSibling(out.getFileName() + ".onnx"))
+                        : List.of(out.resolveSibling(out.getFileName() + ".npz"), out.resolveSibling(out.getFileName() + ".json"));
+                new ExistingOutputs().files(files).refuseUnless(overwrite.allowed());
+                return export(files);
             }
         }
 
-        private int export() throws Exception {
+        private int export(List<Path> files) throws Exception {
             try (CertifyTarget target = CertifyTarget.fromRun(run.dir(), 1, Path.of("").toAbsolutePath(), null)) {
                 if (target.network() == null) {
                     throw new RunSetupException("cannot export: " + target.unsupported().getMessage(), null);
                 }
-                NetworkFiles.write(target.network(), out);
-                System.out.println("wrote " + out + ".npz and " + out + ".json");
+                if (format.equals("onnx")) {
+                    try {
+                        OnnxWriter.write(target.network(), files.get(0));
+                    } catch (IllegalArgumentException e) {
+                        throw new RunSetupException("cannot export to ONNX: " + e.getMessage(), e);
+                    }
+                } else {
+                    NetworkFiles.write(target.network(), out);
+                }
+                System.out.println("wrote " + String.join(" and ", files.stream().map(Path::toString).toList()));
                 return ExitCodes.OK;
             }
         }
