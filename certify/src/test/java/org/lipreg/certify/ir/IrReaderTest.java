@@ -478,29 +478,49 @@ class IrReaderTest {
     // ---------------------------------------------------------------- rejected blocks
 
     @Test
-    void groupNormIsRejectedWithItsPath() {
-        UnsupportedLayerException e = rejected(GroupNorm.builder().optGroups(2).build());
-        assertTrue(e.getMessage().contains("per-sample statistics"), e.getMessage());
-        assertTrue(e.getMessage().contains("GroupNorm"), e.getMessage());
+    void groupNormAfterConv() {
+        SequentialBlock model = new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4).optPadding(new Shape(1, 1)).build())
+                .add(GroupNorm.builder().optGroups(2).build())
+                .add(Activation.reluBlock())
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(3).build());
+        Network network = check(model, 2, 6, 6);
+        assertLayers(network, Layer.Conv2d.class, Layer.GroupNorm.class, Layer.Relu.class, Layer.Flatten.class,
+                Layer.Dense.class);
     }
 
     @Test
-    void batchChannelNormIsRejectedWithItsPath() {
-        UnsupportedLayerException e = rejected(BatchChannelNorm.builder().optGroups(2).build());
-        assertTrue(e.getMessage().contains("per-sample statistics"), e.getMessage());
+    void batchChannelNormIsFoldedBatchNormThenGroupNorm() {
+        SequentialBlock model = new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4).optPadding(new Shape(1, 1)).build())
+                .add(BatchChannelNorm.builder().optGroups(2).build())
+                .add(Activation.reluBlock())
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(3).build());
+        Network network = check(model, 2, 6, 6);
+        // The running-statistics step folds into the convolution before it.
+        assertLayers(network, Layer.Conv2d.class, Layer.GroupNorm.class, Layer.Relu.class, Layer.Flatten.class,
+                Layer.Dense.class);
+    }
+
+    @Test
+    void maxPooling() {
+        SequentialBlock model = new SequentialBlock()
+                .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(2).optPadding(new Shape(1, 1)).build())
+                .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+                .add(Activation.reluBlock())
+                .add(Blocks.batchFlattenBlock())
+                .add(Linear.builder().setUnits(3).build());
+        Network network = check(model, 1, 6, 6);
+        assertLayers(network, Layer.Conv2d.class, Layer.MaxPool2d.class, Layer.Relu.class, Layer.Flatten.class,
+                Layer.Dense.class);
     }
 
     @Test
     void layerNormIsRejectedWithItsPath() {
         UnsupportedLayerException e = rejected(LayerNorm.builder().build());
         assertTrue(e.getMessage().contains("per-sample statistics"), e.getMessage());
-    }
-
-    @Test
-    void maxPoolingIsRejectedWithItsPath() {
-        UnsupportedLayerException e = rejected(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)));
-        assertTrue(e.getMessage().contains("maxPool2d"), e.getMessage());
-        assertTrue(e.getMessage().contains("not piecewise linear"), e.getMessage());
     }
 
     @Test
@@ -515,7 +535,7 @@ class IrReaderTest {
         SequentialBlock body = new SequentialBlock()
                 .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(4)
                         .optPadding(new Shape(1, 1)).build())
-                .add(GroupNorm.builder().optGroups(2).build());
+                .add(LayerNorm.builder().build());
         Residual residual = Residual.of(body, Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(4).build());
         SequentialBlock model = new SequentialBlock()
                 .add(Activation.reluBlock())

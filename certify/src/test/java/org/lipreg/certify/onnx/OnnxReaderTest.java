@@ -102,12 +102,9 @@ class OnnxReaderTest {
                 Layer.GroupNorm.class, Layer.Relu.class, Layer.Flatten.class, Layer.Dense.class);
     }
 
-    /**
-     * Sound bounds on the imported models the current engine lowers (max pooling and group norm
-     * wait for the operator engine): every method at least the sampled lower bound.
-     */
+    /** Sound bounds on every imported model: every method at least the sampled lower bound. */
     @ParameterizedTest
-    @ValueSource(strings = {"mlp", "residual", "maxmin_mlp", "cnn_bn_nopool"})
+    @ValueSource(strings = {"mlp", "residual", "maxmin_mlp", "cnn_bn_nopool", "cnn_maxpool_bn", "groupnorm_cnn"})
     void boundsOfImportedModelsAreSound(String name) throws Exception {
         Network network = OnnxReader.read(fixture(name + ".onnx"));
         Random random = new Random(11);
