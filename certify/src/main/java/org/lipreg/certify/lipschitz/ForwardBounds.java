@@ -52,11 +52,16 @@ final class ForwardBounds {
     /** Per activation node, the domains' splits as the caller gave them (the constraints read them here). */
     private final Map<Integer, double[]> splitValues;
 
-    private ForwardBounds(Graph graph, int constraintSteps, Map<Integer, double[]> splitValues, Deadline deadline) {
+    /** Gradient steps on the lower slopes per bound (α-CROWN); 0 for CROWN's adaptive slopes. */
+    private final int alphaSteps;
+
+    private ForwardBounds(Graph graph, int constraintSteps, Map<Integer, double[]> splitValues, Deadline deadline,
+            int alphaSteps) {
         this.graph = graph;
         this.constraintSteps = constraintSteps;
         this.deadline = deadline;
         this.splitValues = splitValues;
+        this.alphaSteps = alphaSteps;
     }
 
     /**
@@ -94,8 +99,27 @@ final class ForwardBounds {
      */
     static ForwardBounds compute(Graph graph, InputBox box, Map<Integer, double[]> splits, int domains, boolean crown,
             int constraintSteps, Deadline deadline, NDManager manager) {
-        ForwardBounds b = new ForwardBounds(graph, constraintSteps, splits, deadline);
+        ForwardBounds b = new ForwardBounds(graph, constraintSteps, splits, deadline, 0);
         b.run(box, domains, crown, manager);
+        return b;
+    }
+
+    /**
+     * Computes α-CROWN bounds on one unsplit domain: every bound CROWN computes gets its own lower
+     * slopes for the unstable activations before it, optimized by projected Adam steps on the
+     * bound itself ({@link AlphaOptimizer}); each bound is the smallest seen, and every slope in
+     * {@code [s, 1]} gives a sound bound.
+     *
+     * @param graph the network
+     * @param box the input box
+     * @param steps gradient steps per bound
+     * @param deadline checked before each bound and each step
+     * @param manager the manager for new arrays
+     * @return the bounds
+     */
+    static ForwardBounds alphaCrown(Graph graph, InputBox box, int steps, Deadline deadline, NDManager manager) {
+        ForwardBounds b = new ForwardBounds(graph, 0, java.util.Collections.emptyMap(), deadline, steps);
+        b.run(box, 1, true, manager);
         return b;
     }
 
@@ -210,7 +234,17 @@ final class ForwardBounds {
         List<NDArray[]> linearParts = new ArrayList<>();
         for (int from = 0; from < size; from += chunk) {
             int to = Math.min(size, from + chunk);
-            NDArray[] bounds = crownChunk(activation, p, from, to, xl, xu, domains, manager, linearParts);
+            NDArray[] bounds;
+            Map<Integer, AlphaOptimizer.Slopes> free = alphaSteps > 0 ? alphaSlopes(p, 2 * (to - from)) : Map.of();
+            if (!free.isEmpty()) {
+                int chunkFrom = from;
+                int chunkTo = to;
+                bounds = AlphaOptimizer.minimize(free, alphaSteps, deadline,
+                        alphas -> crownChunk(activation, p, chunkFrom, chunkTo, xl, xu, domains, manager, linearParts,
+                                alphas));
+            } else {
+                bounds = crownChunk(activation, p, from, to, xl, xu, domains, manager, linearParts, Map.of());
+            }
             lows.add(bounds[0]);
             highs.add(bounds[1]);
         }
@@ -227,7 +261,7 @@ final class ForwardBounds {
 
     /** The bounds of neurons {@code from … to − 1} of node p. */
     private NDArray[] crownChunk(int activation, int p, int from, int to, NDArray xl, NDArray xu, int domains,
-            NDManager manager, List<NDArray[]> linearParts) {
+            NDManager manager, List<NDArray[]> linearParts, Map<Integer, AlphaOptimizer.Slopes> alphas) {
         int rows = to - from;
         int size = graph.node(p).size();
         NDArray[] pending = new NDArray[p + 1];
@@ -270,7 +304,8 @@ final class ForwardBounds {
                 NDArray positive = Scalars.maximum(lambda, 0);
                 NDArray negative = Scalars.minimum(lambda, 0);
                 NDArray su = upperSlope.get(i).expandDims(1);
-                NDArray sl = lowerSlope.get(i).expandDims(1);
+                AlphaOptimizer.Slopes alpha = alphas.get(i);
+                NDArray sl = alpha == null ? lowerSlope.get(i).expandDims(1) : alpha.where();
                 constant = constant.add(positive.mul(upperIntercept.get(i).expandDims(1)).sum(new int[] {2}));
                 add(pending, act.input(), positive.mul(su).add(negative.mul(sl)));
             } else if (node instanceof Node.Sum s) {
@@ -288,6 +323,29 @@ final class ForwardBounds {
         NDArray upperBound = result.get(":, :" + rows);
         NDArray lowerBound = result.get(":, " + rows + ":").neg();
         return new NDArray[] {lowerBound, upperBound};
+    }
+
+    /**
+     * The free lower slopes for a bound on node p: per activation before p with unstable
+     * neurons, a {@code (D, rows, n)} start (CROWN's adaptive slopes), the range {@code [s, 1]}
+     * and the mask of unstable neurons (the others keep their exact slope).
+     */
+    private Map<Integer, AlphaOptimizer.Slopes> alphaSlopes(int p, int rows) {
+        Map<Integer, AlphaOptimizer.Slopes> out = new HashMap<>();
+        for (Map.Entry<Integer, NDArray> e : lowerSlope.entrySet()) {
+            int k = e.getKey();
+            if (k >= p) {
+                continue;
+            }
+            NDArray unstable = states.get(k).eq(0);
+            if (!unstable.any().getBoolean()) {
+                continue;
+            }
+            double s = ((Node.Activation) graph.node(k)).slope();
+            NDArray start = e.getValue().expandDims(1).repeat(1, rows);
+            out.put(k, new AlphaOptimizer.Slopes(start, s, unstable.expandDims(1), e.getValue().expandDims(1)));
+        }
+        return out;
     }
 
     /** Joins the chunks' linear bounds into one record: every upper row first, then every lower row. */

@@ -171,7 +171,8 @@ public final class LipschitzCertifier implements AutoCloseable {
                 case RECURJAC -> GradientMethod.RECURJAC;
                 default -> GradientMethod.LINEAR;
             };
-            perSpec = unsplit(box, specs, crown, gradientMethod).normUpper.toDoubleArray();
+            perSpec = unsplit(box, specs, crown, gradientMethod, method == Method.ALPHA_CROWN ? ALPHA_STEPS : 0)
+                    .normUpper.toDoubleArray();
         }
         if (method != Method.BAB) {
             return new LipschitzBound(method, perSpec, seconds(begin), specs.length, true);
@@ -193,7 +194,7 @@ public final class LipschitzCertifier implements AutoCloseable {
         check(box, specs);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            GradientBounds gradient = unsplit(box, specs, true, GradientMethod.LINEAR);
+            GradientBounds gradient = unsplit(box, specs, true, GradientMethod.LINEAR, 0);
             int n0 = graph.inputSize();
             double[] lo = gradient.inputLower.toDoubleArray();
             double[] hi = gradient.inputUpper.toDoubleArray();
@@ -207,9 +208,16 @@ public final class LipschitzCertifier implements AutoCloseable {
         }
     }
 
+    /**
+     * Gradient steps per forward bound for α-CROWN: on the bench's small CNN the bounds stop
+     * improving by more than 1 % after about 20.
+     */
+    static final int ALPHA_STEPS = 20;
+
     /** Bounds on the whole box (one domain, no splits); arrays in the caller's scope. */
-    private GradientBounds unsplit(InputBox box, double[][] specs, boolean crown, GradientMethod method) {
-        ForwardBounds forward = ForwardBounds.compute(graph, box, Collections.emptyMap(), 1, crown, manager);
+    private GradientBounds unsplit(InputBox box, double[][] specs, boolean crown, GradientMethod method, int alphaSteps) {
+        ForwardBounds forward = alphaSteps > 0 ? ForwardBounds.alphaCrown(graph, box, alphaSteps, Deadline.NONE, manager)
+                : ForwardBounds.compute(graph, box, Collections.emptyMap(), 1, crown, manager);
         NDArray spec = manager.create(GraphOracle.flatten(specs), new Shape(specs.length, graph.outputSize()));
         return GradientBounds.compute(graph, forward, spec, method);
     }

@@ -10,6 +10,11 @@ public enum Method {
     RECURJAC,
     /** CROWN forward bounds; linear gradient bounds with chord relaxations (Shi et al. 2022). */
     CROWN,
+    /**
+     * CROWN with every forward bound's lower slopes optimized by gradient steps (α-CROWN, Xu
+     * et al. 2021); the same linear gradient bounds.
+     */
+    ALPHA_CROWN,
     /** CROWN refined by branch-and-bound on unstable forward activations. */
     BAB;
 
@@ -21,12 +26,14 @@ public enum Method {
      * @throws IllegalArgumentException naming the allowed values
      */
     public static Method parse(String name) {
+        String wanted = name.trim().replace('-', '_');
         for (Method m : values()) {
-            if (m.name().equalsIgnoreCase(name.trim())) {
+            if (m.name().equalsIgnoreCase(wanted)) {
                 return m;
             }
         }
-        throw new IllegalArgumentException("unknown method '" + name + "' (allowed: naive, ibp, recurjac, crown, bab)");
+        throw new IllegalArgumentException("unknown method '" + name
+                + "' (allowed: naive, ibp, recurjac, crown, alpha_crown, bab)");
     }
 
     @Override

@@ -1,0 +1,148 @@
+package org.lipreg.certify.lipschitz;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
+import ai.djl.training.GradientCollector;
+
+import org.lipreg.normalization.engine.Scalars;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * α-CROWN (Xu et al. 2021): the lower linear bound {@code α·z ≤ act(z)} of an unstable leaky ReLU
+ * holds for any α in {@code [s, 1]}, so each bound CROWN computes may pick its own α per earlier
+ * unstable neuron. Projected Adam steps on the bound itself (the engine's autograd through the
+ * backward pass) pick them; the bound kept per row is the best over all steps, each of which
+ * is sound. In the Jacobian graph there is nothing to optimize: every relaxation there is an
+ * upper bound of a convex function of one variable over an interval (the gate's hull
+ * {@code s·h + (1 − s)·ReLU(±h)}, |v|), whose tightest linear bound is the chord.
+ */
+final class AlphaOptimizer {
+
+    /** Adam's step on α: 0.1 of its range [s, 1] per step, as auto_LiRPA's default lr. */
+    private static final double LEARNING_RATE = 0.1;
+    private static final double BETA1 = 0.9;
+    private static final double BETA2 = 0.999;
+
+    private AlphaOptimizer() {}
+
+    /**
+     * The lower slopes of one activation's neurons for a batch of bounds.
+     *
+     * @param value {@code (D, rows, n)}: α, used where the neuron is unstable
+     * @param floor s, the smallest valid slope (1 is the largest)
+     * @param unstable {@code (D, 1, n)}: where α is free
+     * @param fixed {@code (D, 1, n)}: the slope elsewhere
+     */
+    record Slopes(NDArray value, double floor, NDArray unstable, NDArray fixed) {
+
+        /**
+         * Returns the slopes to use: α where unstable, the fixed slope elsewhere.
+         *
+         * @return {@code (D, rows, n)}
+         */
+        NDArray where() {
+            // fixed + mask·(α − fixed): arithmetic broadcasts the (D, 1, n) mask, where() does not.
+            return fixed.add(unstable.toType(value.getDataType(), false).mul(value.sub(fixed)));
+        }
+
+        Slopes with(NDArray newValue) {
+            return new Slopes(newValue, floor, unstable, fixed);
+        }
+    }
+
+    /**
+     * Runs the steps and returns the best bounds.
+     *
+     * @param start the slopes to start from, per activation node
+     * @param steps the number of gradient steps
+     * @param deadline checked before each step; when it passes, the best bounds so far are returned
+     * @param pass computes {lower, upper} bounds {@code (D, rows)} for given slopes
+     * @return {lower, upper}, the largest lower and smallest upper bound over all steps
+     */
+    static NDArray[] minimize(Map<Integer, Slopes> start, int steps, Deadline deadline,
+            Function<Map<Integer, Slopes>, NDArray[]> pass) {
+        Map<Integer, Slopes> slopes = new HashMap<>(start);
+        Map<Integer, NDArray[]> moments = new HashMap<>();
+        NDArray bestLower = null;
+        NDArray bestUpper = null;
+        List<NDArray> kept = new ArrayList<>(); // unregistered by us: ours to close
+        for (int step = 0; step <= steps && !deadline.passed(); step++) {
+            boolean last = step == steps;
+            List<NDArray> keep = new ArrayList<>();
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                NDArray[] bounds;
+                if (last) { // the final slopes need no gradient
+                    bounds = pass.apply(slopes);
+                } else {
+                    for (Slopes s : slopes.values()) {
+                        s.value().setRequiresGradient(true);
+                    }
+                    try (GradientCollector collector = bounds0(slopes).getManager().getEngine().newGradientCollector()) {
+                        bounds = pass.apply(slopes);
+                        collector.backward(bounds[1].sum().sub(bounds[0].sum()));
+                    }
+                }
+                NDArray lower = bestLower == null ? bounds[0].duplicate() : bestLower.maximum(bounds[0]);
+                NDArray upper = bestUpper == null ? bounds[1].duplicate() : bestUpper.minimum(bounds[1]);
+                keep.add(lower);
+                keep.add(upper);
+                if (!last) {
+                    Map<Integer, Slopes> next = new HashMap<>();
+                    for (Map.Entry<Integer, Slopes> e : slopes.entrySet()) {
+                        Slopes s = e.getValue();
+                        NDArray gradient = s.value().getGradient().duplicate();
+                        NDArray[] m = moments.get(e.getKey());
+                        NDArray first = m == null ? Scalars.mul(gradient, 1 - BETA1)
+                                : Scalars.mul(m[0], BETA1).add(Scalars.mul(gradient, 1 - BETA1));
+                        NDArray second = m == null ? Scalars.mul(gradient.mul(gradient), 1 - BETA2)
+                                : Scalars.mul(m[1], BETA2).add(Scalars.mul(gradient.mul(gradient), 1 - BETA2));
+                        double correction1 = 1 - Math.pow(BETA1, step + 1);
+                        double correction2 = 1 - Math.pow(BETA2, step + 1);
+                        NDArray move = Scalars.div(first, correction1)
+                                .div(Scalars.div(second, correction2).sqrt().add(1e-12));
+                        NDArray value = Scalars.minimum(Scalars.maximum(
+                                s.value().stopGradient().sub(Scalars.mul(move, LEARNING_RATE * (1 - s.floor()))),
+                                s.floor()), 1);
+                        next.put(e.getKey(), s.with(value));
+                        moments.put(e.getKey(), new NDArray[] {first, second});
+                        keep.add(value);
+                        keep.add(first);
+                        keep.add(second);
+                    }
+                    slopes = next;
+                }
+                NDScope.unregister(keep.toArray(new NDArray[0]));
+                bestLower = lower;
+                bestUpper = upper;
+            }
+            for (NDArray old : kept) {
+                if (!keep.contains(old)) {
+                    old.close();
+                }
+            }
+            kept = keep;
+        }
+        if (bestLower == null) { // the deadline passed before the first step
+            return pass.apply(start);
+        }
+        // The results belong to the caller's scope again; the slopes and moments are done.
+        for (NDArray a : kept) {
+            if (a != bestLower && a != bestUpper) {
+                a.close();
+            }
+        }
+        NDScope.register(bestLower);
+        NDScope.register(bestUpper);
+        return new NDArray[] {bestLower, bestUpper};
+    }
+
+    private static NDArray bounds0(Map<Integer, Slopes> slopes) {
+        return slopes.values().iterator().next().value();
+    }
+}
