@@ -38,6 +38,11 @@ public final class ChannelScaleMap implements LinearMap {
     }
 
     @Override
+    public int fanIn() {
+        return 1;
+    }
+
+    @Override
     public NDArray apply(NDArray v) {
         return v.mul(diagonal);
     }

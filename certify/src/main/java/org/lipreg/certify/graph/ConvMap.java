@@ -58,6 +58,12 @@ public final class ConvMap implements LinearMap {
     }
 
     @Override
+    public int fanIn() {
+        Shape w = weight.getShape();
+        return Math.toIntExact(w.get(1) * w.get(2) * w.get(3));
+    }
+
+    @Override
     public NDArray apply(NDArray v) {
         NDArray images = v.reshape(-1, inputShape[0], inputShape[1], inputShape[2]);
         NDArray out = Conv2d.conv2d(images, weight, null, stride, padding, dilation, groups).singletonOrThrow();

@@ -41,6 +41,11 @@ public final class DenseMap implements LinearMap {
     }
 
     @Override
+    public int fanIn() {
+        return inputSize();
+    }
+
+    @Override
     public NDArray apply(NDArray v) {
         return v.matMul(transposed);
     }

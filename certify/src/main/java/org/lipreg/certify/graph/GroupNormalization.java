@@ -103,6 +103,16 @@ public final class GroupNormalization {
     }
 
     /**
+     * Returns a bound on the size of every output, whatever the input: {@code |γ_i|·√(n − 1) +
+     * |β_i|} (as {@code |x̂_i| ≤ √(n − 1)}).
+     *
+     * @return {@code (1, size)}
+     */
+    public NDArray magnitude() {
+        return Scalars.mul(gamma.abs(), Math.sqrt(n() - 1.0)).add(beta.abs()).reshape(1, size);
+    }
+
+    /**
      * Returns the value.
      *
      * @param x {@code (rows, size)}
@@ -308,6 +318,21 @@ public final class GroupNormalization {
         NDArray grouped = onCentred.reshape(shape[0], shape[1], groups, n());
         NDArray onInput = grouped.sub(grouped.mean(new int[] {3}, true)).reshape(shape);
         return new NDArray[] {onInput, constant};
+    }
+
+    /**
+     * A bound on the size of every term of the backward step, from bounds on the sizes of the
+     * output gradient: {@code r_hi·(|h_i| + mean|h| + (n − 1)·mean|h|)} with {@code |h| = |γ|·m},
+     * as {@code |x̂_i·x̂_k| ≤ n − 1}.
+     *
+     * @param b the forward bounds, one row per gradient row
+     * @param m {@code (rows, size)}: sizes of the output gradient's terms
+     * @return {@code (rows, size)}
+     */
+    public NDArray backwardMagnitude(Bounds b, NDArray m) {
+        NDArray h = grouped(m.mul(gamma.abs()));
+        NDArray spread = Scalars.mul(mean(h), n());
+        return flat(h.add(spread).mul(b.rHi()));
     }
 
     /**

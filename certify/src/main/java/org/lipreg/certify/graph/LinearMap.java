@@ -52,6 +52,14 @@ public interface LinearMap {
     LinearMap abs();
 
     /**
+     * Returns the most terms any output sums (the length of its dot product), for the rounding
+     * error model ({@link RoundingMargin}).
+     *
+     * @return the fan-in
+     */
+    int fanIn();
+
+    /**
      * Returns the largest ℓ1 norm of a row of {@code A}, {@code ‖A‖∞→∞} (the naive bound's
      * factor), computed from the weights.
      *

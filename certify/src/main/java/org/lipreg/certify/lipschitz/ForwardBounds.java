@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 
 import org.lipreg.certify.graph.Graph;
 import org.lipreg.certify.graph.GroupNormalization;
+import org.lipreg.certify.graph.RoundingMargin;
 import org.lipreg.certify.graph.Node;
 import org.lipreg.normalization.engine.Scalars;
 
@@ -54,6 +55,8 @@ final class ForwardBounds {
 
     /** Gradient steps on the lower slopes per bound (α-CROWN); 0 for CROWN's adaptive slopes. */
     private final int alphaSteps;
+    /** How far outward every computed bound is rounded. */
+    private final RoundingMargin margin;
 
     private ForwardBounds(Graph graph, int constraintSteps, Map<Integer, double[]> splitValues, Deadline deadline,
             int alphaSteps) {
@@ -62,6 +65,7 @@ final class ForwardBounds {
         this.deadline = deadline;
         this.splitValues = splitValues;
         this.alphaSteps = alphaSteps;
+        this.margin = RoundingMargin.of(graph);
     }
 
     /**
@@ -133,32 +137,39 @@ final class ForwardBounds {
         lo[0] = xl.add(zeros);
         hi[0] = xu.add(zeros);
         feasible = manager.ones(new ai.djl.ndarray.types.Shape(domains), DataType.BOOLEAN);
+        // Every bound is rounded outward by the margin times its magnitude: a bound on the sum
+        // of the absolute values of the terms behind it, from a pass of |A| through the graph.
+        NDArray[] magnitude = new NDArray[n];
+        magnitude[0] = xl.abs().maximum(xu.abs());
         for (int i = 1; i < n; i++) {
             Node node = graph.node(i);
             if (node instanceof Node.Affine a) {
+                magnitude[i] = a.map().abs().apply(magnitude[a.input()]).add(a.bias().abs());
                 // Centre and radius: A·mid + b ± |A|·rad, two map applications instead of four.
                 NDArray mid = Scalars.mul(lo[a.input()].add(hi[a.input()]), 0.5);
                 NDArray rad = Scalars.mul(hi[a.input()].sub(lo[a.input()]), 0.5);
                 NDArray centre = a.map().apply(mid).add(a.bias());
                 NDArray radius = a.map().abs().apply(rad);
-                lo[i] = centre.sub(radius);
-                hi[i] = centre.add(radius);
+                lo[i] = margin.down(centre.sub(radius), magnitude[i]);
+                hi[i] = margin.up(centre.add(radius), magnitude[i]);
             } else if (node instanceof Node.Sum s) {
-                lo[i] = lo[s.left()].add(lo[s.right()]);
-                hi[i] = hi[s.left()].add(hi[s.right()]);
+                magnitude[i] = magnitude[s.left()].add(magnitude[s.right()]);
+                lo[i] = margin.down(lo[s.left()].add(lo[s.right()]), magnitude[i]);
+                hi[i] = margin.up(hi[s.left()].add(hi[s.right()]), magnitude[i]);
             } else if (node instanceof Node.Normalization norm) {
                 int p = norm.input();
                 if (crown && p != 0) { // its statistics are only as tight as its input's bounds
                     deadline.check();
                     NDArray[] bounds = crownBounds(i, p, xl, xu, domains, manager);
-                    lo[p] = lo[p].maximum(bounds[0]);
-                    hi[p] = hi[p].minimum(bounds[1]);
+                    lo[p] = lo[p].maximum(margin.down(bounds[0], magnitude[p]));
+                    hi[p] = hi[p].minimum(margin.up(bounds[1], magnitude[p]));
                 }
+                magnitude[i] = norm.norm().magnitude();
                 GroupNormalization.Bounds b = norm.norm().bounds(lo[norm.input()], hi[norm.input()]);
                 normalizations.put(i, b);
                 NDArray[] y = norm.norm().outputBounds(b);
-                lo[i] = y[0];
-                hi[i] = y[1];
+                lo[i] = margin.down(y[0], magnitude[i]);
+                hi[i] = margin.up(y[1], magnitude[i]);
                 if (crown) {
                     normRelaxations.put(i, norm.norm().relax(b));
                 }
@@ -167,9 +178,10 @@ final class ForwardBounds {
                 int p = act.input();
                 if (crown && p != 0) {
                     NDArray[] bounds = crownBounds(i, p, xl, xu, domains, manager);
-                    lo[p] = lo[p].maximum(bounds[0]);
-                    hi[p] = hi[p].minimum(bounds[1]);
+                    lo[p] = lo[p].maximum(margin.down(bounds[0], magnitude[p]));
+                    hi[p] = hi[p].minimum(margin.up(bounds[1], magnitude[p]));
                 }
+                magnitude[i] = magnitude[p];
                 double[] values = splitValues.get(i);
                 NDArray split = values == null ? null
                     : manager.create(values, new ai.djl.ndarray.types.Shape(domains, values.length / domains));
@@ -185,8 +197,8 @@ final class ForwardBounds {
                 upper.put(i, hi[p]);
                 relax(i, act.slope(), lo[p], hi[p], split);
                 double s = act.slope();
-                lo[i] = s == 0 ? Scalars.maximum(lo[p], 0) : lo[p].maximum(Scalars.mul(lo[p], s));
-                hi[i] = s == 0 ? Scalars.maximum(hi[p], 0) : hi[p].maximum(Scalars.mul(hi[p], s));
+                lo[i] = s == 0 ? Scalars.maximum(lo[p], 0) : margin.down(lo[p].maximum(Scalars.mul(lo[p], s)), magnitude[i]);
+                hi[i] = s == 0 ? Scalars.maximum(hi[p], 0) : margin.up(hi[p].maximum(Scalars.mul(hi[p], s)), magnitude[i]);
             }
         }
     }

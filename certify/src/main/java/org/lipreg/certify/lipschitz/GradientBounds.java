@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 
 import org.lipreg.certify.graph.Graph;
 import org.lipreg.certify.graph.GroupNormalization;
+import org.lipreg.certify.graph.RoundingMargin;
 import org.lipreg.certify.graph.Node;
 import org.lipreg.normalization.engine.Scalars;
 
@@ -55,9 +56,15 @@ final class GradientBounds {
     private final Map<Integer, NDArray[]> normalizationEdges = new HashMap<>();
 
     private final Deadline deadline;
+    /** How far outward every computed bound is rounded. */
+    private final RoundingMargin margin;
+    /** Per node, a bound on the size of every term behind its gradient bounds (a pass of |Aᵀ|). */
+    private final NDArray[] magnitude;
 
     private GradientBounds(Graph graph, GradientMethod method, NDArray spec, Deadline deadline) {
         this.graph = graph;
+        this.margin = RoundingMargin.of(graph);
+        this.magnitude = new NDArray[graph.nodes().size()];
         this.method = method;
         this.spec = spec;
         this.deadline = deadline;
@@ -123,6 +130,7 @@ final class GradientBounds {
         NDArray[] hi = new NDArray[n];
         lo[graph.output()] = spec;
         hi[graph.output()] = spec;
+        magnitude[graph.output()] = spec.abs();
         for (int i = graph.output() - 1; i >= 0; i--) {
             deadline.check();
             intervalStep(i, lo, hi);
@@ -131,8 +139,8 @@ final class GradientBounds {
             if (node instanceof Node.Activation) {
                 if (linear) {
                     NDArray[] bounds = linearBounds(i);
-                    lo[i] = lo[i].maximum(bounds[0]);
-                    hi[i] = hi[i].minimum(bounds[1]);
+                    lo[i] = lo[i].maximum(margin.down(bounds[0], magnitude[i]));
+                    hi[i] = hi[i].minimum(margin.up(bounds[1], magnitude[i]));
                 }
                 gateLower.put(i, lo[i]);
                 gateUpper.put(i, hi[i]);
@@ -143,8 +151,8 @@ final class GradientBounds {
                 negativeRelax.put(i, chord ? Relaxation.chord(negLo, negHi) : Relaxation.constant(negLo, negHi));
             } else if (i == 0 && linear) {
                 NDArray[] bounds = linearBounds(0);
-                lo[0] = lo[0].maximum(bounds[0]);
-                hi[0] = hi[0].minimum(bounds[1]);
+                lo[0] = lo[0].maximum(margin.down(bounds[0], magnitude[0]));
+                hi[0] = hi[0].minimum(margin.up(bounds[1], magnitude[0]));
             }
         }
         inputLower = lo[0];
@@ -155,17 +163,22 @@ final class GradientBounds {
             deadline.check();
             normUpper = interval.minimum(linearNorm());
         }
+        // The norm sums n0 more terms (and the chord's), each at most the input magnitude.
+        normUpper = margin.up(normUpper, Scalars.mul(magnitude[0].sum(new int[] {1}), 2));
     }
 
     /** Interval bounds of g_i from its consumers' bounds. */
     private void intervalStep(int i, NDArray[] lo, NDArray[] hi) {
         NDArray l = null;
         NDArray u = null;
+        NDArray size = null;
         for (int c : graph.consumers(i)) {
             NDArray cl;
             NDArray cu;
+            NDArray cm;
             Node node = graph.node(c);
             if (node instanceof Node.Affine a) {
+                cm = a.map().abs().applyTranspose(magnitude[c]);
                 // g_i = Aᵀ g_c, in centre and radius.
                 NDArray mid = Scalars.mul(lo[c].add(hi[c]), 0.5);
                 NDArray rad = Scalars.mul(hi[c].sub(lo[c]), 0.5);
@@ -174,29 +187,37 @@ final class GradientBounds {
                 cl = centre.sub(radius);
                 cu = centre.add(radius);
             } else if (node instanceof Node.Normalization norm) {
-                NDArray[] edge = norm.norm().backwardInterval(normalizations.get(c), lo[c], hi[c]);
+                GroupNormalization.Bounds b = normalizations.get(c);
+                cm = norm.norm().backwardMagnitude(b, magnitude[c]);
+                NDArray[] edge = norm.norm().backwardInterval(b, lo[c], hi[c]);
+                edge = new NDArray[] {margin.down(edge[0], cm), margin.up(edge[1], cm)};
                 normalizationEdges.put(c, edge);
                 cl = edge[0];
                 cu = edge[1];
             } else if (node instanceof Node.Activation) {
+                cm = magnitude[c]; // the gate's coefficients are at most 1 in size
                 NDArray a0 = fixedSlope.get(c);
                 NDArray w = gateWidth.get(c);
                 cl = a0.mul(lo[c]).add(w.mul(Scalars.minimum(lo[c], 0)));
                 cu = a0.mul(hi[c]).add(w.mul(Scalars.maximum(hi[c], 0)));
             } else {
+                cm = magnitude[c];
                 cl = lo[c];
                 cu = hi[c];
             }
             l = l == null ? cl : l.add(cl);
             u = u == null ? cu : u.add(cu);
+            size = size == null ? cm : size.add(cm);
         }
         if (l == null) { // a node nothing reads: its gradient is zero
             long rows = spec.getShape().get(0);
             l = spec.getManager().zeros(new Shape(rows, graph.node(i).size()), DataType.FLOAT64);
             u = l;
+            size = l;
         }
-        lo[i] = l;
-        hi[i] = u;
+        magnitude[i] = size;
+        lo[i] = margin.down(l, size);
+        hi[i] = margin.up(u, size);
     }
 
     /** About how many bytes of coefficients one chunk of g_t's entries may hold. */

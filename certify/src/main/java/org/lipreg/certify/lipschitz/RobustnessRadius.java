@@ -27,7 +27,8 @@ public final class RobustnessRadius {
                 return 0;
             }
             if (constants[j] > 0) {
-                r = Math.min(r, margins[j] / constants[j]);
+                // Rounded down, so the radius is strictly inside what the quotient certifies.
+                r = Math.min(r, Math.nextDown(margins[j] / constants[j]));
             }
         }
         return r;

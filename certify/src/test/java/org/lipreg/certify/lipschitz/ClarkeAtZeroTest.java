@@ -28,7 +28,8 @@ class ClarkeAtZeroTest {
         try (LipschitzCertifier certifier = LipschitzCertifier.of(network)) {
             for (Method method : Method.values()) {
                 double bound = certifier.bound(point, new double[][] {{1}}, method).max();
-                assertEquals(3, bound, 1e-12, method.toString());
+                // Exactly 3, rounded outward by the floating-point margin.
+                assertTrue(bound >= 3 && bound <= 3 * (1 + 1e-9), method + ": " + bound);
             }
             // Slightly left of zero only the inactive branch exists.
             InputBox left = InputBox.around(new double[] {-0.5}, 0.1, -1, 1);

@@ -53,7 +53,9 @@ class SoundnessFuzzTest {
                     double[] upper = certifier.bound(box, specs, method, bab).perSpec();
                     for (int s = 0; s < specs.length; s++) {
                         String where = "trial " + trial + " kind " + kind + " " + method + " spec " + s;
-                        assertTrue(upper[s] >= lower.perSpec()[s] * (1 - TOLERANCE) - TOLERANCE,
+                        // Exactly: every bound is rounded outward (RoundingMargin), every attained
+                        // value is a float64 gradient at a point of the box.
+                        assertTrue(upper[s] >= lower.perSpec()[s],
                                 where + ": upper " + upper[s] + " < lower " + lower.perSpec()[s]);
                         // GroupSort is lowered to compare-exchange steps whose relaxation can be
                         // looser than its true norm 1, so the ordering is only asserted without it.
@@ -74,7 +76,7 @@ class SoundnessFuzzTest {
                         // Told the attained values, bab refines less; it must stay sound.
                         double[] told = certifier.bound(box, specs, method, bab, lower.perSpec()).perSpec();
                         for (int s = 0; s < specs.length; s++) {
-                            assertTrue(told[s] >= lower.perSpec()[s] * (1 - TOLERANCE) - TOLERANCE,
+                            assertTrue(told[s] >= lower.perSpec()[s],
                                     "trial " + trial + " bab told " + lower.perSpec()[s] + ", spec " + s + ": " + told[s]);
                         }
                     }
