@@ -57,7 +57,8 @@ public final class CertificateCheck {
     }
 
     /**
-     * Proves the smallest ρ it can for the given multipliers (x[0] is only a starting guess).
+     * Proves the smallest ρ it can for the given multipliers (x[0] is only a starting guess), to
+     * 13 digits.
      *
      * @param x the solver's variables
      * @return the proven bound
@@ -65,6 +66,19 @@ public final class CertificateCheck {
      *     so large or small that float64 cannot decide)
      */
     public Verified verify(double[] x) {
+        return verify(x, 1e-13);
+    }
+
+    /**
+     * Proves the smallest ρ it can for the given multipliers, to a relative tolerance: the search
+     * brackets the guess x[0] (ρ·(1 ± tol·4^i)), so a good guess costs a few factorizations.
+     *
+     * @param x the solver's variables, x[0] a guess of ρ
+     * @param tolerance the proven ρ is within this factor of the least ρ that the check accepts
+     * @return the proven bound
+     * @throws ArithmeticException if not even the strictly feasible point can be proven
+     */
+    public Verified verify(double[] x, double tolerance) {
         double[] multipliers = x.clone();
         for (int i = 1; i < multipliers.length; i++) {
             if (lmi.nonnegative(i) && !(multipliers[i] >= 0)) {
@@ -95,15 +109,26 @@ public final class CertificateCheck {
             multipliers[0] = 0;
             return new Verified(0, 0, multipliers, fraction);
         }
-        double hi = Math.max(x[0], Double.MIN_NORMAL);
+        double guess = x[0] > 0 && Double.isFinite(x[0]) ? x[0] : 1;
+        double up = tolerance;
+        double hi = guess * (1 + up);
         while (!fixed.holds(hi)) {
-            hi *= 2;
+            up *= 4;
+            hi = guess * (1 + up);
             if (Double.isInfinite(hi)) {
                 throw new ArithmeticException("LipSDP: no finite ρ proves the certificate");
             }
         }
         double lo = 0;
-        for (int it = 0; it < 200 && hi - lo > 1e-13 * hi; it++) {
+        for (double step = tolerance; step < 1; step *= 4) { // the first ρ below that fails
+            double below = hi * (1 - step);
+            if (!fixed.holds(below)) {
+                lo = below;
+                break;
+            }
+            hi = below;
+        }
+        for (int it = 0; it < 200 && hi - lo > tolerance * hi; it++) {
             double mid = lo + (hi - lo) / 2;
             if (fixed.holds(mid)) {
                 hi = mid;

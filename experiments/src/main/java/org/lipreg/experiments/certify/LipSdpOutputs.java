@@ -38,14 +38,15 @@ public final class LipSdpOutputs {
     public static Table table(String model, LipSdpResult result) {
         Table t = Table.create("lipsdp").addColumns(StringColumn.create("model"), DoubleColumn.create("product_bound"),
                 DoubleColumn.create("lipsdp_bound"), DoubleColumn.create("optimizer_bound"),
-                DoubleColumn.create("lower_bound"), IntColumn.create("newton_steps"), BooleanColumn.create("converged"),
+                DoubleColumn.create("lower_bound"), StringColumn.create("solver"), IntColumn.create("steps"), BooleanColumn.create("converged"),
                 DoubleColumn.create("seconds"));
         t.stringColumn("model").append(model);
         t.doubleColumn("product_bound").append(result.productBound());
         t.doubleColumn("lipsdp_bound").append(result.verifiedBound());
         t.doubleColumn("optimizer_bound").append(result.optimizerBound());
         t.doubleColumn("lower_bound").append(result.lowerBound());
-        t.intColumn("newton_steps").append(result.newtonSteps());
+        t.stringColumn("solver").append(result.solver().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        t.intColumn("steps").append(result.steps());
         t.booleanColumn("converged").append(result.converged());
         t.doubleColumn("seconds").append(result.seconds());
         return t;
