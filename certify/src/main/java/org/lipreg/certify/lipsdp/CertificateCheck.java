@@ -16,8 +16,9 @@ package org.lipreg.certify.lipsdp;
  * (with {@code γ_k ≤ 2ku}) makes the exact M positive semidefinite. Underflow is not modelled:
  * the weights of a trained network are far from the subnormal range.
  *
- * <p>ρ only adds {@code ρI} (or {@code ρG}, G ≻ 0, see {@link LipSdpMatrix}) to the input block, so
- * only the other blocks decide whether some ρ works. If they fail, the multipliers are moved towards {@link LipSdpMatrix#strictlyFeasiblePoint}
+ * <p>ρ only adds {@code ρI} (or {@code ρG}, G ≻ 0, see {@link LipSdpMatrix}) to the input block
+ * (ℓ2), or {@code 2ρ} to the last diagonal entry (ℓ∞), so only the other rows decide whether some
+ * ρ works. If they fail, the multipliers are moved towards {@link LipSdpMatrix#strictlyFeasiblePoint}
  * (the set that works is convex) by the least fraction found by bisection.
  */
 public final class CertificateCheck {
@@ -28,7 +29,7 @@ public final class CertificateCheck {
      * A proven bound.
      *
      * @param rho the ρ for which M ⪰ 0 is proven
-     * @param bound {@code √ρ} rounded up: the certified ℓ2 Lipschitz bound
+     * @param bound {@code √ρ} rounded up (ℓ2) or ρ (ℓ∞): the certified Lipschitz bound
      * @param x the variables that were proven (x[0] = ρ)
      * @param repairedFraction how far the multipliers were moved to the strictly feasible point,
      *     0 when they worked as given
@@ -137,7 +138,7 @@ public final class CertificateCheck {
             }
         }
         multipliers[0] = hi;
-        return new Verified(hi, Math.nextUp(Math.sqrt(hi)), multipliers, fraction);
+        return new Verified(hi, lmi.bound(hi), multipliers, fraction);
     }
 
     private static double[] blend(double[] x, double[] anchor, double s) {
@@ -155,7 +156,8 @@ public final class CertificateCheck {
         private final double[][] rhoTerm = lmi.assembleRhoTerm(false);
         private final double[][] rhoAbsolute = lmi.assembleRhoTerm(true);
         private final boolean signsHold;
-        private final int inputs = lmi.inputBlock();
+        private final int rhoStart = lmi.rhoStart();
+        private final int rhoEnd = lmi.rhoEnd();
         private final double gammaAssembly = 2.0 * (lmi.summandsPerEntry() + 4) * UNIT_ROUNDOFF;
         private final double gammaCholesky = 8.0 * lmi.size() * (lmi.size() + 1.0) * UNIT_ROUNDOFF;
 
@@ -186,8 +188,8 @@ public final class CertificateCheck {
                 for (double v : absolute[i]) {
                     rowSum += v;
                 }
-                if (i < inputs) { // ρ's term lives on the input block only
-                    for (int j = 0; j < inputs; j++) {
+                if (i >= rhoStart && i < rhoEnd) { // ρ's term lives on its block only
+                    for (int j = rhoStart; j < rhoEnd; j++) {
                         m[i][j] += rho * rhoTerm[i][j];
                         rowSum += rho * rhoAbsolute[i][j];
                     }
@@ -203,13 +205,20 @@ public final class CertificateCheck {
                 return false;
             }
             int n = matrix.length;
-            int rest = n - inputs;
-            double[][] m = new double[rest][];
-            double[] margin = new double[rest];
-            for (int i = 0; i < rest; i++) {
-                m[i] = java.util.Arrays.copyOfRange(matrix[inputs + i], inputs, n);
+            int[] rest = new int[n - (rhoEnd - rhoStart)]; // the rows outside ρ's block
+            for (int i = 0, r = 0; i < n; i++) {
+                if (i < rhoStart || i >= rhoEnd) {
+                    rest[r++] = i;
+                }
+            }
+            double[][] m = new double[rest.length][rest.length];
+            double[] margin = new double[rest.length];
+            for (int i = 0; i < rest.length; i++) {
+                for (int j = 0; j < rest.length; j++) {
+                    m[i][j] = matrix[rest[i]][rest[j]];
+                }
                 double rowSum = 0;
-                for (double v : absolute[inputs + i]) {
+                for (double v : absolute[rest[i]]) {
                     rowSum += v;
                 }
                 // twice the margin: with a large ρ, the input block's coupling still takes a little

@@ -1,8 +1,8 @@
 package org.lipreg.certify.lipsdp;
 
 /**
- * ℓ2 LipSDP for a feedforward ReLU / MaxMin network: solve, prove the bound, and put it beside
- * the product bound and a sampled lower bound.
+ * LipSDP for a feedforward ReLU / MaxMin network (ℓ2, or ℓ∞ for one output): solve, prove the
+ * bound, and put it beside the product bound and a sampled lower bound.
  */
 public final class LipSdp {
 
@@ -49,9 +49,28 @@ public final class LipSdp {
      * @throws IllegalArgumentException if the first-order solver is asked for a chain with ReLU layers
      */
     public static LipSdpResult certify(DenseChain chain, double[][] samplePoints, Solver solver) {
+        return certify(chain, samplePoints, solver, -1);
+    }
+
+    /**
+     * Certifies the ℓ∞ Lipschitz constant of one output, {@code |f_j(x) − f_j(y)| ≤ L‖x − y‖∞}
+     * (Newton solver; the eigenvalue form is ℓ2 only). The product bound is then
+     * {@code ‖c‖₁ Π_{k<L} ‖W_k‖_∞} (ReLU and MaxMin are nonexpansive in ℓ∞) and the lower bound the
+     * largest {@code ‖∇f_j(x)‖₁} at the points.
+     *
+     * @param chain the network
+     * @param output the output j
+     * @param samplePoints inputs for the lower bound
+     * @return the bounds
+     */
+    public static LipSdpResult certifyLinf(DenseChain chain, int output, double[][] samplePoints) {
+        return certify(chain, samplePoints, Solver.NEWTON, output);
+    }
+
+    private static LipSdpResult certify(DenseChain chain, double[][] samplePoints, Solver solver, int output) {
         long start = System.nanoTime();
-        LipSdpMatrix lmi = new LipSdpMatrix(chain);
-        Solver used = choose(chain, lmi, solver);
+        LipSdpMatrix lmi = new LipSdpMatrix(chain, output);
+        Solver used = output >= 0 ? Solver.NEWTON : choose(chain, lmi, solver);
         double[] x;
         double objective;
         int steps;
@@ -74,8 +93,32 @@ public final class LipSdp {
         }
         CertificateCheck.Verified verified = new CertificateCheck(lmi).verify(x, tolerance);
         double seconds = (System.nanoTime() - start) / 1e9;
+        if (output >= 0) {
+            return new LipSdpResult(chain.productBoundLinf(output), verified.bound(), objective,
+                    lowerBoundLinf(chain, output, samplePoints), seconds, used, steps, converged);
+        }
         return new LipSdpResult(chain.productBound(), verified.bound(), Math.sqrt(objective),
                 lowerBound(chain, samplePoints), seconds, used, steps, converged);
+    }
+
+    /**
+     * Returns the largest {@code ‖∇f_j(x)‖₁} over the points (attained, like {@link #lowerBound}).
+     *
+     * @param chain the network
+     * @param output the output j
+     * @param points the inputs
+     * @return the lower bound, 0 without points
+     */
+    public static double lowerBoundLinf(DenseChain chain, int output, double[][] points) {
+        double best = 0;
+        for (double[] p : points) {
+            double sum = 0;
+            for (double v : chain.jacobian(p)[output]) {
+                sum += Math.abs(v);
+            }
+            best = Math.max(best, sum);
+        }
+        return best;
     }
 
     /**
