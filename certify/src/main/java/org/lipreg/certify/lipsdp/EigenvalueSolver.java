@@ -29,8 +29,10 @@ public final class EigenvalueSolver {
      * @param iterations L-BFGS steps in all stages
      * @param evaluations eigendecomposition rounds (one per layer each)
      * @param converged whether every stage reached stationarity within the budgets
+     * @param withSlack the same shapes as variables with another relative room per block (x uses 1e-9)
      */
-    public record Solution(double[] x, double objective, int iterations, int evaluations, boolean converged) {}
+    public record Solution(double[] x, double objective, int iterations, int evaluations, boolean converged,
+            java.util.function.DoubleFunction<double[]> withSlack) {}
 
     private static final double[] POWERS = {4, 16, 64, 256, 1024, 4096};
     private static final int MEMORY = 20;
@@ -69,8 +71,11 @@ public final class EigenvalueSolver {
                 break;
             }
         }
-        double[] x = problem.multipliers(search.bestShapes, search.best.layerMax(), RELATIVE_SLACK);
-        return new Solution(x, x[0], search.iterations, search.evaluations, converged);
+        double[] shapes = search.bestShapes;
+        double[] layerMax = search.best.layerMax();
+        double[] x = problem.multipliers(shapes, layerMax, RELATIVE_SLACK);
+        return new Solution(x, x[0], search.iterations, search.evaluations, converged,
+                slack -> problem.multipliers(shapes, layerMax, slack));
     }
 
     /** L-BFGS on F_p, remembering the iterate with the smallest exact F over all evaluations. */
