@@ -16,8 +16,9 @@ package org.lipreg.certify.lipsdp;
  * (with {@code γ_k ≤ 2ku}) makes the exact M positive semidefinite. Underflow is not modelled:
  * the weights of a trained network are far from the subnormal range.
  *
- * <p>ρ only adds {@code ρI} (or {@code ρG}, G ≻ 0, see {@link LipSdpMatrix}) to the input block, so
- * only the other blocks decide whether some ρ works. If they fail, the multipliers are moved towards {@link LipSdpMatrix#strictlyFeasiblePoint}
+ * <p>ρ only adds {@code ρI} (or {@code ρG}, G ≻ 0, see {@link LipSdpMatrix}) to the input block
+ * (ℓ2), or {@code 2ρ} to the last diagonal entry (ℓ∞), so only the other rows decide whether some
+ * ρ works. If they fail, the multipliers are moved towards {@link LipSdpMatrix#strictlyFeasiblePoint}
  * (the set that works is convex) by the least fraction found by bisection.
  */
 public final class CertificateCheck {
@@ -28,7 +29,7 @@ public final class CertificateCheck {
      * A proven bound.
      *
      * @param rho the ρ for which M ⪰ 0 is proven
-     * @param bound {@code √ρ} rounded up: the certified ℓ2 Lipschitz bound
+     * @param bound {@code √ρ} rounded up (ℓ2) or ρ (ℓ∞): the certified Lipschitz bound
      * @param x the variables that were proven (x[0] = ρ)
      * @param repairedFraction how far the multipliers were moved to the strictly feasible point,
      *     0 when they worked as given
@@ -57,7 +58,8 @@ public final class CertificateCheck {
     }
 
     /**
-     * Proves the smallest ρ it can for the given multipliers (x[0] is only a starting guess).
+     * Proves the smallest ρ it can for the given multipliers (x[0] is only a starting guess), to
+     * 13 digits.
      *
      * @param x the solver's variables
      * @return the proven bound
@@ -65,6 +67,19 @@ public final class CertificateCheck {
      *     so large or small that float64 cannot decide)
      */
     public Verified verify(double[] x) {
+        return verify(x, 1e-13);
+    }
+
+    /**
+     * Proves the smallest ρ it can for the given multipliers, to a relative tolerance: the search
+     * brackets the guess x[0] (ρ·(1 ± tol·4^i)), so a good guess costs a few factorizations.
+     *
+     * @param x the solver's variables, x[0] a guess of ρ
+     * @param tolerance the proven ρ is within this factor of the least ρ that the check accepts
+     * @return the proven bound
+     * @throws ArithmeticException if not even the strictly feasible point can be proven
+     */
+    public Verified verify(double[] x, double tolerance) {
         double[] multipliers = x.clone();
         for (int i = 1; i < multipliers.length; i++) {
             if (lmi.nonnegative(i) && !(multipliers[i] >= 0)) {
@@ -95,15 +110,26 @@ public final class CertificateCheck {
             multipliers[0] = 0;
             return new Verified(0, 0, multipliers, fraction);
         }
-        double hi = Math.max(x[0], Double.MIN_NORMAL);
+        double guess = x[0] > 0 && Double.isFinite(x[0]) ? x[0] : 1;
+        double up = tolerance;
+        double hi = guess * (1 + up);
         while (!fixed.holds(hi)) {
-            hi *= 2;
+            up *= 4;
+            hi = guess * (1 + up);
             if (Double.isInfinite(hi)) {
                 throw new ArithmeticException("LipSDP: no finite ρ proves the certificate");
             }
         }
         double lo = 0;
-        for (int it = 0; it < 200 && hi - lo > 1e-13 * hi; it++) {
+        for (double step = tolerance; step < 1; step *= 4) { // the first ρ below that fails
+            double below = hi * (1 - step);
+            if (!fixed.holds(below)) {
+                lo = below;
+                break;
+            }
+            hi = below;
+        }
+        for (int it = 0; it < 200 && hi - lo > tolerance * hi; it++) {
             double mid = lo + (hi - lo) / 2;
             if (fixed.holds(mid)) {
                 hi = mid;
@@ -112,7 +138,7 @@ public final class CertificateCheck {
             }
         }
         multipliers[0] = hi;
-        return new Verified(hi, Math.nextUp(Math.sqrt(hi)), multipliers, fraction);
+        return new Verified(hi, lmi.bound(hi), multipliers, fraction);
     }
 
     private static double[] blend(double[] x, double[] anchor, double s) {
@@ -130,7 +156,8 @@ public final class CertificateCheck {
         private final double[][] rhoTerm = lmi.assembleRhoTerm(false);
         private final double[][] rhoAbsolute = lmi.assembleRhoTerm(true);
         private final boolean signsHold;
-        private final int inputs = lmi.inputBlock();
+        private final int rhoStart = lmi.rhoStart();
+        private final int rhoEnd = lmi.rhoEnd();
         private final double gammaAssembly = 2.0 * (lmi.summandsPerEntry() + 4) * UNIT_ROUNDOFF;
         private final double gammaCholesky = 8.0 * lmi.size() * (lmi.size() + 1.0) * UNIT_ROUNDOFF;
 
@@ -161,8 +188,8 @@ public final class CertificateCheck {
                 for (double v : absolute[i]) {
                     rowSum += v;
                 }
-                if (i < inputs) { // ρ's term lives on the input block only
-                    for (int j = 0; j < inputs; j++) {
+                if (i >= rhoStart && i < rhoEnd) { // ρ's term lives on its block only
+                    for (int j = rhoStart; j < rhoEnd; j++) {
                         m[i][j] += rho * rhoTerm[i][j];
                         rowSum += rho * rhoAbsolute[i][j];
                     }
@@ -178,13 +205,20 @@ public final class CertificateCheck {
                 return false;
             }
             int n = matrix.length;
-            int rest = n - inputs;
-            double[][] m = new double[rest][];
-            double[] margin = new double[rest];
-            for (int i = 0; i < rest; i++) {
-                m[i] = java.util.Arrays.copyOfRange(matrix[inputs + i], inputs, n);
+            int[] rest = new int[n - (rhoEnd - rhoStart)]; // the rows outside ρ's block
+            for (int i = 0, r = 0; i < n; i++) {
+                if (i < rhoStart || i >= rhoEnd) {
+                    rest[r++] = i;
+                }
+            }
+            double[][] m = new double[rest.length][rest.length];
+            double[] margin = new double[rest.length];
+            for (int i = 0; i < rest.length; i++) {
+                for (int j = 0; j < rest.length; j++) {
+                    m[i][j] = matrix[rest[i]][rest[j]];
+                }
                 double rowSum = 0;
-                for (double v : absolute[inputs + i]) {
+                for (double v : absolute[rest[i]]) {
                     rowSum += v;
                 }
                 // twice the margin: with a large ρ, the input block's coupling still takes a little

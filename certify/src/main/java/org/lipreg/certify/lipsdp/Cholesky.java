@@ -4,6 +4,11 @@ package org.lipreg.certify.lipsdp;
  * The Cholesky factor {@code L Lᵀ = A} of a dense symmetric matrix, in float64, by the plain
  * row-oriented algorithm: it fails exactly when a pivot is not positive, which is what both the
  * solver (feasibility) and the certificate check rely on. Reads only the lower triangle.
+ *
+ * <p>Row i's factor is zero left of row i's first nonzero entry (its envelope), so the products
+ * start there: a block-diagonal matrix (LipSDP on a MaxMin chain) costs the sum of its blocks'
+ * factorizations, not the whole matrix's. The skipped terms are exact zeros, so the rounding, and
+ * with it the certificate's margin, is that of the plain algorithm.
  */
 final class Cholesky {
 
@@ -23,16 +28,22 @@ final class Cholesky {
     static Cholesky factor(double[][] a, double[] shift) {
         int n = a.length;
         double[][] l = new double[n][];
+        int[] first = new int[n];
         for (int i = 0; i < n; i++) {
             l[i] = new double[i + 1];
-            for (int j = 0; j <= i; j++) {
+            int f = 0;
+            while (f < i && a[i][f] == 0) {
+                f++;
+            }
+            first[i] = f;
+            for (int j = f; j <= i; j++) {
                 double s = a[i][j];
                 if (i == j && shift != null) {
                     s -= shift[i];
                 }
                 double[] li = l[i];
                 double[] lj = l[j];
-                for (int k = 0; k < j; k++) {
+                for (int k = Math.max(f, first[j]); k < j; k++) {
                     s -= li[k] * lj[k];
                 }
                 if (i == j) {

@@ -179,6 +179,33 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
         return product;
     }
 
+    /**
+     * Returns the trivial ℓ∞ bound of one output: ReLU and MaxMin never increase {@code ‖Δ‖∞}, so
+     * {@code ‖c‖₁ Π_{k<L} ‖W_k‖_∞} with c row j of W_L and {@code ‖W‖_∞} the largest absolute row sum.
+     *
+     * @param output the output j
+     * @return the bound
+     */
+    public double productBoundLinf(int output) {
+        double product = 1;
+        for (int k = 0; k < weights.size(); k++) {
+            double[][] w = weights.get(k);
+            double largest = 0;
+            for (int i = 0; i < w.length; i++) {
+                if (k == weights.size() - 1 && i != output) {
+                    continue;
+                }
+                double sum = 0;
+                for (double v : w[i]) {
+                    sum += Math.abs(v);
+                }
+                largest = Math.max(largest, sum);
+            }
+            product *= largest;
+        }
+        return product;
+    }
+
     private static double[][] matrix(Layer.Dense dense) {
         int out = dense.weight().dim(0);
         int in = dense.weight().dim(1);

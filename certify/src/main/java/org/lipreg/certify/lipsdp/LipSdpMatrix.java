@@ -41,6 +41,17 @@ import java.util.List;
  * {@code ‖Δx‖² = uᵀGu + ‖Δx_⊥‖²}, and {@code Δx_⊥} appears nowhere else, so {@code q ≥ 0} for all
  * vectors exactly when it holds with ρ's term {@code ρG} and the rows of G in place of W_1's. No
  * inverse is needed; the rounding of G is carried by its absolute form {@code |W_1||W_1|ᵀ}.
+ *
+ * <p><b>ℓ∞, one output</b> ({@code f = cᵀz_{L−1}}, c row j of W_L; Pauli et al.): one more
+ * coordinate t and multipliers {@code τ ≥ 0} on the input, with
+ * <pre>
+ *   q = (2ρ − Στ) t² − 2t cᵀΔz_{L−1} + Δxᵀ diag(τ) Δx − Σ_k QC_k.
+ * </pre>
+ * If {@code q ≥ 0} for every vector, then at {@code t = ‖Δx‖∞}, with {@code Δxᵀdiag(τ)Δx ≤ Στ ‖Δx‖∞²},
+ * {@code cᵀΔz ≤ ρ‖Δx‖∞}: the bound is ρ itself. For MaxMin layers M is block diagonal with the
+ * paper's blocks {@code diag(τ) − W_1ᵀT_1W_1}, …, {@code [[T_{L−1}, −c], [−cᵀ, 2ρ − Στ]]}. The input
+ * block is never reduced here (τ is a diagonal on the input's own coordinates). Variable 0 is ρ,
+ * then τ_1…τ_{n_0}, then the hidden multipliers.
  */
 public final class LipSdpMatrix {
 
@@ -67,11 +78,14 @@ public final class LipSdpMatrix {
     }
 
     private final DenseChain chain;
+    private final int output;
     private final boolean reduced;
     private final double[][] gram;
     private final double[][] gramAbsolute;
     private final int size;
     private final int[] offset;
+    private final int rhoStart;
+    private final int rhoEnd;
     private final Term constant;
     private final List<Term> terms = new ArrayList<>();
     private final List<Boolean> nonnegative = new ArrayList<>();
@@ -84,25 +98,55 @@ public final class LipSdpMatrix {
      * @param chain the network
      */
     public LipSdpMatrix(DenseChain chain) {
+        this(chain, -1);
+    }
+
+    /**
+     * Builds the matrix function of the ℓ∞ bound of one output (see the class comment), or of the
+     * ℓ2 bound.
+     *
+     * @param chain the network
+     * @param output the output j for ℓ∞, or −1 for the ℓ2 bound of all outputs
+     * @throws IllegalArgumentException if the output is out of range
+     */
+    public LipSdpMatrix(DenseChain chain, int output) {
         this.chain = chain;
+        this.output = output;
         int depth = chain.depth();
+        if (output < -1 || output >= chain.width(depth)) {
+            throw new IllegalArgumentException("output " + output + " out of range (the network has "
+                    + chain.width(depth) + " outputs)");
+        }
         double[][] firstWeights = chain.weights().get(0);
         gram = gram(firstWeights, false);
         gramAbsolute = gram(firstWeights, true);
-        reduced = firstWeights.length < firstWeights[0].length && positiveDefinite(gram);
+        reduced = output < 0 && firstWeights.length < firstWeights[0].length && positiveDefinite(gram);
         offset = new int[depth];
         int n = reduced ? firstWeights.length : firstWeights[0].length;
         for (int k = 1; k < depth; k++) {
             offset[k] = n;
             n += chain.width(k);
         }
-        size = n;
-        // ρ: the identity on the input block (G in the reduced coordinates).
-        List<Column> inputs = new ArrayList<>();
-        for (int i = 0; i < inputBlock(); i++) {
-            inputs.add(unit(i));
+        if (output < 0) {
+            rhoStart = 0;
+            rhoEnd = reduced ? firstWeights.length : firstWeights[0].length;
+            size = n;
+            // ρ: the identity on the input block (G in the reduced coordinates).
+            List<Column> inputs = new ArrayList<>();
+            for (int i = 0; i < inputBlock(); i++) {
+                inputs.add(unit(i));
+            }
+            add(reduced ? new Term(inputs, gram, gramAbsolute) : new Term(inputs, DenseChain.identity(inputs.size())),
+                    true);
+        } else {
+            rhoStart = n; // the coordinate t
+            rhoEnd = n + 1;
+            size = n + 1;
+            add(new Term(List.of(unit(rhoStart)), new double[][] {{2}}), true);
+            for (int i = 0; i < chain.width(0); i++) { // τ_i (Δx_i² − t²)
+                add(new Term(List.of(unit(i), unit(rhoStart)), new double[][] {{1, 0}, {0, -1}}), true);
+            }
         }
-        add(reduced ? new Term(inputs, gram, gramAbsolute) : new Term(inputs, DenseChain.identity(inputs.size())), true);
         for (int k = 1; k < depth; k++) {
             double[][] w = chain.weights().get(k - 1);
             int first = terms.size();
@@ -123,16 +167,20 @@ public final class LipSdpMatrix {
             }
             layerVariables.add(new int[] {first, terms.size()});
         }
-        double[][] last = chain.weights().get(depth - 1);
-        List<Column> rows = new ArrayList<>();
-        for (int r = 0; r < last.length; r++) {
-            rows.add(input(depth, r));
+        if (output < 0) { // −‖W_L Δz_{L−1}‖²
+            double[][] last = chain.weights().get(depth - 1);
+            List<Column> rows = new ArrayList<>();
+            for (int r = 0; r < last.length; r++) {
+                rows.add(input(depth, r));
+            }
+            double[][] minus = DenseChain.identity(rows.size());
+            for (int i = 0; i < minus.length; i++) {
+                minus[i][i] = -1;
+            }
+            constant = new Term(rows, minus);
+        } else { // −2t cᵀΔz_{L−1}
+            constant = new Term(List.of(unit(rhoStart), input(depth, output)), new double[][] {{0, -1}, {-1, 0}});
         }
-        double[][] minus = DenseChain.identity(rows.size());
-        for (int i = 0; i < minus.length; i++) {
-            minus[i][i] = -1;
-        }
-        constant = new Term(rows, minus);
     }
 
     private void add(Term term, boolean nonneg) {
@@ -206,9 +254,34 @@ public final class LipSdpMatrix {
         return size;
     }
 
-    /** @return the width of the input block (the rows that ρ's term touches) */
+    /** @return the width of the input block */
     public int inputBlock() {
         return reduced ? chain.weights().get(0).length : chain.width(0);
+    }
+
+    /** @return the first row that ρ's term touches (0 for ℓ2, the coordinate t for ℓ∞) */
+    public int rhoStart() {
+        return rhoStart;
+    }
+
+    /** @return one past the last row that ρ's term touches */
+    public int rhoEnd() {
+        return rhoEnd;
+    }
+
+    /** @return the output j of an ℓ∞ bound, or −1 for ℓ2 */
+    public int output() {
+        return output;
+    }
+
+    /**
+     * Turns a proven ρ into the Lipschitz bound: {@code √ρ} (ℓ2) or ρ (ℓ∞), rounded up.
+     *
+     * @param rho the proven ρ
+     * @return the bound
+     */
+    public double bound(double rho) {
+        return rho == 0 ? 0 : output < 0 ? Math.nextUp(Math.sqrt(rho)) : rho;
     }
 
     /** @return whether the input block is in the reduced coordinates (see the class comment) */
@@ -217,7 +290,7 @@ public final class LipSdpMatrix {
     }
 
     /**
-     * Assembles ρ's term alone, {@code I} or {@code G} on the input block.
+     * Assembles ρ's term alone: {@code I} or {@code G} on the input block (ℓ2), 2 at t (ℓ∞).
      *
      * @param absolute the bound matrix instead of the values
      * @return the dense matrix
@@ -347,7 +420,8 @@ public final class LipSdpMatrix {
     }
 
     /**
-     * Returns a strictly feasible point: every layer's multipliers {@code c_k} (γ = 0) with
+     * Returns a strictly feasible point: every layer's multipliers {@code c_k} (γ = 0; for ℓ∞,
+     * τ = c_0, the last layer only its row c, and {@code 2ρ − Στ = 1 + δ}) with
      * {@code c_{L−1} = 2‖W_L‖_F² + δ}, {@code c_{k−1} = 2 c_k ‖W_k‖_F² + δ}, {@code ρ = 2 c_1
      * ‖W_1‖_F² + δ}. Each block's diagonal then beats its coupling to the next by the factor 2
      * (for ReLU the cross terms are split by {@code 2ab ≤ a² + b²}).
@@ -359,12 +433,21 @@ public final class LipSdpMatrix {
         double[] c = new double[depth];
         double next = 1;
         for (int k = depth - 1; k >= 0; k--) {
-            double f = frobeniusSquared(chain.weights().get(k));
+            double[][] w = chain.weights().get(k);
+            double f = frobeniusSquared(k == depth - 1 && output >= 0 ? new double[][] {w[output]} : w);
             c[k] = 2 * next * f + 1e-3 * (1 + next * f);
             next = c[k];
         }
         double[] x = new double[terms.size()];
-        x[0] = c[0];
+        if (output < 0) {
+            x[0] = c[0];
+        } else { // τ_i = c_0; the t diagonal 2ρ − Στ = 1 + δ beats half of c_{L−1} ≥ 2‖c‖²
+            int inputs = chain.width(0);
+            for (int i = 1; i <= inputs; i++) {
+                x[i] = c[0];
+            }
+            x[0] = (inputs * c[0] + 1 + 1e-3) / 2;
+        }
         for (int k = 1; k < depth; k++) {
             int[] range = layerVariables.get(k - 1);
             for (int i = range[0]; i < range[1]; i++) {

@@ -10,8 +10,9 @@ package org.lipreg.certify.lipsdp;
  * @param lowerBound the largest {@code ‖J(x)‖₂} at the sampled points: attained, so the true
  *     constant is at least this
  * @param seconds wall time of solver and check
- * @param newtonSteps the solver's Newton steps
+ * @param solver which solver ran ({@link LipSdp.Solver#NEWTON} or {@link LipSdp.Solver#FIRST_ORDER})
+ * @param steps the solver's steps (Newton steps, or L-BFGS steps)
  * @param converged whether the solver reached its tolerance
  */
 public record LipSdpResult(double productBound, double verifiedBound, double optimizerBound, double lowerBound,
-        double seconds, int newtonSteps, boolean converged) {}
+        double seconds, LipSdp.Solver solver, int steps, boolean converged) {}

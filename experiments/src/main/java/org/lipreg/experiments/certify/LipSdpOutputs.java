@@ -13,7 +13,10 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The table of {@code lipreg certify lipsdp}: lipsdp.csv and lipsdp.md in the output directory. */
+/**
+ * The table of {@code lipreg certify lipsdp}: NAME.csv and NAME.md in the output directory
+ * (lipsdp for the ℓ2 bound, lipsdp-linf-J for the ℓ∞ bound of output J).
+ */
 public final class LipSdpOutputs {
 
     private LipSdpOutputs() {}
@@ -22,30 +25,35 @@ public final class LipSdpOutputs {
      * Lists the files {@link #write} writes.
      *
      * @param dir the output directory
+     * @param name the files' name without extension
      * @return the files
      */
-    public static List<Path> files(Path dir) {
-        return List.of(dir.resolve("lipsdp.csv"), dir.resolve("lipsdp.md"));
+    public static List<Path> files(Path dir, String name) {
+        return List.of(dir.resolve(name + ".csv"), dir.resolve(name + ".md"));
     }
 
     /**
      * Builds the one-row table: the bounds side by side.
      *
      * @param model the model's name
+     * @param norm which bound, e.g. {@code l2} or {@code linf, output 3}
      * @param result the bounds
      * @return the table
      */
-    public static Table table(String model, LipSdpResult result) {
-        Table t = Table.create("lipsdp").addColumns(StringColumn.create("model"), DoubleColumn.create("product_bound"),
+    public static Table table(String model, String norm, LipSdpResult result) {
+        Table t = Table.create("lipsdp").addColumns(StringColumn.create("model"), StringColumn.create("norm"),
+                DoubleColumn.create("product_bound"),
                 DoubleColumn.create("lipsdp_bound"), DoubleColumn.create("optimizer_bound"),
-                DoubleColumn.create("lower_bound"), IntColumn.create("newton_steps"), BooleanColumn.create("converged"),
+                DoubleColumn.create("lower_bound"), StringColumn.create("solver"), IntColumn.create("steps"), BooleanColumn.create("converged"),
                 DoubleColumn.create("seconds"));
         t.stringColumn("model").append(model);
+        t.stringColumn("norm").append(norm);
         t.doubleColumn("product_bound").append(result.productBound());
         t.doubleColumn("lipsdp_bound").append(result.verifiedBound());
         t.doubleColumn("optimizer_bound").append(result.optimizerBound());
         t.doubleColumn("lower_bound").append(result.lowerBound());
-        t.intColumn("newton_steps").append(result.newtonSteps());
+        t.stringColumn("solver").append(result.solver().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'));
+        t.intColumn("steps").append(result.steps());
         t.booleanColumn("converged").append(result.converged());
         t.doubleColumn("seconds").append(result.seconds());
         return t;
@@ -56,13 +64,15 @@ public final class LipSdpOutputs {
      *
      * @param table the table from {@link #table}
      * @param dir the output directory
+     * @param name the files' name without extension
      * @throws IOException if writing fails
      */
-    public static void write(Table table, Path dir) throws IOException {
-        CertifyOutputs.csv(table, dir.resolve("lipsdp.csv"));
-        AtomicFiles.writeString(dir.resolve("lipsdp.md"), "# Global ℓ2 Lipschitz bounds (LipSDP)\n\n"
+    public static void write(Table table, Path dir, String name) throws IOException {
+        CertifyOutputs.csv(table, dir.resolve(name + ".csv"));
+        AtomicFiles.writeString(dir.resolve(name + ".md"), "# Global Lipschitz bounds (LipSDP)\n\n"
                 + "lipsdp_bound is proven in float64 (Cholesky with an explicit rounding margin) for the "
-                + "solver's multipliers; optimizer_bound is √ρ at the solver's last iterate; lower_bound is the "
-                + "largest ‖J(x)‖₂ at the sampled points (attained).\n\n" + MarkdownTables.of(table));
+                + "solver's multipliers; optimizer_bound is the solver's own bound (√ρ for ℓ2, ρ for ℓ∞); "
+                + "lower_bound is the largest ‖J(x)‖₂ (ℓ2) or ‖∇f_j(x)‖₁ (ℓ∞) at the sampled points "
+                + "(attained). product_bound for ℓ∞ is ‖c‖₁ Π ‖W_k‖_∞.\n\n" + MarkdownTables.of(table));
     }
 }

@@ -399,17 +399,48 @@ final class CertifyCommand implements Runnable {
             name = "lipsdp",
             mixinStandardHelpOptions = true,
             description = {
-                "Global l2 Lipschitz bound by LipSDP (feedforward dense networks with ReLU or MaxMin), proven in",
-                "float64, beside the product bound and the largest sampled ||J(x)||_2 (--points inputs)."
+                "Global Lipschitz bound by LipSDP (feedforward dense networks with ReLU or MaxMin), proven in",
+                "float64, beside the product bound and the largest sampled ||J(x)||_2 (l2) or ||grad f_j(x)||_1",
+                "(linf, one output) at --points inputs."
             })
     static final class LipSdpBound extends Common implements Callable<Integer> {
 
+        @Option(names = "--norm", defaultValue = "l2", description = "l2 (all outputs) or linf (one output, --output).")
+        String norm;
+
+        @Option(names = "--output", paramLabel = "J", description = "The output j of an linf bound (0-based).")
+        Integer output;
+
+        @Option(names = "--solver", defaultValue = "auto",
+                description = "auto (first-order for MaxMin networks with more than " + LipSdp.NEWTON_LIMIT
+                        + " multipliers, else newton), newton or first-order (MaxMin, l2).")
+        String solver;
+
         @Override
         public Integer call() throws Exception {
-            return certifyOne("lipsdp", LipSdpOutputs::files, this::certify);
+            if (!norm.equals("l2") && !norm.equals("linf")) {
+                throw new RunSetupException("--norm: '" + norm + "' is neither l2 nor linf", null);
+            }
+            if (norm.equals("linf") && output == null) {
+                throw new RunSetupException("--norm linf needs --output J (the bound is for one output)", null);
+            }
+            if (norm.equals("l2") && output != null) {
+                throw new RunSetupException("--output is for --norm linf (the l2 bound covers all outputs)", null);
+            }
+            LipSdp.Solver chosen = switch (solver) {
+                case "auto" -> LipSdp.Solver.AUTO;
+                case "newton" -> LipSdp.Solver.NEWTON;
+                case "first-order" -> LipSdp.Solver.FIRST_ORDER;
+                default -> throw new RunSetupException("--solver: '" + solver + "' is not auto, newton or first-order", null);
+            };
+            if (norm.equals("linf") && chosen == LipSdp.Solver.FIRST_ORDER) {
+                throw new RunSetupException("--solver first-order is l2 only; the linf bound is solved by newton", null);
+            }
+            String name = norm.equals("l2") ? "lipsdp" : "lipsdp-linf-" + output;
+            return certifyOne("lipsdp", dir -> LipSdpOutputs.files(dir, name), dir -> certify(dir, name, chosen));
         }
 
-        private int certify(Path dir) throws Exception {
+        private int certify(Path dir, String name, LipSdp.Solver chosen) throws Exception {
             try (CertifyTarget target = open()) {
                 if (target.network() == null) {
                     throw new RunSetupException("no LipSDP bound for this model: " + target.unsupported().getMessage(), null);
@@ -420,11 +451,25 @@ final class CertifyCommand implements Runnable {
                 } catch (UnsupportedLayerException e) {
                     throw new RunSetupException("no LipSDP bound for this model: " + e.getMessage(), e);
                 }
-                LipSdpResult result = LipSdp.certify(chain, target.points());
-                Table table = LipSdpOutputs.table(target.name(), result);
-                LipSdpOutputs.write(table, dir);
+                LipSdpResult result;
+                if (output != null) {
+                    int outputs = chain.width(chain.depth());
+                    if (output < 0 || output >= outputs) {
+                        throw new RunSetupException("--output " + output + ": the network has " + outputs
+                                + " outputs (0.." + (outputs - 1) + ")", null);
+                    }
+                    result = LipSdp.certifyLinf(chain, output, target.points());
+                } else {
+                    try {
+                        result = LipSdp.certify(chain, target.points(), chosen);
+                    } catch (IllegalArgumentException e) {
+                        throw new RunSetupException("--solver: " + e.getMessage(), e);
+                    }
+                }
+                Table table = LipSdpOutputs.table(target.name(), norm.equals("l2") ? "l2" : "linf, output " + output, result);
+                LipSdpOutputs.write(table, dir, name);
                 System.out.print(MarkdownTables.of(table));
-                System.out.println("wrote lipsdp.csv and lipsdp.md to " + dir);
+                System.out.println("wrote " + name + ".csv and " + name + ".md to " + dir);
                 return ExitCodes.OK;
             }
         }

@@ -103,4 +103,34 @@ class CertifyLipSdpCommandTest {
         assertEquals(0, run(err, "certify", "lipsdp", "--run", run.toString(), "--points", "20"), err.toString());
         assertOrdered(Table.read().csv(run.resolve("certify/lipsdp.csv").toFile()));
     }
+
+    @Test
+    void theLinfBoundOfOneOutputHasItsOwnFilesAndBadOptionsExitTwo() throws Exception {
+        Random random = new Random(9);
+        Network network = new Network(new int[] {4}, List.of(dense(random, 4, 6), new Layer.Relu(0),
+                dense(random, 6, 3)));
+        NetworkFiles.write(network, dir.resolve("net"));
+        Path out = dir.resolve("out");
+        String npz = dir.resolve("net.npz").toString();
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "certify", "lipsdp", "--npz", npz, "--points", "50", "--norm", "linf", "--output", "2",
+                "--out", out.toString()), err.toString());
+        Table t = Table.read().csv(out.resolve("lipsdp-linf-2.csv").toFile());
+        assertEquals("linf, output 2", t.stringColumn("norm").get(0));
+        assertOrdered(t);
+        assertFalse(Files.exists(out.resolve("lipsdp.csv")));
+
+        Path other = dir.resolve("other");
+        StringWriter noOutput = new StringWriter();
+        assertEquals(2, run(noOutput, "certify", "lipsdp", "--npz", npz, "--norm", "linf", "--out", other.toString()));
+        assertTrue(noOutput.toString().contains("--output"), noOutput.toString());
+        StringWriter range = new StringWriter();
+        assertEquals(2, run(range, "certify", "lipsdp", "--npz", npz, "--norm", "linf", "--output", "3", "--out",
+                other.toString()));
+        assertTrue(range.toString().contains("--output 3") && range.toString().contains("3 outputs"), range.toString());
+        StringWriter relu = new StringWriter();
+        assertEquals(2, run(relu, "certify", "lipsdp", "--npz", npz, "--solver", "first-order", "--out", other.toString()));
+        assertTrue(relu.toString().contains("MaxMin"), relu.toString());
+        assertFalse(Files.exists(other.resolve("lipsdp.csv")));
+    }
 }
