@@ -67,6 +67,30 @@ public interface LinearMap {
      */
     double maxRowAbsSum();
 
+    /**
+     * Returns rows {@code from … to − 1} of the {@code size × size} identity, without making the
+     * whole identity (the engine's eye takes no diagonal offset).
+     *
+     * @param manager the manager
+     * @param from the first row
+     * @param to past the last row
+     * @param size the identity's size
+     * @return {@code (to − from, size)}, float64
+     */
+    static NDArray identityRows(ai.djl.ndarray.NDManager manager, int from, int to, int size) {
+        int rows = to - from;
+        NDArray eye = manager.eye(rows, rows, 0, ai.djl.ndarray.types.DataType.FLOAT64);
+        ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
+        if (from > 0) {
+            parts.add(manager.zeros(new ai.djl.ndarray.types.Shape(rows, from), ai.djl.ndarray.types.DataType.FLOAT64));
+        }
+        parts.add(eye);
+        if (to < size) {
+            parts.add(manager.zeros(new ai.djl.ndarray.types.Shape(rows, size - to), ai.djl.ndarray.types.DataType.FLOAT64));
+        }
+        return parts.size() == 1 ? eye : ai.djl.ndarray.NDArrays.concat(parts, 1);
+    }
+
     /** Reshapes {@code (…, n)} to {@code (rows, n)} for a map that works on 2-d batches. */
     static NDArray rows(NDArray v, int n) {
         return v.reshape(-1, n);

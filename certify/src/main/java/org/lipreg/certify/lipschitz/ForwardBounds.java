@@ -231,7 +231,7 @@ final class ForwardBounds {
      * CROWN: lower and upper bounds of node p (the input of the given activation), by backward
      * propagation to the input box; tightened by earlier splits when asked. The rows (two per
      * neuron of p) go back in chunks, so that the coefficients held at once stay near {@link
-     * #CHUNK_BYTES} however wide the layers are.
+     * #chunkBytes} however wide the layers are.
      */
     private NDArray[] crownBounds(int activation, int p, NDArray xl, NDArray xu, int domains, NDManager manager) {
         int size = graph.node(p).size();
@@ -240,7 +240,7 @@ final class ForwardBounds {
             widest = Math.max(widest, graph.node(i).size());
         }
         long perNeuron = 2L * widest * Math.max(1, domains) * Double.BYTES * 3; // λ, its parts, the sum
-        int chunk = (int) Math.max(1, Math.min(size, CHUNK_BYTES / perNeuron));
+        int chunk = (int) Math.max(1, Math.min(size, chunkBytes / perNeuron));
         List<NDArray> lows = new ArrayList<>();
         List<NDArray> highs = new ArrayList<>();
         List<NDArray[]> linearParts = new ArrayList<>();
@@ -269,7 +269,7 @@ final class ForwardBounds {
     }
 
     /** About how many bytes of CROWN coefficients one chunk of rows may hold. */
-    static final long CHUNK_BYTES = 256L << 20;
+    static long chunkBytes = 256L << 20; // tests lower it to force many chunks
 
     /** The bounds of neurons {@code from … to − 1} of node p. */
     private NDArray[] crownChunk(int activation, int p, int from, int to, NDArray xl, NDArray xu, int domains,
@@ -277,7 +277,7 @@ final class ForwardBounds {
         int rows = to - from;
         int size = graph.node(p).size();
         NDArray[] pending = new NDArray[p + 1];
-        NDArray eye = manager.eye(rows, size, from, DataType.FLOAT64);
+        NDArray eye = org.lipreg.certify.graph.LinearMap.identityRows(manager, from, to, size);
         NDArray seed = eye.concat(eye.neg(), 0).expandDims(0);
         NDArray constant;
         if (graph.node(p) instanceof Node.Affine a) {

@@ -221,7 +221,7 @@ final class GradientBounds {
     }
 
     /** About how many bytes of coefficients one chunk of g_t's entries may hold. */
-    static final long CHUNK_BYTES = 256L << 20;
+    static long chunkBytes = 256L << 20; // tests lower it to force many chunks
 
     /** Linear lower and upper bounds of every entry of g_t, a chunk of entries at a time. */
     private NDArray[] linearBounds(int t) {
@@ -232,7 +232,7 @@ final class GradientBounds {
             widest = Math.max(widest, graph.node(i).size());
         }
         long perEntry = 2L * widest * rows * Double.BYTES * 3; // λ, its parts, the sum
-        int chunk = (int) Math.max(1, Math.min(size, CHUNK_BYTES / perEntry));
+        int chunk = (int) Math.max(1, Math.min(size, chunkBytes / perEntry));
         ai.djl.ndarray.NDList lows = new ai.djl.ndarray.NDList();
         ai.djl.ndarray.NDList highs = new ai.djl.ndarray.NDList();
         for (int from = 0; from < size; from += chunk) {
@@ -252,7 +252,7 @@ final class GradientBounds {
         int count = to - from;
         NDArray[] pending = new NDArray[graph.nodes().size()];
         NDArray constant = spec.getManager().zeros(new Shape(1, 2L * count), DataType.FLOAT64);
-        NDArray e = spec.getManager().eye(count, size, from, DataType.FLOAT64);
+        NDArray e = org.lipreg.certify.graph.LinearMap.identityRows(spec.getManager(), from, to, size);
         NDArray eye = e.concat(e.neg(), 0).expandDims(0);
         for (int c : graph.consumers(t)) {
             if (graph.node(c) instanceof Node.Affine a) {
