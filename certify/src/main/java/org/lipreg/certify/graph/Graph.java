@@ -4,15 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 
-import org.lipreg.normalization.engine.Scalars;
 
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
 /**
- * A network lowered to a DAG of affine maps, leaky ReLUs and sums on flat float64 vectors, the
- * form every bound in this module works on. Node 0 is the input, the last node the output. The
+ * A network lowered to a DAG of operators ({@link Node}) on flat float64 vectors, the form every
+ * bound in this module works on. Node 0 is the input, the last node the output. The
  * graph owns its arrays; close it when done.
  */
 public final class Graph implements AutoCloseable {
@@ -27,10 +26,10 @@ public final class Graph implements AutoCloseable {
         this.nodes = List.copyOf(nodes);
         boolean linear = true;
         for (Node node : nodes) {
-            if (node instanceof Node.Affine a) {
+            if (node instanceof Affine a) {
                 NDScope.unregister(a.bias()); // the graph outlives any scope it was built in
             }
-            linear &= !(node instanceof Node.Normalization);
+            linear &= node.piecewiseLinear();
         }
         this.piecewiseLinear = linear;
         List<List<Integer>> c = new ArrayList<>();
@@ -56,19 +55,7 @@ public final class Graph implements AutoCloseable {
      * @return its inputs, one entry per edge
      */
     public static int[] inputsOf(Node node) {
-        if (node instanceof Node.Affine a) {
-            return new int[] {a.input()};
-        }
-        if (node instanceof Node.Activation a) {
-            return new int[] {a.input()};
-        }
-        if (node instanceof Node.Sum s) {
-            return new int[] {s.left(), s.right()};
-        }
-        if (node instanceof Node.Normalization n) {
-            return new int[] {n.input()};
-        }
-        return new int[0];
+        return node.inputs();
     }
 
     /**
@@ -135,7 +122,7 @@ public final class Graph implements AutoCloseable {
     public List<Integer> activations() {
         List<Integer> out = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
-            if (nodes.get(i) instanceof Node.Activation) {
+            if (nodes.get(i) instanceof Activation) {
                 out.add(i);
             }
         }
@@ -169,24 +156,21 @@ public final class Graph implements AutoCloseable {
      */
     public NDArray[] forward(NDArray x) {
         NDArray[] values = new NDArray[nodes.size()];
-        for (int i = 0; i < nodes.size(); i++) {
-            Node node = nodes.get(i);
-            if (node instanceof Node.Affine a) {
-                values[i] = a.map().apply(values[a.input()]).add(a.bias());
-            } else if (node instanceof Node.Activation a) {
-                NDArray z = values[a.input()];
-                values[i] = a.slope() == 0 ? Scalars.maximum(z, 0) : z.maximum(Scalars.mul(z, a.slope()));
-            } else if (node instanceof Node.Sum s) {
-                values[i] = values[s.left()].add(values[s.right()]);
-            } else if (node instanceof Node.Normalization n) {
-                values[i] = n.norm().forward(values[n.input()]);
-            } else if (i == 0) {
-                values[i] = x;
-            } else {
-                throw new IllegalStateException("no forward rule for " + node);
-            }
+        values[0] = x;
+        for (int i = 1; i < nodes.size(); i++) {
+            values[i] = nodes.get(i).forward(of(values, nodes.get(i)));
         }
         return values;
+    }
+
+    /** The values of a node's inputs, in its input order. */
+    private static NDArray[] of(NDArray[] values, Node node) {
+        int[] inputs = node.inputs();
+        NDArray[] out = new NDArray[inputs.length];
+        for (int j = 0; j < inputs.length; j++) {
+            out[j] = values[inputs[j]];
+        }
+        return out;
     }
 
     /**
@@ -226,22 +210,13 @@ public final class Graph implements AutoCloseable {
         NDArray[] grads = new NDArray[nodes.size()];
         grads[output()] = spec;
         for (int i = output(); i > 0; i--) {
-            NDArray g = grads[i];
-            if (g == null) {
+            if (grads[i] == null) {
                 continue;
             }
             Node node = nodes.get(i);
-            if (node instanceof Node.Affine a) {
-                accumulate(grads, a.input(), a.map().applyTranspose(g));
-            } else if (node instanceof Node.Activation a) {
-                NDArray z = values[a.input()];
-                NDArray slope = Scalars.mul(z.gt(0).toType(z.getDataType(), false), 1 - a.slope()).add(a.slope());
-                accumulate(grads, a.input(), g.mul(slope));
-            } else if (node instanceof Node.Sum s) {
-                accumulate(grads, s.left(), g);
-                accumulate(grads, s.right(), g);
-            } else if (node instanceof Node.Normalization n) {
-                accumulate(grads, n.input(), n.norm().backward(values[n.input()], g));
+            NDArray[] toInputs = node.backward(of(values, node), grads[i]);
+            for (int j = 0; j < toInputs.length; j++) {
+                accumulate(grads, node.inputs()[j], toInputs[j]);
             }
         }
         return grads;
@@ -261,17 +236,7 @@ public final class Graph implements AutoCloseable {
         rows[0] = values[0].getManager().eye(n0, n0, 0, values[0].getDataType());
         for (int i = 1; i < nodes.size(); i++) {
             Node node = nodes.get(i);
-            if (node instanceof Node.Affine a) {
-                rows[i] = a.map().apply(rows[a.input()]);
-            } else if (node instanceof Node.Activation act) {
-                NDArray z = values[act.input()];
-                NDArray slope = Scalars.mul(z.gt(0).toType(z.getDataType(), false), 1 - act.slope()).add(act.slope());
-                rows[i] = rows[act.input()].mul(slope);
-            } else if (node instanceof Node.Sum s) {
-                rows[i] = rows[s.left()].add(rows[s.right()]);
-            } else if (node instanceof Node.Normalization n) {
-                rows[i] = n.norm().jvp(values[n.input()], rows[n.input()]);
-            }
+            rows[i] = node.jacobianRows(of(values, node), of(rows, node));
         }
         return rows;
     }

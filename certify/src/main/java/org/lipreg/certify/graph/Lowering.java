@@ -23,7 +23,7 @@ import java.util.List;
  *       strided depthwise convolution with a one-hot kernel. The function is exact; its Clarke
  *       Jacobian by the chain rule contains max pooling's, so bounds stay sound, and
  *       branch-and-bound can split its ReLUs;</li>
- *   <li>group normalization becomes a {@link Node.Normalization};</li>
+ *   <li>group normalization becomes a {@link Normalization};</li>
  *   <li>GroupSort becomes an odd-even transposition sorting network of compare-exchange steps,
  *       each {@code x + E·ReLU(D x)} (for a pair (a, b): {@code max = a + ReLU(b − a)},
  *       {@code min = b − ReLU(b − a)}). The chain rule over that network gives a superset of
@@ -51,7 +51,7 @@ public final class Lowering {
         NDManager manager = parent.newSubManager();
         try {
             Lowering lowering = new Lowering(manager);
-            lowering.nodes.add(new Node.Input(network.inputSize()));
+            lowering.nodes.add(new Input(network.inputSize()));
             lowering.chain(network.layers(), 0, network.inputShape());
             return new Graph(manager, lowering.nodes);
         } catch (RuntimeException e) {
@@ -189,19 +189,19 @@ public final class Lowering {
     private int lower(Layer layer, int at, int[] in) {
         int[] out = outputShape(layer, in);
         if (layer instanceof Layer.Dense d) {
-            return add(new Node.Affine(at, new DenseMap(d.weight().toNDArray(manager)), d.bias().toNDArray(manager)));
+            return add(new Affine(at, new DenseMap(d.weight().toNDArray(manager)), d.bias().toNDArray(manager)));
         }
         if (layer instanceof Layer.Conv2d c) {
             ConvMap map = new ConvMap(c.weight().toNDArray(manager), in, out, c.stride(), c.padding(), c.dilation(),
                     c.groups());
             NDArray bias = c.bias().toNDArray(manager).repeat(0, (long) out[1] * out[2]);
-            return add(new Node.Affine(at, map, bias));
+            return add(new Affine(at, map, bias));
         }
         if (layer instanceof Layer.AvgPool2d p) {
             int[] k = p.kernel();
             NDArray kernel = manager.ones(new Shape(in[0], 1, k[0], k[1]), DataType.FLOAT64).div(k[0] * k[1]);
             ConvMap map = new ConvMap(kernel, in, out, p.stride(), p.padding(), new int[] {1, 1}, in[0]);
-            return add(new Node.Affine(at, map, manager.zeros(new Shape(map.outputSize()), DataType.FLOAT64)));
+            return add(new Affine(at, map, manager.zeros(new Shape(map.outputSize()), DataType.FLOAT64)));
         }
         if (layer instanceof Layer.MaxPool2d p) {
             return maxPool(p, at, in, out);
@@ -209,15 +209,15 @@ public final class Lowering {
         if (layer instanceof Layer.ChannelAffine a) {
             int perChannel = Arrays.stream(in).skip(1).reduce(1, (x, y) -> x * y);
             NDArray shift = a.shift().toNDArray(manager).repeat(0, perChannel);
-            return add(new Node.Affine(at, new ChannelScaleMap(a.scale().toNDArray(manager), perChannel), shift));
+            return add(new Affine(at, new ChannelScaleMap(a.scale().toNDArray(manager), perChannel), shift));
         }
         if (layer instanceof Layer.GroupNorm g) {
             int perChannel = Arrays.stream(in).skip(1).reduce(1, (x, y) -> x * y);
-            return add(new Node.Normalization(at, new GroupNormalization(g.groups(), g.epsilon(),
+            return add(new Normalization(at, new GroupNormalization(g.groups(), g.epsilon(),
                     g.scale().toNDArray(manager), g.shift().toNDArray(manager), perChannel)));
         }
         if (layer instanceof Layer.Relu r) {
-            return add(new Node.Activation(at, r.negativeSlope(), nodes.get(at).size()));
+            return add(new Activation(at, r.negativeSlope(), nodes.get(at).size()));
         }
         if (layer instanceof Layer.GroupSort g) {
             return sortingNetwork(at, in, g.size());
@@ -225,7 +225,7 @@ public final class Lowering {
         if (layer instanceof Layer.Residual r) {
             int body = chain(r.body(), at, in);
             int shortcut = chain(r.shortcut(), at, in);
-            return add(new Node.Sum(body, shortcut, nodes.get(body).size()));
+            return add(new Sum(body, shortcut, nodes.get(body).size()));
         }
         if (layer instanceof Layer.Flatten) {
             return at;
@@ -249,16 +249,16 @@ public final class Lowering {
                     continue;
                 }
                 int minus = add(pick(at, in, out, p, row, col, -1));
-                int gap = add(new Node.Sum(running, minus, nodes.get(position).size()));
-                int relu = add(new Node.Activation(gap, 0, nodes.get(gap).size()));
-                running = add(new Node.Sum(position, relu, nodes.get(relu).size()));
+                int gap = add(new Sum(running, minus, nodes.get(position).size()));
+                int relu = add(new Activation(gap, 0, nodes.get(gap).size()));
+                running = add(new Sum(position, relu, nodes.get(relu).size()));
             }
         }
         return running;
     }
 
     /** {@code sign·x[c, s·i + row, s·j + col]} for every output position: a one-hot depthwise convolution. */
-    private Node.Affine pick(int at, int[] in, int[] out, Layer.MaxPool2d p, int row, int col, double sign) {
+    private Affine pick(int at, int[] in, int[] out, Layer.MaxPool2d p, int row, int col, double sign) {
         int[] k = p.kernel();
         double[] kernel = new double[in[0] * k[0] * k[1]];
         for (int c = 0; c < in[0]; c++) {
@@ -266,7 +266,7 @@ public final class Lowering {
         }
         NDArray weight = manager.create(kernel, new Shape(in[0], 1, k[0], k[1]));
         ConvMap map = new ConvMap(weight, in, out, p.stride(), new int[] {0, 0}, new int[] {1, 1}, in[0]);
-        return new Node.Affine(at, map, manager.zeros(new Shape(map.outputSize()), DataType.FLOAT64));
+        return new Affine(at, map, manager.zeros(new Shape(map.outputSize()), DataType.FLOAT64));
     }
 
     /** Odd-even transposition sort (descending) of each channel group, position by position. */
@@ -302,10 +302,10 @@ public final class Lowering {
             NDArray e = manager.create(spread, new Shape(size, pairs.size()));
             NDArray zerosPairs = manager.zeros(new Shape(pairs.size()), DataType.FLOAT64);
             NDArray zeros = manager.zeros(new Shape(size), DataType.FLOAT64);
-            int gap = add(new Node.Affine(node, new DenseMap(d), zerosPairs));
-            int relu = add(new Node.Activation(gap, 0, pairs.size()));
-            int moved = add(new Node.Affine(relu, new DenseMap(e), zeros));
-            node = add(new Node.Sum(node, moved, size));
+            int gap = add(new Affine(node, new DenseMap(d), zerosPairs));
+            int relu = add(new Activation(gap, 0, pairs.size()));
+            int moved = add(new Affine(relu, new DenseMap(e), zeros));
+            node = add(new Sum(node, moved, size));
         }
         return node;
     }

@@ -3,11 +3,14 @@ package org.lipreg.certify.graph;
 import ai.djl.ndarray.NDArray;
 
 /**
- * A node of the certification graph: every value is a flat vector per example (float64, laid
- * out channel-major as in DJL), and every node is one of five kinds. Node inputs always have
- * smaller indices (topological order).
+ * One operator of the certification graph, and everything every pass needs of it: its value,
+ * its (Clarke) derivative both ways, interval bounds, and — through {@link ForwardRelaxation} —
+ * its CROWN relaxation and its edge in the Jacobian graph. The passes ({@code ForwardBounds},
+ * {@code GradientBounds}, the region walk, the lower-bound search) are loops over nodes that ask
+ * them, never switches on what they are. Values are flat vectors per example (float64,
+ * channel-major as in DJL); a node's inputs have smaller indices (topological order).
  */
-public sealed interface Node {
+public sealed interface Node permits Input, Affine, Activation, Sum, Normalization {
 
     /**
      * Returns the length of the node's value.
@@ -17,57 +20,74 @@ public sealed interface Node {
     int size();
 
     /**
-     * The network input.
+     * Returns the input nodes, one entry per edge ({@code x + x} lists x twice).
      *
-     * @param size its length
+     * @return the inputs
      */
-    record Input(int size) implements Node {}
+    int[] inputs();
 
     /**
-     * {@code y = A x + b}: linear layers, convolutions, pooling and folded normalizations, each
-     * kept in its own form ({@link LinearMap}).
+     * Computes the value.
      *
-     * @param input the input node
-     * @param map A
-     * @param bias {@code (size)}, float64
+     * @param inputs the inputs' values, {@code (B, size_j)} each
+     * @return {@code (B, size)}
      */
-    record Affine(int input, LinearMap map, NDArray bias) implements Node {
-        @Override
-        public int size() {
-            return map.outputSize();
-        }
+    NDArray forward(NDArray[] inputs);
+
+    /**
+     * Back-propagates a gradient (an element of the Clarke Jacobian where it is not smooth: the
+     * derivative of the piece with positive argument).
+     *
+     * @param inputs the inputs' values
+     * @param gradient {@code (B, size)}: the gradient of the output
+     * @return the gradient of each input
+     */
+    NDArray[] backward(NDArray[] inputs, NDArray gradient);
+
+    /**
+     * Pushes the inputs' Jacobians (as rows: row j is how a value moves along input direction j)
+     * through the node at one point, with the derivatives of {@link #backward}.
+     *
+     * @param inputs the inputs' values at the point, {@code (1, size_j)}
+     * @param rows the inputs' Jacobian rows, {@code (n0, size_j)}
+     * @return the node's Jacobian rows, {@code (n0, size)}
+     */
+    NDArray jacobianRows(NDArray[] inputs, NDArray[] rows);
+
+    /**
+     * Bounds the value over a box of inputs (interval arithmetic), rounded outward.
+     *
+     * @param inputs bounds on the inputs, {@code (D, size_j)}
+     * @param margin the rounding margin
+     * @return the bounds
+     */
+    Interval interval(Interval[] inputs, RoundingMargin margin);
+
+    /**
+     * Relaxes the node over a box of inputs.
+     *
+     * @param inputs bounds on the inputs, {@code (D, size_j)}
+     * @return the relaxation, or null for the network input
+     */
+    ForwardRelaxation relax(Interval[] inputs);
+
+    /**
+     * Returns whether the node's relaxation gains from tight bounds on its inputs (CROWN bounds
+     * them first); false for linear nodes, whose relaxation is exact.
+     *
+     * @return whether to tighten the inputs' bounds
+     */
+    default boolean tightensInputs() {
+        return false;
     }
 
     /**
-     * Leaky ReLU {@code max(x, slope·x)}, ReLU with slope 0. Its Clarke derivative is 1 for
-     * {@code x > 0}, {@code slope} for {@code x < 0}, and the interval between at 0.
+     * Returns whether the node is affine or piecewise linear (its derivative constant on each
+     * piece), so that a fully split branch-and-bound domain has one gradient.
      *
-     * @param input the pre-activation node
-     * @param slope the negative slope in [0, 1]
-     * @param size the length
+     * @return true unless the node normalizes by per-example statistics
      */
-    record Activation(int input, double slope, int size) implements Node {}
-
-    /**
-     * {@code y = a + b}.
-     *
-     * @param left one summand
-     * @param right the other
-     * @param size the length
-     */
-    record Sum(int left, int right, int size) implements Node {}
-
-    /**
-     * Group normalization at inference ({@link GroupNormalization} holds its math): smooth but
-     * not piecewise linear, so a graph with one is bounded, never solved exactly.
-     *
-     * @param input the input node
-     * @param norm the operator
-     */
-    record Normalization(int input, GroupNormalization norm) implements Node {
-        @Override
-        public int size() {
-            return norm.size();
-        }
+    default boolean piecewiseLinear() {
+        return true;
     }
 }

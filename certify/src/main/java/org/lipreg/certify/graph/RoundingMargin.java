@@ -44,9 +44,9 @@ public final class RoundingMargin {
         long operations = 0;
         for (Node node : graph.nodes()) {
             operations += STEPS_PER_NODE;
-            if (node instanceof Node.Affine a) {
+            if (node instanceof Affine a) {
                 operations += a.map().fanIn();
-            } else if (node instanceof Node.Normalization n) {
+            } else if (node instanceof Normalization n) {
                 operations += 4L * n.norm().size() / n.norm().groups(); // the group sums
             }
         }

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import ai.djl.training.GradientCollector;
 
+import org.lipreg.certify.graph.FreeSlopes;
 import org.lipreg.normalization.engine.Scalars;
 
 import java.util.ArrayList;
@@ -31,31 +32,6 @@ final class AlphaOptimizer {
     private AlphaOptimizer() {}
 
     /**
-     * The lower slopes of one activation's neurons for a batch of bounds.
-     *
-     * @param value {@code (D, rows, n)}: α, used where the neuron is unstable
-     * @param floor s, the smallest valid slope (1 is the largest)
-     * @param unstable {@code (D, 1, n)}: where α is free
-     * @param fixed {@code (D, 1, n)}: the slope elsewhere
-     */
-    record Slopes(NDArray value, double floor, NDArray unstable, NDArray fixed) {
-
-        /**
-         * Returns the slopes to use: α where unstable, the fixed slope elsewhere.
-         *
-         * @return {@code (D, rows, n)}
-         */
-        NDArray where() {
-            // fixed + mask·(α − fixed): arithmetic broadcasts the (D, 1, n) mask, where() does not.
-            return fixed.add(unstable.toType(value.getDataType(), false).mul(value.sub(fixed)));
-        }
-
-        Slopes with(NDArray newValue) {
-            return new Slopes(newValue, floor, unstable, fixed);
-        }
-    }
-
-    /**
      * Runs the steps and returns the best bounds.
      *
      * @param start the slopes to start from, per activation node
@@ -64,9 +40,9 @@ final class AlphaOptimizer {
      * @param pass computes {lower, upper} bounds {@code (D, rows)} for given slopes
      * @return {lower, upper}, the largest lower and smallest upper bound over all steps
      */
-    static NDArray[] minimize(Map<Integer, Slopes> start, int steps, Deadline deadline,
-            Function<Map<Integer, Slopes>, NDArray[]> pass) {
-        Map<Integer, Slopes> slopes = new HashMap<>(start);
+    static NDArray[] minimize(Map<Integer, FreeSlopes> start, int steps, Deadline deadline,
+            Function<Map<Integer, FreeSlopes>, NDArray[]> pass) {
+        Map<Integer, FreeSlopes> slopes = new HashMap<>(start);
         Map<Integer, NDArray[]> moments = new HashMap<>();
         NDArray bestLower = null;
         NDArray bestUpper = null;
@@ -80,7 +56,7 @@ final class AlphaOptimizer {
                 if (last) { // the final slopes need no gradient
                     bounds = pass.apply(slopes);
                 } else {
-                    for (Slopes s : slopes.values()) {
+                    for (FreeSlopes s : slopes.values()) {
                         s.value().setRequiresGradient(true);
                     }
                     try (GradientCollector collector = bounds0(slopes).getManager().getEngine().newGradientCollector()) {
@@ -93,9 +69,9 @@ final class AlphaOptimizer {
                 keep.add(lower);
                 keep.add(upper);
                 if (!last) {
-                    Map<Integer, Slopes> next = new HashMap<>();
-                    for (Map.Entry<Integer, Slopes> e : slopes.entrySet()) {
-                        Slopes s = e.getValue();
+                    Map<Integer, FreeSlopes> next = new HashMap<>();
+                    for (Map.Entry<Integer, FreeSlopes> e : slopes.entrySet()) {
+                        FreeSlopes s = e.getValue();
                         NDArray gradient = s.value().getGradient().duplicate();
                         NDArray[] m = moments.get(e.getKey());
                         NDArray first = m == null ? Scalars.mul(gradient, 1 - BETA1)
@@ -142,7 +118,7 @@ final class AlphaOptimizer {
         return new NDArray[] {bestLower, bestUpper};
     }
 
-    private static NDArray bounds0(Map<Integer, Slopes> slopes) {
+    private static NDArray bounds0(Map<Integer, FreeSlopes> slopes) {
         return slopes.values().iterator().next().value();
     }
 }

@@ -2,28 +2,38 @@ package org.lipreg.certify.lipschitz;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
+import org.lipreg.certify.graph.Activation;
+import org.lipreg.certify.graph.ForwardRelaxation;
+import org.lipreg.certify.graph.FreeSlopes;
 import org.lipreg.certify.graph.Graph;
-import org.lipreg.certify.graph.GroupNormalization;
-import org.lipreg.certify.graph.RoundingMargin;
+import org.lipreg.certify.graph.Interval;
+import org.lipreg.certify.graph.LinearMap;
 import org.lipreg.certify.graph.Node;
+import org.lipreg.certify.graph.RoundingMargin;
+import org.lipreg.certify.graph.Step;
 import org.lipreg.normalization.engine.Scalars;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Bounds on every activation's pre-activation over the input box, for a batch of D
- * branch-and-bound domains at once: interval arithmetic (IBP), optionally tightened by CROWN
- * (backward linear bound propagation to the input, with the chord above each unstable
- * activation and {@code α·z} below it, α chosen by the adaptive rule). A domain's split
- * neurons are clamped to their branch: active {@code z ≥ 0}, inactive {@code z ≤ 0} — closed
- * half-spaces, so the two branches together cover the point {@code z = 0} — and, when asked,
- * the splits also constrain the CROWN bounds of every later activation ({@link SplitConstraints}).
+ * Bounds on every node's value over the input box, for a batch of D branch-and-bound domains at
+ * once, and each node's relaxation over them: interval arithmetic (IBP), with the inputs of every
+ * node whose relaxation gains from it ({@link Node#tightensInputs}: activations, normalizations)
+ * tightened first by CROWN — backward linear bound propagation to the input through the
+ * relaxations of the nodes before, optionally with α-CROWN's optimized lower slopes. A domain's
+ * split neurons are clamped to their branch ({@link Activation#clamp}) and, when asked, the splits
+ * also constrain the CROWN bounds of every later activation ({@link SplitConstraints}). Every
+ * bound is rounded outward ({@link RoundingMargin}). A loop over nodes: what each node is, the
+ * node says.
  *
  * <p>Arrays are created in the current {@code NDScope}; run inside one.
  */
@@ -36,36 +46,35 @@ final class ForwardBounds {
     /** Per domain: false where some bound is empty (the domain has no point). */
     NDArray feasible;
 
+    /** About how many bytes of CROWN coefficients one chunk of rows may hold. */
+    static long chunkBytes = 256L << 20; // tests lower it to force many chunks
+
     private final Graph graph;
-    private final Map<Integer, NDArray> upperSlope = new HashMap<>();
-    private final Map<Integer, NDArray> upperIntercept = new HashMap<>();
-    private final Map<Integer, NDArray> lowerSlope = new HashMap<>();
-    private final Map<Integer, NDArray> states = new HashMap<>();
-    /** Each normalization's interval bounds, per domain. */
-    private final Map<Integer, GroupNormalization.Bounds> normalizations = new HashMap<>();
-    /** Each normalization's linear relaxation (CROWN only), per domain. */
-    private final Map<Integer, GroupNormalization.Relaxation> normRelaxations = new HashMap<>();
+    private final ForwardRelaxation[] relaxations;
+    private final Interval[] bounds;
     /** Each processed activation's CROWN bounds as linear functions of the input. */
     private final List<SplitConstraints.Linear> linear = new ArrayList<>();
     private final int constraintSteps;
     private final Deadline deadline;
-
     /** Per activation node, the domains' splits as the caller gave them (the constraints read them here). */
     private final Map<Integer, double[]> splitValues;
-
     /** Gradient steps on the lower slopes per bound (α-CROWN); 0 for CROWN's adaptive slopes. */
     private final int alphaSteps;
     /** How far outward every computed bound is rounded. */
     private final RoundingMargin margin;
+    private final int domains;
 
     private ForwardBounds(Graph graph, int constraintSteps, Map<Integer, double[]> splitValues, Deadline deadline,
-            int alphaSteps) {
+            int alphaSteps, int domains) {
         this.graph = graph;
         this.constraintSteps = constraintSteps;
         this.deadline = deadline;
         this.splitValues = splitValues;
         this.alphaSteps = alphaSteps;
+        this.domains = domains;
         this.margin = RoundingMargin.of(graph);
+        this.relaxations = new ForwardRelaxation[graph.nodes().size()];
+        this.bounds = new Interval[graph.nodes().size()];
     }
 
     /**
@@ -96,15 +105,15 @@ final class ForwardBounds {
      * @param crown whether to tighten IBP by CROWN
      * @param constraintSteps steps on the constraints' multipliers (0: splits only fix
      *     their own neurons)
-     * @param deadline checked before each activation's bounds and each step on the multipliers
+     * @param deadline checked before each node's CROWN bounds and each step on the multipliers
      * @param manager the manager for new arrays
      * @return the bounds
      * @throws Deadline.Passed when the deadline passes before the bounds are done
      */
     static ForwardBounds compute(Graph graph, InputBox box, Map<Integer, double[]> splits, int domains, boolean crown,
             int constraintSteps, Deadline deadline, NDManager manager) {
-        ForwardBounds b = new ForwardBounds(graph, constraintSteps, splits, deadline, 0);
-        b.run(box, domains, crown, manager);
+        ForwardBounds b = new ForwardBounds(graph, constraintSteps, splits, deadline, 0, domains);
+        b.run(box, crown, manager);
         return b;
     }
 
@@ -122,118 +131,68 @@ final class ForwardBounds {
      * @return the bounds
      */
     static ForwardBounds alphaCrown(Graph graph, InputBox box, int steps, Deadline deadline, NDManager manager) {
-        ForwardBounds b = new ForwardBounds(graph, 0, java.util.Collections.emptyMap(), deadline, steps);
-        b.run(box, 1, true, manager);
+        ForwardBounds b = new ForwardBounds(graph, 0, Collections.emptyMap(), deadline, steps, 1);
+        b.run(box, true, manager);
         return b;
     }
 
-    private void run(InputBox box, int domains, boolean crown, NDManager manager) {
+    private void run(InputBox box, boolean crown, NDManager manager) {
         int n = graph.nodes().size();
-        NDArray[] lo = new NDArray[n];
-        NDArray[] hi = new NDArray[n];
         NDArray xl = box.lower(manager).reshape(1, -1);
         NDArray xu = box.upper(manager).reshape(1, -1);
-        NDArray zeros = manager.zeros(new ai.djl.ndarray.types.Shape(domains, 1), DataType.FLOAT64);
-        lo[0] = xl.add(zeros);
-        hi[0] = xu.add(zeros);
-        feasible = manager.ones(new ai.djl.ndarray.types.Shape(domains), DataType.BOOLEAN);
-        // Every bound is rounded outward by the margin times its magnitude: a bound on the sum
-        // of the absolute values of the terms behind it, from a pass of |A| through the graph.
-        NDArray[] magnitude = new NDArray[n];
-        magnitude[0] = xl.abs().maximum(xu.abs());
+        NDArray zeros = manager.zeros(new Shape(domains, 1), DataType.FLOAT64);
+        bounds[0] = new Interval(xl.add(zeros), xu.add(zeros), xl.abs().maximum(xu.abs()));
+        feasible = manager.ones(new Shape(domains), DataType.BOOLEAN);
+        boolean[] tightened = new boolean[n];
         for (int i = 1; i < n; i++) {
             Node node = graph.node(i);
-            if (node instanceof Node.Affine a) {
-                magnitude[i] = a.map().abs().apply(magnitude[a.input()]).add(a.bias().abs());
-                // Centre and radius: A·mid + b ± |A|·rad, two map applications instead of four.
-                NDArray mid = Scalars.mul(lo[a.input()].add(hi[a.input()]), 0.5);
-                NDArray rad = Scalars.mul(hi[a.input()].sub(lo[a.input()]), 0.5);
-                NDArray centre = a.map().apply(mid).add(a.bias());
-                NDArray radius = a.map().abs().apply(rad);
-                lo[i] = margin.down(centre.sub(radius), magnitude[i]);
-                hi[i] = margin.up(centre.add(radius), magnitude[i]);
-            } else if (node instanceof Node.Sum s) {
-                magnitude[i] = magnitude[s.left()].add(magnitude[s.right()]);
-                lo[i] = margin.down(lo[s.left()].add(lo[s.right()]), magnitude[i]);
-                hi[i] = margin.up(hi[s.left()].add(hi[s.right()]), magnitude[i]);
-            } else if (node instanceof Node.Normalization norm) {
-                int p = norm.input();
-                if (crown && p != 0) { // its statistics are only as tight as its input's bounds
-                    deadline.check();
-                    NDArray[] bounds = crownBounds(i, p, xl, xu, domains, manager);
-                    lo[p] = lo[p].maximum(margin.down(bounds[0], magnitude[p]));
-                    hi[p] = hi[p].minimum(margin.up(bounds[1], magnitude[p]));
+            int[] inputs = node.inputs();
+            if (crown && node.tightensInputs()) {
+                for (int p : inputs) {
+                    if (p != 0 && !tightened[p]) {
+                        deadline.check(); // each CROWN pass is one of a batch's long steps
+                        NDArray[] crownBounds = crownBounds(i, p, xl, xu, manager);
+                        Interval b = bounds[p];
+                        bounds[p] = new Interval(b.lower().maximum(margin.down(crownBounds[0], b.magnitude())),
+                                b.upper().minimum(margin.up(crownBounds[1], b.magnitude())), b.magnitude());
+                        tightened[p] = true;
+                    }
                 }
-                magnitude[i] = norm.norm().magnitude();
-                GroupNormalization.Bounds b = norm.norm().bounds(lo[norm.input()], hi[norm.input()]);
-                normalizations.put(i, b);
-                NDArray[] y = norm.norm().outputBounds(b);
-                lo[i] = margin.down(y[0], magnitude[i]);
-                hi[i] = margin.up(y[1], magnitude[i]);
-                if (crown) {
-                    normRelaxations.put(i, norm.norm().relax(b));
-                }
-            } else if (node instanceof Node.Activation act) {
-                deadline.check(); // each activation's CROWN pass is one of a batch's long steps
-                int p = act.input();
-                if (crown && p != 0) {
-                    NDArray[] bounds = crownBounds(i, p, xl, xu, domains, manager);
-                    lo[p] = lo[p].maximum(margin.down(bounds[0], magnitude[p]));
-                    hi[p] = hi[p].minimum(margin.up(bounds[1], magnitude[p]));
-                }
-                magnitude[i] = magnitude[p];
-                double[] values = splitValues.get(i);
-                NDArray split = values == null ? null
-                    : manager.create(values, new ai.djl.ndarray.types.Shape(domains, values.length / domains));
-                if (split != null) {
-                    lo[p] = NDArrays.where(split.gt(0), Scalars.maximum(lo[p], 0), lo[p]);
-                    hi[p] = NDArrays.where(split.lt(0), Scalars.minimum(hi[p], 0), hi[p]);
-                }
-                // An empty interval proves the domain has no point (tolerance for rounding).
-                NDArray slack = Scalars.mul(lo[p].abs().add(hi[p].abs()), 1e-9).add(1e-12);
-                NDArray empty = lo[p].sub(hi[p]).gt(slack).toType(DataType.FLOAT64, false).sum(new int[] {1});
-                feasible = feasible.logicalAnd(empty.eq(0));
-                lower.put(i, lo[p]);
-                upper.put(i, hi[p]);
-                relax(i, act.slope(), lo[p], hi[p], split);
-                double s = act.slope();
-                lo[i] = s == 0 ? Scalars.maximum(lo[p], 0) : margin.down(lo[p].maximum(Scalars.mul(lo[p], s)), magnitude[i]);
-                hi[i] = s == 0 ? Scalars.maximum(hi[p], 0) : margin.up(hi[p].maximum(Scalars.mul(hi[p], s)), magnitude[i]);
             }
+            Interval[] in = new Interval[inputs.length];
+            for (int j = 0; j < inputs.length; j++) {
+                in[j] = bounds[inputs[j]];
+            }
+            if (node instanceof Activation act) {
+                // Splits are on activations: clamp to the branch, check the domain has a point.
+                double[] values = splitValues.get(i);
+                NDArray split = values == null ? null : manager.create(values, new Shape(domains, values.length / domains));
+                if (split != null) {
+                    in[0] = act.clamp(in[0], split);
+                }
+                NDArray lo = in[0].lower();
+                NDArray hi = in[0].upper();
+                // An empty interval proves the domain has no point (tolerance for rounding).
+                NDArray slack = Scalars.mul(lo.abs().add(hi.abs()), 1e-9).add(1e-12);
+                NDArray empty = lo.sub(hi).gt(slack).toType(DataType.FLOAT64, false).sum(new int[] {1});
+                feasible = feasible.logicalAnd(empty.eq(0));
+                lower.put(i, lo);
+                upper.put(i, hi);
+                relaxations[i] = act.relax(in, split);
+            } else {
+                relaxations[i] = node.relax(in);
+            }
+            bounds[i] = node.interval(in, margin);
         }
-    }
-
-    /** Linear bounds {@code sl·z ≤ act(z) ≤ su·z + tu} for the activation at node i. */
-    private void relax(int i, double s, NDArray l, NDArray u, NDArray split) {
-        NDArray active = l.gt(0);
-        NDArray inactive = u.lt(0);
-        if (split != null) {
-            active = active.logicalOr(split.gt(0));
-            inactive = inactive.logicalOr(split.lt(0));
-        }
-        NDArray width = Scalars.maximum(u.sub(l), Double.MIN_NORMAL);
-        // Chord through (l, s·l) and (u, u).
-        NDArray chord = u.sub(Scalars.mul(l, s)).div(width);
-        NDArray one = l.onesLike();
-        NDArray slopeS = Scalars.mul(one, s);
-        NDArray su = NDArrays.where(active, one, NDArrays.where(inactive, slopeS, chord));
-        NDArray tu = NDArrays.where(active.logicalOr(inactive), l.zerosLike(), l.mul(slopeS.sub(chord)));
-        // Adaptive lower slope: 1 where u ≥ −l, else s.
-        NDArray adaptive = NDArrays.where(u.gte(l.neg()), one, slopeS);
-        NDArray sl = NDArrays.where(active, one, NDArrays.where(inactive, slopeS, adaptive));
-        upperSlope.put(i, su);
-        upperIntercept.put(i, tu);
-        lowerSlope.put(i, sl);
-        states.put(i, NDArrays.where(active, one, NDArrays.where(inactive, one.neg(), l.zerosLike())));
     }
 
     /**
-     * CROWN: lower and upper bounds of node p (the input of the given activation), by backward
+     * CROWN: lower and upper bounds of node p (an input of node {@code consumer}), by backward
      * propagation to the input box; tightened by earlier splits when asked. The rows (two per
      * neuron of p) go back in chunks, so that the coefficients held at once stay near {@link
      * #chunkBytes} however wide the layers are.
      */
-    private NDArray[] crownBounds(int activation, int p, NDArray xl, NDArray xu, int domains, NDManager manager) {
+    private NDArray[] crownBounds(int consumer, int p, NDArray xl, NDArray xu, NDManager manager) {
         int size = graph.node(p).size();
         int widest = 1;
         for (int i = 0; i <= p; i++) {
@@ -241,53 +200,35 @@ final class ForwardBounds {
         }
         long perNeuron = 2L * widest * Math.max(1, domains) * Double.BYTES * 3; // λ, its parts, the sum
         int chunk = (int) Math.max(1, Math.min(size, chunkBytes / perNeuron));
-        List<NDArray> lows = new ArrayList<>();
-        List<NDArray> highs = new ArrayList<>();
+        NDList lows = new NDList();
+        NDList highs = new NDList();
         List<NDArray[]> linearParts = new ArrayList<>();
         for (int from = 0; from < size; from += chunk) {
             int to = Math.min(size, from + chunk);
-            NDArray[] bounds;
-            Map<Integer, AlphaOptimizer.Slopes> free = alphaSteps > 0 ? alphaSlopes(p, 2 * (to - from)) : Map.of();
-            if (!free.isEmpty()) {
-                int chunkFrom = from;
-                int chunkTo = to;
-                bounds = AlphaOptimizer.minimize(free, alphaSteps, deadline,
-                        alphas -> crownChunk(activation, p, chunkFrom, chunkTo, xl, xu, domains, manager, linearParts,
-                                alphas));
-            } else {
-                bounds = crownChunk(activation, p, from, to, xl, xu, domains, manager, linearParts, Map.of());
-            }
-            lows.add(bounds[0]);
-            highs.add(bounds[1]);
+            Map<Integer, FreeSlopes> free = alphaSteps > 0 ? freeSlopes(p, 2 * (to - from)) : Map.of();
+            int chunkFrom = from;
+            NDArray[] result = free.isEmpty()
+                    ? crownChunk(consumer, p, from, to, xl, xu, manager, linearParts, Map.of())
+                    : AlphaOptimizer.minimize(free, alphaSteps, deadline,
+                            slopes -> crownChunk(consumer, p, chunkFrom, to, xl, xu, manager, linearParts, slopes));
+            lows.add(result[0]);
+            highs.add(result[1]);
         }
         if (!linearParts.isEmpty()) {
-            recordLinear(activation, linearParts);
+            recordLinear(consumer, linearParts);
         }
-        NDArray lower = lows.size() == 1 ? lows.get(0) : NDArrays.concat(new ai.djl.ndarray.NDList(lows), 1);
-        NDArray upper = highs.size() == 1 ? highs.get(0) : NDArrays.concat(new ai.djl.ndarray.NDList(highs), 1);
-        return new NDArray[] {lower, upper};
+        return lows.size() == 1 ? new NDArray[] {lows.get(0), highs.get(0)}
+                : new NDArray[] {NDArrays.concat(lows, 1), NDArrays.concat(highs, 1)};
     }
 
-    /** About how many bytes of CROWN coefficients one chunk of rows may hold. */
-    static long chunkBytes = 256L << 20; // tests lower it to force many chunks
-
     /** The bounds of neurons {@code from … to − 1} of node p. */
-    private NDArray[] crownChunk(int activation, int p, int from, int to, NDArray xl, NDArray xu, int domains,
-            NDManager manager, List<NDArray[]> linearParts, Map<Integer, AlphaOptimizer.Slopes> alphas) {
+    private NDArray[] crownChunk(int consumer, int p, int from, int to, NDArray xl, NDArray xu, NDManager manager,
+            List<NDArray[]> linearParts, Map<Integer, FreeSlopes> slopes) {
         int rows = to - from;
-        int size = graph.node(p).size();
         NDArray[] pending = new NDArray[p + 1];
-        NDArray eye = org.lipreg.certify.graph.LinearMap.identityRows(manager, from, to, size);
-        NDArray seed = eye.concat(eye.neg(), 0).expandDims(0);
-        NDArray constant;
-        if (graph.node(p) instanceof Node.Affine a) {
-            pending[a.input()] = a.map().applyTranspose(seed);
-            NDArray bias = a.bias().get(from + ":" + to);
-            constant = bias.concat(bias.neg(), 0).expandDims(0);
-        } else {
-            pending[p] = seed;
-            constant = manager.zeros(new ai.djl.ndarray.types.Shape(1, 2L * rows), DataType.FLOAT64);
-        }
+        NDArray e = LinearMap.identityRows(manager, from, to, graph.node(p).size());
+        pending[p] = e.concat(e.neg(), 0).expandDims(0);
+        NDArray constant = manager.zeros(new Shape(1, 2L * rows), DataType.FLOAT64);
         NDArray result = null;
         for (int i = p; i >= 0; i--) {
             NDArray lambda = pending[i];
@@ -295,67 +236,45 @@ final class ForwardBounds {
                 continue;
             }
             pending[i] = null;
-            Node node = graph.node(i);
-            if (node instanceof Node.Input) {
+            if (i == 0) {
                 SplitConstraints constraints = constraintSteps == 0 ? null
-                    : SplitConstraints.gather(linear, splitValues, domains, constraintSteps, manager);
+                        : SplitConstraints.gather(linear, splitValues, domains, constraintSteps, manager);
                 if (constraints != null) {
                     result = constraints.upperBounds(lambda, constant, xl, xu, deadline);
                 } else {
                     NDArray bound = Scalars.maximum(lambda, 0).mul(xu.expandDims(1))
-                        .add(Scalars.minimum(lambda, 0).mul(xl.expandDims(1)));
+                            .add(Scalars.minimum(lambda, 0).mul(xl.expandDims(1)));
                     result = constant.add(bound.sum(new int[] {2}));
                 }
-                if (constraintSteps > 0 && splitValues.containsKey(activation)) {
+                if (constraintSteps > 0 && splitValues.containsKey(consumer)) {
                     linearParts.add(new NDArray[] {lambda, constant});
                 }
-            } else if (node instanceof Node.Affine a) {
-                constant = constant.add(lambda.matMul(a.bias()));
-                add(pending, a.input(), a.map().applyTranspose(lambda));
-            } else if (node instanceof Node.Activation act) {
-                NDArray positive = Scalars.maximum(lambda, 0);
-                NDArray negative = Scalars.minimum(lambda, 0);
-                NDArray su = upperSlope.get(i).expandDims(1);
-                AlphaOptimizer.Slopes alpha = alphas.get(i);
-                NDArray sl = alpha == null ? lowerSlope.get(i).expandDims(1) : alpha.where();
-                constant = constant.add(positive.mul(upperIntercept.get(i).expandDims(1)).sum(new int[] {2}));
-                add(pending, act.input(), positive.mul(su).add(negative.mul(sl)));
-            } else if (node instanceof Node.Sum s) {
-                add(pending, s.left(), lambda);
-                add(pending, s.right(), lambda);
-            } else if (node instanceof Node.Normalization norm) {
-                NDArray[] step = norm.norm().backwardRelaxed(lambda, normRelaxations.get(i));
-                constant = constant.add(step[1]);
-                add(pending, norm.input(), step[0]);
+                continue;
+            }
+            Step step = relaxations[i].backward(lambda, slopes.get(i));
+            if (step.constant() != null) {
+                constant = constant.add(step.constant());
+            }
+            int[] inputs = graph.node(i).inputs();
+            for (int j = 0; j < inputs.length; j++) {
+                pending[inputs[j]] = pending[inputs[j]] == null ? step.coefficients()[j]
+                        : pending[inputs[j]].add(step.coefficients()[j]);
             }
         }
         if (result == null) { // p does not depend on the input (cannot happen in a lowered network)
             result = constant;
         }
-        NDArray upperBound = result.get(":, :" + rows);
-        NDArray lowerBound = result.get(":, " + rows + ":").neg();
-        return new NDArray[] {lowerBound, upperBound};
+        return new NDArray[] {result.get(":, " + rows + ":").neg(), result.get(":, :" + rows)};
     }
 
-    /**
-     * The free lower slopes for a bound on node p: per activation before p with unstable
-     * neurons, a {@code (D, rows, n)} start (CROWN's adaptive slopes), the range {@code [s, 1]}
-     * and the mask of unstable neurons (the others keep their exact slope).
-     */
-    private Map<Integer, AlphaOptimizer.Slopes> alphaSlopes(int p, int rows) {
-        Map<Integer, AlphaOptimizer.Slopes> out = new HashMap<>();
-        for (Map.Entry<Integer, NDArray> e : lowerSlope.entrySet()) {
-            int k = e.getKey();
-            if (k >= p) {
-                continue;
+    /** The lower slopes α-CROWN may choose for a bound on node p: those of the relaxations before it. */
+    private Map<Integer, FreeSlopes> freeSlopes(int p, int rows) {
+        Map<Integer, FreeSlopes> out = new HashMap<>();
+        for (int k = 1; k < p; k++) {
+            FreeSlopes free = relaxations[k].freeSlopes(rows);
+            if (free != null) {
+                out.put(k, free);
             }
-            NDArray unstable = states.get(k).eq(0);
-            if (!unstable.any().getBoolean()) {
-                continue;
-            }
-            double s = ((Node.Activation) graph.node(k)).slope();
-            NDArray start = e.getValue().expandDims(1).repeat(1, rows);
-            out.put(k, new AlphaOptimizer.Slopes(start, s, unstable.expandDims(1), e.getValue().expandDims(1)));
         }
         return out;
     }
@@ -366,10 +285,10 @@ final class ForwardBounds {
             linear.add(new SplitConstraints.Linear(activation, parts.get(0)[0], parts.get(0)[1]));
             return;
         }
-        ai.djl.ndarray.NDList upperRows = new ai.djl.ndarray.NDList();
-        ai.djl.ndarray.NDList lowerRows = new ai.djl.ndarray.NDList();
-        ai.djl.ndarray.NDList upperConstants = new ai.djl.ndarray.NDList();
-        ai.djl.ndarray.NDList lowerConstants = new ai.djl.ndarray.NDList();
+        NDList upperRows = new NDList();
+        NDList lowerRows = new NDList();
+        NDList upperConstants = new NDList();
+        NDList lowerConstants = new NDList();
         for (NDArray[] part : parts) {
             long half = part[1].getShape().get(1) / 2;
             upperRows.add(part[0].get(":, :" + half));
@@ -382,18 +301,23 @@ final class ForwardBounds {
         linear.add(new SplitConstraints.Linear(activation, rows, constants));
     }
 
-    private static void add(NDArray[] pending, int i, NDArray lambda) {
-        pending[i] = pending[i] == null ? lambda : pending[i].add(lambda);
+    /**
+     * Returns node {@code i}'s relaxation over the domains.
+     *
+     * @param i a node other than the input
+     * @return its relaxation
+     */
+    ForwardRelaxation relaxation(int i) {
+        return relaxations[i];
     }
 
     /**
-     * Returns the interval bounds of normalization node {@code i}, per domain.
+     * Returns the number of domains.
      *
-     * @param i the normalization node
-     * @return its bounds
+     * @return D
      */
-    GroupNormalization.Bounds normalization(int i) {
-        return normalizations.get(i);
+    int domains() {
+        return domains;
     }
 
     /**
@@ -404,6 +328,6 @@ final class ForwardBounds {
      * @return the states {@code (D, n)}, float64
      */
     NDArray state(int i) {
-        return states.get(i);
+        return ((Activation.Relaxation) relaxations[i]).states();
     }
 }

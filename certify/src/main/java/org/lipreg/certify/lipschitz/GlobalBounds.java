@@ -7,8 +7,8 @@ import ai.djl.ndarray.types.DataType;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
 import org.lipreg.certify.graph.Graph;
+import org.lipreg.certify.graph.Affine;
 import org.lipreg.certify.graph.Lowering;
-import org.lipreg.certify.graph.Node;
 import org.lipreg.certify.ir.Layer;
 import org.lipreg.certify.ir.Network;
 
@@ -182,7 +182,7 @@ public final class GlobalBounds {
             // σ_max from the Gram matrix of Aᵀ = A applied to the identity: exact, and sized
             // inputs × outputs, so only for the global product bound of small layers.
             try (Graph g = Lowering.lower(new Network(shape, List.of(layer)), manager)) {
-                Node.Affine affine = (Node.Affine) g.node(1);
+                Affine affine = (Affine) g.node(1);
                 int n = affine.map().inputSize();
                 NDArray transposed = affine.map().apply(g.getManager().eye(n, n, 0, DataType.FLOAT64));
                 return spectralNorm(transposed);

@@ -2,29 +2,31 @@ package org.lipreg.certify.lipschitz;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
 import org.lipreg.certify.graph.Graph;
-import org.lipreg.certify.graph.GroupNormalization;
+import org.lipreg.certify.graph.GradientEdge;
+import org.lipreg.certify.graph.Interval;
+import org.lipreg.certify.graph.LinearMap;
 import org.lipreg.certify.graph.RoundingMargin;
-import org.lipreg.certify.graph.Node;
+import org.lipreg.certify.graph.Step;
 import org.lipreg.normalization.engine.Scalars;
 
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * Bounds on the Clarke gradients of {@code c·f} over the input box, and on their ℓ1 norm: the
- * backward graph seeded with {@code c} at the output, {@code h ↦ Wᵀh} through affine nodes and a
- * gate {@code y = δ·h} through each activation, δ in the forward state's Clarke set ({1} active,
- * {s} inactive, [s, 1] unstable). Writing {@code y = a0·h + w·y'} with {@code y' ∈ [−ReLU(−h), ReLU(h)]}
- * (a0 = 1, w = 0 active; a0 = s, w = 0 inactive; a0 = s, w = 1 − s unstable), an upper bound
- * on {@code Λ·y} routes positive coefficients of {@code w·Λ} to {@code ReLU(h)} and negative
- * ones to {@code ReLU(−h)}, each then bounded above by a {@link Relaxation}. Bounds on h at
- * every gate come first, from the output side inward; then bounds on the input gradient v; then
- * {@code ‖v‖₁ ≤ min(Σ max(|v_l|, |v_u|), linear bound with the chord of |·|)}.
+ * Jacobian graph seeded with {@code c} at the output, each node's edge ({@link GradientEdge}, made
+ * by its forward relaxation) sending its output gradient's bounds to its inputs — {@code Aᵀ}
+ * through affine nodes, a gate through each activation, intervals through a normalization.
+ * Bounds at every node come from the output side inward; where an edge relaxes a function of its
+ * output gradient (the gates), that gradient's bounds are tightened first by linear bounds
+ * propagated outward to the spec. Then bounds on the input gradient v, and {@code ‖v‖₁ ≤ min(Σ
+ * max(|v_l|, |v_u|), linear bound with the chord of |·|)}. Every bound is rounded outward
+ * ({@link RoundingMargin}). A loop over edges: what each node is, its edge says.
  *
  * <p>Rows: B = D·S, row {@code d·S + s} is domain d with spec row s. Arrays are created in the
  * current {@code NDScope}.
@@ -36,38 +38,31 @@ final class GradientBounds {
     /** Bounds on each input derivative, {@code (B, n0)}. */
     NDArray inputLower;
     NDArray inputUpper;
-    /** Bounds on h at each activation's gate, {@code (B, n)}. */
+    /** Bounds on the output gradient of each gate (activation), {@code (B, n)}. */
     final Map<Integer, NDArray> gateLower = new HashMap<>();
     final Map<Integer, NDArray> gateUpper = new HashMap<>();
     /** Total |coefficient| on each gate's relaxation in the final objective, {@code (B, n)}. */
     final Map<Integer, NDArray> gateWeight = new HashMap<>();
 
+    /** About how many bytes of coefficients one chunk of a node's entries may hold. */
+    static long chunkBytes = 256L << 20; // tests lower it to force many chunks
+
     private final Graph graph;
     private final GradientMethod method;
     private final NDArray spec;
-    private final Map<Integer, NDArray> fixedSlope = new HashMap<>();
-    private final Map<Integer, NDArray> gateWidth = new HashMap<>();
-    private final Map<Integer, Relaxation> positiveRelax = new HashMap<>();
-    private final Map<Integer, Relaxation> negativeRelax = new HashMap<>();
-    private final Map<Integer, GateFactors> factors = new HashMap<>();
-    /** Per normalization node, its forward bounds repeated to one row per gradient row. */
-    private final Map<Integer, GroupNormalization.Bounds> normalizations = new HashMap<>();
-    /** Per normalization node c, interval bounds on its backward output (the gradient it sends to its input). */
-    private final Map<Integer, NDArray[]> normalizationEdges = new HashMap<>();
-
     private final Deadline deadline;
     /** How far outward every computed bound is rounded. */
     private final RoundingMargin margin;
-    /** Per node, a bound on the size of every term behind its gradient bounds (a pass of |Aᵀ|). */
-    private final NDArray[] magnitude;
+    /** Per node (but the input), its edge in the Jacobian graph. */
+    private final GradientEdge[] edges;
 
     private GradientBounds(Graph graph, GradientMethod method, NDArray spec, Deadline deadline) {
         this.graph = graph;
-        this.margin = RoundingMargin.of(graph);
-        this.magnitude = new NDArray[graph.nodes().size()];
         this.method = method;
         this.spec = spec;
         this.deadline = deadline;
+        this.margin = RoundingMargin.of(graph);
+        this.edges = new GradientEdge[graph.nodes().size()];
     }
 
     /**
@@ -105,58 +100,33 @@ final class GradientBounds {
     private void run(ForwardBounds forward) {
         long rows = spec.getShape().get(0);
         int n = graph.nodes().size();
-        for (int k : graph.activations()) {
-            NDArray state = forward.state(k);
-            long domains = state.getShape().get(0);
-            if (rows % domains != 0) {
-                throw new IllegalArgumentException("rows " + rows + " is not a multiple of domains " + domains);
-            }
-            if (rows != domains) {
-                state = state.repeat(0, rows / domains);
-            }
-            double s = ((Node.Activation) graph.node(k)).slope();
-            NDArray active = state.gt(0).toType(DataType.FLOAT64, false);
-            NDArray unstable = state.eq(0).toType(DataType.FLOAT64, false);
-            fixedSlope.put(k, Scalars.mul(active, 1 - s).add(s));
-            gateWidth.put(k, Scalars.mul(unstable, 1 - s));
+        if (rows % forward.domains() != 0) {
+            throw new IllegalArgumentException("rows " + rows + " is not a multiple of domains " + forward.domains());
         }
-        for (int k = 0; k < n; k++) {
-            if (graph.node(k) instanceof Node.Normalization) {
-                GroupNormalization.Bounds b = forward.normalization(k);
-                normalizations.put(k, b.repeat(rows / b.rLo().getShape().get(0)));
-            }
+        for (int i = 1; i < n; i++) {
+            edges[i] = forward.relaxation(i).gradientEdge(rows / forward.domains(), margin);
         }
-        NDArray[] lo = new NDArray[n];
-        NDArray[] hi = new NDArray[n];
-        lo[graph.output()] = spec;
-        hi[graph.output()] = spec;
-        magnitude[graph.output()] = spec.abs();
+        Interval[] gradient = new Interval[n];
+        gradient[graph.output()] = new Interval(spec, spec, spec.abs());
+        boolean linear = method != GradientMethod.INTERVAL;
         for (int i = graph.output() - 1; i >= 0; i--) {
             deadline.check();
-            intervalStep(i, lo, hi);
-            Node node = graph.node(i);
-            boolean linear = method != GradientMethod.INTERVAL;
-            if (node instanceof Node.Activation) {
-                if (linear) {
-                    NDArray[] bounds = linearBounds(i);
-                    lo[i] = lo[i].maximum(margin.down(bounds[0], magnitude[i]));
-                    hi[i] = hi[i].minimum(margin.up(bounds[1], magnitude[i]));
-                }
-                gateLower.put(i, lo[i]);
-                gateUpper.put(i, hi[i]);
-                boolean chord = method == GradientMethod.LINEAR;
-                positiveRelax.put(i, chord ? Relaxation.chord(lo[i], hi[i]) : Relaxation.constant(lo[i], hi[i]));
-                NDArray negLo = hi[i].neg();
-                NDArray negHi = lo[i].neg();
-                negativeRelax.put(i, chord ? Relaxation.chord(negLo, negHi) : Relaxation.constant(negLo, negHi));
-            } else if (i == 0 && linear) {
-                NDArray[] bounds = linearBounds(0);
-                lo[0] = lo[0].maximum(margin.down(bounds[0], magnitude[0]));
-                hi[0] = hi[0].minimum(margin.up(bounds[1], magnitude[0]));
+            gradient[i] = intervalStep(i, gradient);
+            boolean relaxed = i > 0 && edges[i].relaxesOutputGradient();
+            if (linear && (relaxed || i == 0)) {
+                NDArray[] bounds = linearBounds(i);
+                Interval g = gradient[i];
+                gradient[i] = new Interval(g.lower().maximum(margin.down(bounds[0], g.magnitude())),
+                        g.upper().minimum(margin.up(bounds[1], g.magnitude())), g.magnitude());
+            }
+            if (relaxed) {
+                gateLower.put(i, gradient[i].lower());
+                gateUpper.put(i, gradient[i].upper());
+                edges[i].outputBounds(gradient[i], method == GradientMethod.LINEAR);
             }
         }
-        inputLower = lo[0];
-        inputUpper = hi[0];
+        inputLower = gradient[0].lower();
+        inputUpper = gradient[0].upper();
         NDArray interval = inputLower.abs().maximum(inputUpper.abs()).sum(new int[] {1});
         normUpper = interval;
         if (method == GradientMethod.LINEAR) {
@@ -164,66 +134,34 @@ final class GradientBounds {
             normUpper = interval.minimum(linearNorm());
         }
         // The norm sums n0 more terms (and the chord's), each at most the input magnitude.
-        normUpper = margin.up(normUpper, Scalars.mul(magnitude[0].sum(new int[] {1}), 2));
+        normUpper = margin.up(normUpper, Scalars.mul(gradient[0].magnitude().sum(new int[] {1}), 2));
+        for (int i = 1; i < n; i++) {
+            if (edges[i].weight() != null) {
+                gateWeight.put(i, edges[i].weight());
+            }
+        }
     }
 
-    /** Interval bounds of g_i from its consumers' bounds. */
-    private void intervalStep(int i, NDArray[] lo, NDArray[] hi) {
+    /** Interval bounds of node i's gradient: the sum of what its consumers send back. */
+    private Interval intervalStep(int i, Interval[] gradient) {
         NDArray l = null;
         NDArray u = null;
         NDArray size = null;
         for (int c : graph.consumers(i)) {
-            NDArray cl;
-            NDArray cu;
-            NDArray cm;
-            Node node = graph.node(c);
-            if (node instanceof Node.Affine a) {
-                cm = a.map().abs().applyTranspose(magnitude[c]);
-                // g_i = Aᵀ g_c, in centre and radius.
-                NDArray mid = Scalars.mul(lo[c].add(hi[c]), 0.5);
-                NDArray rad = Scalars.mul(hi[c].sub(lo[c]), 0.5);
-                NDArray centre = a.map().applyTranspose(mid);
-                NDArray radius = a.map().abs().applyTranspose(rad);
-                cl = centre.sub(radius);
-                cu = centre.add(radius);
-            } else if (node instanceof Node.Normalization norm) {
-                GroupNormalization.Bounds b = normalizations.get(c);
-                cm = norm.norm().backwardMagnitude(b, magnitude[c]);
-                NDArray[] edge = norm.norm().backwardInterval(b, lo[c], hi[c]);
-                edge = new NDArray[] {margin.down(edge[0], cm), margin.up(edge[1], cm)};
-                normalizationEdges.put(c, edge);
-                cl = edge[0];
-                cu = edge[1];
-            } else if (node instanceof Node.Activation) {
-                cm = magnitude[c]; // the gate's coefficients are at most 1 in size
-                NDArray a0 = fixedSlope.get(c);
-                NDArray w = gateWidth.get(c);
-                cl = a0.mul(lo[c]).add(w.mul(Scalars.minimum(lo[c], 0)));
-                cu = a0.mul(hi[c]).add(w.mul(Scalars.maximum(hi[c], 0)));
-            } else {
-                cm = magnitude[c];
-                cl = lo[c];
-                cu = hi[c];
-            }
-            l = l == null ? cl : l.add(cl);
-            u = u == null ? cu : u.add(cu);
-            size = size == null ? cm : size.add(cm);
+            Interval sent = edges[c].backward(gradient[c]);
+            l = l == null ? sent.lower() : l.add(sent.lower());
+            u = u == null ? sent.upper() : u.add(sent.upper());
+            size = size == null ? sent.magnitude() : size.add(sent.magnitude());
         }
         if (l == null) { // a node nothing reads: its gradient is zero
             long rows = spec.getShape().get(0);
             l = spec.getManager().zeros(new Shape(rows, graph.node(i).size()), DataType.FLOAT64);
-            u = l;
-            size = l;
+            return new Interval(l, l, l);
         }
-        magnitude[i] = size;
-        lo[i] = margin.down(l, size);
-        hi[i] = margin.up(u, size);
+        return new Interval(l, u, size).widened(margin);
     }
 
-    /** About how many bytes of coefficients one chunk of g_t's entries may hold. */
-    static long chunkBytes = 256L << 20; // tests lower it to force many chunks
-
-    /** Linear lower and upper bounds of every entry of g_t, a chunk of entries at a time. */
+    /** Linear lower and upper bounds of every entry of node t's gradient, a chunk of entries at a time. */
     private NDArray[] linearBounds(int t) {
         int size = graph.node(t).size();
         long rows = spec.getShape().get(0);
@@ -233,8 +171,8 @@ final class GradientBounds {
         }
         long perEntry = 2L * widest * rows * Double.BYTES * 3; // λ, its parts, the sum
         int chunk = (int) Math.max(1, Math.min(size, chunkBytes / perEntry));
-        ai.djl.ndarray.NDList lows = new ai.djl.ndarray.NDList();
-        ai.djl.ndarray.NDList highs = new ai.djl.ndarray.NDList();
+        NDList lows = new NDList();
+        NDList highs = new NDList();
         for (int from = 0; from < size; from += chunk) {
             NDArray[] bounds = linearBounds(t, from, Math.min(size, from + chunk));
             lows.add(bounds[0]);
@@ -246,22 +184,13 @@ final class GradientBounds {
         return new NDArray[] {NDArrays.concat(lows, 1), NDArrays.concat(highs, 1)};
     }
 
-    /** Linear bounds of entries {@code from … to − 1} of g_t. */
+    /** Linear bounds of entries {@code from … to − 1} of node t's gradient. */
     private NDArray[] linearBounds(int t, int from, int to) {
-        int size = graph.node(t).size();
         int count = to - from;
         NDArray[] pending = new NDArray[graph.nodes().size()];
+        NDArray e = LinearMap.identityRows(spec.getManager(), from, to, graph.node(t).size());
+        pending[t] = e.concat(e.neg(), 0).expandDims(0);
         NDArray constant = spec.getManager().zeros(new Shape(1, 2L * count), DataType.FLOAT64);
-        NDArray e = org.lipreg.certify.graph.LinearMap.identityRows(spec.getManager(), from, to, size);
-        NDArray eye = e.concat(e.neg(), 0).expandDims(0);
-        for (int c : graph.consumers(t)) {
-            if (graph.node(c) instanceof Node.Affine a) {
-                // g_t = Aᵀ g_c, so λ·g_t = (Aλ)·g_c.
-                add(pending, c, a.map().apply(eye));
-            } else {
-                constant = step(t, c, eye, pending, constant, false);
-            }
-        }
         deadline.check();
         NDArray result = propagate(t, pending, constant, false);
         return new NDArray[] {result.get(":, " + count + ":").neg(), result.get(":, :" + count)};
@@ -279,17 +208,17 @@ final class GradientBounds {
         NDArray slope = NDArrays.where(positive, one, NDArrays.where(negative, one.neg(), chord));
         NDArray intercept = NDArrays.where(positive.logicalOr(negative), l.zerosLike(), l.neg().sub(chord.mul(l)));
         NDArray[] pending = new NDArray[graph.nodes().size()];
-        NDArray lambda = slope.expandDims(1);
+        pending[0] = slope.expandDims(1);
         NDArray constant = intercept.sum(new int[] {1}).expandDims(1);
-        for (int c : graph.consumers(0)) {
-            constant = step(0, c, lambda, pending, constant, true);
-        }
         return propagate(0, pending, constant, true).squeeze(1);
     }
 
-    /** Pushes pending coefficients from node t outward to the output; returns the upper bounds. */
+    /**
+     * Pushes the coefficients on node t's gradient outward, across each consumer's edge, to the
+     * output's spec; returns the upper bounds.
+     */
     private NDArray propagate(int t, NDArray[] pending, NDArray constant, boolean record) {
-        for (int i = t + 1; i <= graph.output(); i++) {
+        for (int i = t; i <= graph.output(); i++) {
             NDArray lambda = pending[i];
             if (lambda == null) {
                 continue;
@@ -299,71 +228,17 @@ final class GradientBounds {
                 constant = constant.add(lambda.mul(spec.expandDims(1)).sum(new int[] {2}));
                 continue;
             }
-            List<Integer> consumers = graph.consumers(i);
-            for (int c : consumers) {
-                constant = step(i, c, lambda, pending, constant, record);
+            for (int c : graph.consumers(i)) {
+                Step step = edges[c].forward(lambda, record);
+                if (step.constant() != null) {
+                    constant = constant.add(step.constant());
+                }
+                NDArray onOutput = step.coefficients()[0];
+                if (onOutput != null) {
+                    pending[c] = pending[c] == null ? onOutput : pending[c].add(onOutput);
+                }
             }
         }
         return constant;
-    }
-
-    /** Moves coefficients on g_i through the edge to consumer c; returns the new constant. */
-    private NDArray step(int i, int c, NDArray lambda, NDArray[] pending, NDArray constant, boolean record) {
-        Node node = graph.node(c);
-        if (node instanceof Node.Affine a) {
-            add(pending, c, a.map().apply(lambda));
-            return constant;
-        }
-        if (node instanceof Node.Sum) {
-            add(pending, c, lambda);
-            return constant;
-        }
-        if (node instanceof Node.Normalization) {
-            // No linear relaxation in the output gradient: λ·g_i ≤ λ⁺·upper + λ⁻·lower of the
-            // interval this normalization sends back, and the propagation stops here.
-            NDArray[] edge = normalizationEdges.get(c);
-            NDArray bound = Scalars.maximum(lambda, 0).mul(edge[1].expandDims(1))
-                    .add(Scalars.minimum(lambda, 0).mul(edge[0].expandDims(1)));
-            return constant.add(bound.sum(new int[] {2}));
-        }
-        // With μ = λw (w ≥ 0) the bound's coefficient λa0 + μ⁺·ps − μ⁻·ns and offset μ⁺·pi + μ⁻·ni
-        // depend on λ only through its sign: λ(a0 + w·ps) and λw·pi where λ > 0, λ(a0 + w·ns) and
-        // −λw·ni elsewhere, that is λ·F⁻ + λ⁺·(F⁺ − F⁻) with per-gate factors F. That takes six
-        // passes over the (rows, coefficients, n) array instead of thirteen; for the input
-        // layer's 2·n0 coefficients those passes are most of branch-and-bound's time.
-        GateFactors f = gateFactors(c);
-        NDArray positive = Scalars.maximum(lambda, 0);
-        add(pending, c, lambda.mul(f.scale()).add(positive.mul(f.scaleStep())));
-        if (record) {
-            gateWeight.merge(c, lambda.abs().sum(new int[] {1}).mul(gateWidth.get(c)), NDArray::add);
-        }
-        NDArray offset = lambda.matMul(f.offset()).add(positive.matMul(f.offsetStep())).squeeze(2);
-        return constant.add(offset);
-    }
-
-    /**
-     * A gate's factors on a coefficient λ: the new coefficient is {@code λ·scale + λ⁺·scaleStep}
-     * (each {@code (B, 1, n)}), the constant gains {@code λ·offset + λ⁺·offsetStep} (each
-     * {@code (B, n, 1)}, summed over n as a product).
-     */
-    private record GateFactors(NDArray scale, NDArray scaleStep, NDArray offset, NDArray offsetStep) {}
-
-    private GateFactors gateFactors(int c) {
-        return factors.computeIfAbsent(c, k -> {
-            NDArray a0 = fixedSlope.get(k);
-            NDArray w = gateWidth.get(k);
-            Relaxation pos = positiveRelax.get(k);
-            Relaxation neg = negativeRelax.get(k);
-            NDArray scalePositive = a0.add(w.mul(pos.slope()));
-            NDArray scaleNegative = a0.add(w.mul(neg.slope()));
-            NDArray offsetPositive = w.mul(pos.intercept());
-            NDArray offsetNegative = w.mul(neg.intercept()).neg();
-            return new GateFactors(scaleNegative.expandDims(1), scalePositive.sub(scaleNegative).expandDims(1),
-                    offsetNegative.expandDims(2), offsetPositive.sub(offsetNegative).expandDims(2));
-        });
-    }
-
-    private static void add(NDArray[] pending, int i, NDArray lambda) {
-        pending[i] = pending[i] == null ? lambda : pending[i].add(lambda);
     }
 }

@@ -16,6 +16,10 @@ import org.apache.commons.math3.optim.linear.SimplexSolver;
 import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.apache.commons.math3.exception.TooManyIterationsException;
 import org.lipreg.certify.graph.Graph;
+import org.lipreg.certify.graph.Normalization;
+import org.lipreg.certify.graph.Sum;
+import org.lipreg.certify.graph.Activation;
+import org.lipreg.certify.graph.Affine;
 import org.lipreg.certify.graph.Node;
 
 import java.util.ArrayList;
@@ -66,13 +70,13 @@ final class RegionFeasibility {
             offset[0] = manager.zeros(new ai.djl.ndarray.types.Shape(1, n0), DataType.FLOAT64);
             for (int i = 1; i < n; i++) {
                 Node node = graph.node(i);
-                if (node instanceof Node.Affine a) {
+                if (node instanceof Affine a) {
                     map[i] = a.map().apply(map[a.input()]);
                     offset[i] = a.map().apply(offset[a.input()]).add(a.bias());
-                } else if (node instanceof Node.Sum s) {
+                } else if (node instanceof Sum s) {
                     map[i] = map[s.left()].add(map[s.right()]);
                     offset[i] = offset[s.left()].add(offset[s.right()]);
-                } else if (node instanceof Node.Activation act) {
+                } else if (node instanceof Activation act) {
                     double[] state = states.get(i);
                     double[] slope = new double[state.length];
                     for (int k = 0; k < state.length; k++) {
@@ -93,7 +97,7 @@ final class RegionFeasibility {
                     NDArray d = manager.create(slope).reshape(1, -1);
                     map[i] = map[act.input()].mul(d);
                     offset[i] = offset[act.input()].mul(d);
-                } else if (node instanceof Node.Normalization) {
+                } else if (node instanceof Normalization) {
                     throw new IllegalArgumentException("node " + i + " normalizes by per-example statistics: "
                             + "its regions are not polyhedra");
                 }

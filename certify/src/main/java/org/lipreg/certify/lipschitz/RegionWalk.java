@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 
 import org.lipreg.certify.graph.Graph;
-import org.lipreg.certify.graph.Node;
+import org.lipreg.certify.graph.Activation;
 import org.lipreg.normalization.engine.Scalars;
 
 import java.util.ArrayList;
@@ -114,7 +114,7 @@ public final class RegionWalk {
                 if (signals[k] == null) {
                     continue;
                 }
-                Node.Activation act = (Node.Activation) graph.node(k);
+                Activation act = (Activation) graph.node(k);
                 NDArray z = values[act.input()].reshape(-1);
                 // δ' − δ: (1 − s) for an inactive neuron turned on, (s − 1) for an active one turned off.
                 NDArray on = z.gt(0).toType(z.getDataType(), false);

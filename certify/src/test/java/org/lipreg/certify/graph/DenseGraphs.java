@@ -27,10 +27,10 @@ public final class DenseGraphs {
         NDManager manager = graph.getManager().newSubManager();
         List<Node> nodes = new ArrayList<>();
         for (Node node : graph.nodes()) {
-            if (node instanceof Node.Affine a) {
+            if (node instanceof Affine a) {
                 int n = a.map().inputSize();
                 NDArray columns = a.map().apply(manager.eye(n, n, 0, DataType.FLOAT64));
-                nodes.add(new Node.Affine(a.input(), new DenseMap(columns.transpose().duplicate()), a.bias()));
+                nodes.add(new Affine(a.input(), new DenseMap(columns.transpose().duplicate()), a.bias()));
             } else {
                 nodes.add(node);
             }

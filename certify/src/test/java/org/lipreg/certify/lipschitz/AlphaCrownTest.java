@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import org.junit.jupiter.api.Test;
 import org.lipreg.certify.RandomNetworks;
 import org.lipreg.certify.graph.Graph;
+import org.lipreg.certify.graph.Activation;
 import org.lipreg.certify.graph.Node;
 import org.lipreg.certify.ir.Layer;
 import org.lipreg.certify.ir.Network;
@@ -57,7 +58,7 @@ class AlphaCrownTest {
                 }
                 NDArray[] values = graph.forward(manager.create(xs, new Shape(points, 6)));
                 for (int k : activations) {
-                    int input = ((Node.Activation) graph.node(k)).input();
+                    int input = ((Activation) graph.node(k)).input();
                     double[] z = values[input].toDoubleArray();
                     double[] lo = alpha.lower.get(k).toDoubleArray();
                     double[] hi = alpha.upper.get(k).toDoubleArray();

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.junit.jupiter.api.Test;
 import org.lipreg.certify.RandomNetworks;
 import org.lipreg.certify.graph.DenseGraphs;
-import org.lipreg.certify.graph.Node;
+import org.lipreg.certify.graph.Affine;
 import org.lipreg.certify.ir.Network;
 
 import java.util.Random;
@@ -27,7 +27,7 @@ class ConvolutionFormTest {
             try (LipschitzCertifier kept = LipschitzCertifier.of(network);
                     LipschitzCertifier dense = LipschitzCertifier.of(network, DenseGraphs::densify)) {
                 boolean convolution = kept.graph().nodes().stream()
-                        .anyMatch(n -> n instanceof Node.Affine a && !(a.map() instanceof org.lipreg.certify.graph.DenseMap));
+                        .anyMatch(n -> n instanceof Affine a && !(a.map() instanceof org.lipreg.certify.graph.DenseMap));
                 assertEquals(true, convolution, "kind " + kind + " keeps a convolution");
                 int n = network.inputSize();
                 double[] x0 = new double[n];

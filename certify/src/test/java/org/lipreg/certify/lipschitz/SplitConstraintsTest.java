@@ -19,6 +19,8 @@ import org.apache.commons.math3.optim.nonlinear.scalar.GoalType;
 import org.junit.jupiter.api.Test;
 import org.lipreg.certify.RandomNetworks;
 import org.lipreg.certify.graph.Graph;
+import org.lipreg.certify.graph.Activation;
+import org.lipreg.certify.graph.Affine;
 import org.lipreg.certify.graph.Node;
 import org.lipreg.certify.ir.Layer;
 import org.lipreg.certify.ir.Network;
@@ -44,7 +46,7 @@ class SplitConstraintsTest {
         Map<Integer, double[]> splits = new HashMap<>();
         NDArray[] values = graph.forward(graph.getManager().create(point).reshape(1, -1));
         for (int act : graph.activations()) {
-            double[] z = values[((Node.Activation) graph.node(act)).input()].toDoubleArray();
+            double[] z = values[((Activation) graph.node(act)).input()].toDoubleArray();
             double[] split = new double[z.length];
             for (int j = 0; j < z.length; j++) {
                 if (random.nextDouble() < p) {
@@ -147,7 +149,7 @@ class SplitConstraintsTest {
                         checkedPoints++;
                         for (int act : graph.activations()) {
                             int n = splits.get(d).get(act).length;
-                            double[] z = values[((Node.Activation) graph.node(act)).input()].get(k).toDoubleArray();
+                            double[] z = values[((Activation) graph.node(act)).input()].get(k).toDoubleArray();
                             double[] lo = constrained.lower.get(act).get(d).toDoubleArray();
                             double[] hi = constrained.upper.get(act).get(d).toDoubleArray();
                             for (int j = 0; j < n; j++) {
@@ -168,7 +170,7 @@ class SplitConstraintsTest {
     private static boolean inDomain(Graph graph, NDArray[] values, int k, Map<Integer, double[]> splits) {
         for (int act : graph.activations()) {
             double[] split = splits.get(act);
-            double[] z = values[((Node.Activation) graph.node(act)).input()].get(k).toDoubleArray();
+            double[] z = values[((Activation) graph.node(act)).input()].get(k).toDoubleArray();
             for (int j = 0; j < z.length; j++) {
                 if ((split[j] > 0 && z[j] < 0) || (split[j] < 0 && z[j] > 0)) {
                     return false;
@@ -199,8 +201,8 @@ class SplitConstraintsTest {
                 Map<Integer, double[]> stacked = stack(List.of(split));
                 ForwardBounds plain = ForwardBounds.compute(graph, box, stacked, 1, true, 0, Deadline.NONE, manager);
                 ForwardBounds constrained = ForwardBounds.compute(graph, box, stacked, 1, true, 300, Deadline.NONE, manager);
-                Node.Affine a1 = (Node.Affine) graph.node(((Node.Activation) graph.node(first)).input());
-                Node.Affine a2 = (Node.Affine) graph.node(((Node.Activation) graph.node(second)).input());
+                Affine a1 = (Affine) graph.node(((Activation) graph.node(first)).input());
+                Affine a2 = (Affine) graph.node(((Activation) graph.node(second)).input());
                 double[][] w1 = matrix(((org.lipreg.certify.graph.DenseMap) a1.map()).weight());
                 double[] b1 = a1.bias().toDoubleArray();
                 double[][] w2 = matrix(((org.lipreg.certify.graph.DenseMap) a2.map()).weight());

@@ -1,4 +1,4 @@
-package org.lipreg.certify.lipschitz;
+package org.lipreg.certify.graph;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -13,7 +13,7 @@ import org.lipreg.normalization.engine.Scalars;
  * @param slope the slope
  * @param intercept the intercept
  */
-record Relaxation(NDArray slope, NDArray intercept) {
+public record UpperRelaxation(NDArray slope, NDArray intercept) {
 
     /**
      * The chord of ReLU over {@code [l, u]}.
@@ -22,14 +22,14 @@ record Relaxation(NDArray slope, NDArray intercept) {
      * @param u upper bounds
      * @return slope {@code u/(u − l)} and intercept {@code −l·u/(u − l)} where {@code l < 0 < u}
      */
-    static Relaxation chord(NDArray l, NDArray u) {
+    public static UpperRelaxation chord(NDArray l, NDArray u) {
         NDArray crossing = l.lt(0).logicalAnd(u.gt(0));
         NDArray width = Scalars.maximum(u.sub(l), Double.MIN_NORMAL);
         NDArray crossSlope = u.div(width);
         NDArray positive = l.gte(0).toType(l.getDataType(), false);
         NDArray slope = NDArrays.where(crossing, crossSlope, positive);
         NDArray intercept = NDArrays.where(crossing, l.neg().mul(u).div(width), l.zerosLike());
-        return new Relaxation(slope, intercept);
+        return new UpperRelaxation(slope, intercept);
     }
 
     /**
@@ -39,10 +39,10 @@ record Relaxation(NDArray slope, NDArray intercept) {
      * @param u upper bounds
      * @return the relaxation
      */
-    static Relaxation constant(NDArray l, NDArray u) {
+    public static UpperRelaxation constant(NDArray l, NDArray u) {
         NDArray positive = l.gte(0);
         NDArray slope = positive.toType(l.getDataType(), false);
         NDArray intercept = NDArrays.where(positive, l.zerosLike(), Scalars.maximum(u, 0));
-        return new Relaxation(slope, intercept);
+        return new UpperRelaxation(slope, intercept);
     }
 }
