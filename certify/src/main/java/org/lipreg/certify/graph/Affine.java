@@ -15,9 +15,25 @@ import org.lipreg.normalization.engine.Scalars;
  */
 public record Affine(int input, LinearMap map, NDArray bias) implements Node, ForwardRelaxation, GradientEdge {
 
+    /**
+     * Takes ownership of the bias: the graph outlives any scope it was built in.
+     *
+     * @param input the input node
+     * @param map A
+     * @param bias {@code (size)}
+     */
+    public Affine {
+        ai.djl.ndarray.NDScope.unregister(bias);
+    }
+
     @Override
     public int size() {
         return map.outputSize();
+    }
+
+    @Override
+    public long operations() {
+        return map.fanIn();
     }
 
     @Override

@@ -2,7 +2,6 @@ package org.lipreg.certify.graph;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 
 
 import java.util.ArrayList;
@@ -26,9 +25,6 @@ public final class Graph implements AutoCloseable {
         this.nodes = List.copyOf(nodes);
         boolean linear = true;
         for (Node node : nodes) {
-            if (node instanceof Affine a) {
-                NDScope.unregister(a.bias()); // the graph outlives any scope it was built in
-            }
             linear &= node.piecewiseLinear();
         }
         this.piecewiseLinear = linear;

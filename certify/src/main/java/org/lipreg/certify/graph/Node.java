@@ -82,6 +82,16 @@ public sealed interface Node permits Input, Affine, Activation, Sum, Normalizati
     }
 
     /**
+     * Returns how many floating-point operations one output of the node takes in the longest
+     * of its sums (its fan-in for a linear map), for the rounding error model.
+     *
+     * @return the count, 1 for elementwise nodes
+     */
+    default long operations() {
+        return 1;
+    }
+
+    /**
      * Returns whether the node is affine or piecewise linear (its derivative constant on each
      * piece), so that a fully split branch-and-bound domain has one gradient.
      *

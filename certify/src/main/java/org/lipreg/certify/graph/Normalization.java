@@ -56,6 +56,11 @@ public record Normalization(int input, GroupNormalization norm) implements Node 
     }
 
     @Override
+    public long operations() {
+        return 4L * norm.size() / norm.groups(); // the group sums of its statistics
+    }
+
+    @Override
     public boolean piecewiseLinear() {
         return false;
     }

@@ -43,12 +43,7 @@ public final class RoundingMargin {
     public static RoundingMargin of(Graph graph) {
         long operations = 0;
         for (Node node : graph.nodes()) {
-            operations += STEPS_PER_NODE;
-            if (node instanceof Affine a) {
-                operations += a.map().fanIn();
-            } else if (node instanceof Normalization n) {
-                operations += 4L * n.norm().size() / n.norm().groups(); // the group sums
-            }
+            operations += STEPS_PER_NODE + node.operations();
         }
         // Forward bounds, the Jacobian graph and the norm each run through the graph once more.
         operations *= 3;
