@@ -89,6 +89,11 @@ public record Activation(int input, double slope, int size) implements Node {
         return true;
     }
 
+    @Override
+    public boolean relaxesOnlyAcrossZero() {
+        return true; // a neuron of one sign is exact whatever its bounds
+    }
+
     /**
      * The CROWN relaxation {@code sl·z ≤ act(z) ≤ su·z + tu} over {@code [l, u]}: exact where z
      * has one sign (or is split), else the chord through {@code (l, s·l)} and {@code (u, u)} above
@@ -189,6 +194,12 @@ public record Activation(int input, double slope, int size) implements Node {
         @Override
         public boolean relaxesOutputGradient() {
             return true;
+        }
+
+        @Override
+        public NDArray matters(Interval output) {
+            // Only an unstable gate relaxes ReLU(±h), and only where h's interval contains 0.
+            return width.gt(0).logicalAnd(output.lower().lt(0)).logicalAnd(output.upper().gt(0));
         }
 
         @Override

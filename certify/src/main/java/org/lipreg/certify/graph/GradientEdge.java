@@ -39,6 +39,17 @@ public interface GradientEdge {
     }
 
     /**
+     * Returns where tighter bounds on the output gradient can change the relaxation (elsewhere
+     * it is exact whatever the bounds).
+     *
+     * @param output the interval bounds so far
+     * @return {@code (B, size)} booleans; every entry by default
+     */
+    default NDArray matters(Interval output) {
+        return output.lower().onesLike().toType(ai.djl.ndarray.types.DataType.BOOLEAN, false);
+    }
+
+    /**
      * Tells the edge the final bounds on its output gradient.
      *
      * @param output the bounds

@@ -91,6 +91,22 @@ public interface LinearMap {
         return parts.size() == 1 ? eye : ai.djl.ndarray.NDArrays.concat(parts, 1);
     }
 
+    /**
+     * Returns the rows of the {@code size × size} identity at the given indices.
+     *
+     * @param manager the manager
+     * @param indices the rows, ascending
+     * @param size the identity's size
+     * @return {@code (indices.length, size)}, float64
+     */
+    static NDArray oneHotRows(ai.djl.ndarray.NDManager manager, int[] indices, int size) {
+        double[] rows = new double[indices.length * size];
+        for (int r = 0; r < indices.length; r++) {
+            rows[r * size + indices[r]] = 1;
+        }
+        return manager.create(rows, new ai.djl.ndarray.types.Shape(indices.length, size));
+    }
+
     /** Reshapes {@code (…, n)} to {@code (rows, n)} for a map that works on 2-d batches. */
     static NDArray rows(NDArray v, int n) {
         return v.reshape(-1, n);

@@ -82,6 +82,16 @@ public sealed interface Node permits Input, Affine, Activation, Sum, Normalizati
     }
 
     /**
+     * Returns whether tighter bounds on an input entry can change the node's relaxation only
+     * where that entry's interval contains zero (then CROWN bounds only those entries).
+     *
+     * @return true for activations, false when every entry's bounds matter
+     */
+    default boolean relaxesOnlyAcrossZero() {
+        return false;
+    }
+
+    /**
      * Returns how many floating-point operations one output of the node takes in the longest
      * of its sums (its fan-in for a linear map), for the rounding error model.
      *

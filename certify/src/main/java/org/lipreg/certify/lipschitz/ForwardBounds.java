@@ -151,10 +151,19 @@ final class ForwardBounds {
                 for (int p : inputs) {
                     if (p != 0 && !tightened[p]) {
                         deadline.check(); // each CROWN pass is one of a batch's long steps
-                        NDArray[] crownBounds = crownBounds(i, p, xl, xu, manager);
-                        Interval b = bounds[p];
-                        bounds[p] = new Interval(b.lower().maximum(margin.down(crownBounds[0], b.magnitude())),
-                                b.upper().minimum(margin.up(crownBounds[1], b.magnitude())), b.magnitude());
+                        // Split constraints record every neuron's linear bounds; otherwise only
+                        // the neurons that can change the relaxation get a CROWN row.
+                        int[] columns = node.relaxesOnlyAcrossZero() && constraintSteps == 0
+                                ? Entries.acrossZero(bounds[p]) : null;
+                        if (columns == null) {
+                            NDArray[] crownBounds = crownBounds(i, p, null, xl, xu, manager);
+                            Interval b = bounds[p];
+                            bounds[p] = new Interval(b.lower().maximum(margin.down(crownBounds[0], b.magnitude())),
+                                    b.upper().minimum(margin.up(crownBounds[1], b.magnitude())), b.magnitude());
+                        } else if (columns.length > 0) {
+                            NDArray[] crownBounds = crownBounds(i, p, columns, xl, xu, manager);
+                            bounds[p] = Entries.tighten(bounds[p], columns, crownBounds[0], crownBounds[1], margin);
+                        }
                         tightened[p] = true;
                     }
                 }
@@ -192,8 +201,8 @@ final class ForwardBounds {
      * neuron of p) go back in chunks, so that the coefficients held at once stay near {@link
      * #chunkBytes} however wide the layers are.
      */
-    private NDArray[] crownBounds(int consumer, int p, NDArray xl, NDArray xu, NDManager manager) {
-        int size = graph.node(p).size();
+    private NDArray[] crownBounds(int consumer, int p, int[] columns, NDArray xl, NDArray xu, NDManager manager) {
+        int size = columns == null ? graph.node(p).size() : columns.length;
         int widest = 1;
         for (int i = 0; i <= p; i++) {
             widest = Math.max(widest, graph.node(i).size());
@@ -206,11 +215,12 @@ final class ForwardBounds {
         for (int from = 0; from < size; from += chunk) {
             int to = Math.min(size, from + chunk);
             Map<Integer, FreeSlopes> free = alphaSteps > 0 ? freeSlopes(p, 2 * (to - from)) : Map.of();
-            int chunkFrom = from;
+            NDArray seed = columns == null ? LinearMap.identityRows(manager, from, to, graph.node(p).size())
+                    : LinearMap.oneHotRows(manager, java.util.Arrays.copyOfRange(columns, from, to), graph.node(p).size());
             NDArray[] result = free.isEmpty()
-                    ? crownChunk(consumer, p, from, to, xl, xu, manager, linearParts, Map.of())
+                    ? crownChunk(consumer, p, seed, xl, xu, manager, linearParts, Map.of())
                     : AlphaOptimizer.minimize(free, alphaSteps, deadline,
-                            slopes -> crownChunk(consumer, p, chunkFrom, to, xl, xu, manager, linearParts, slopes));
+                            slopes -> crownChunk(consumer, p, seed, xl, xu, manager, linearParts, slopes));
             lows.add(result[0]);
             highs.add(result[1]);
         }
@@ -221,13 +231,12 @@ final class ForwardBounds {
                 : new NDArray[] {NDArrays.concat(lows, 1), NDArrays.concat(highs, 1)};
     }
 
-    /** The bounds of neurons {@code from … to − 1} of node p. */
-    private NDArray[] crownChunk(int consumer, int p, int from, int to, NDArray xl, NDArray xu, NDManager manager,
+    /** The bounds of the neurons of node p that the seed's one-hot rows pick. */
+    private NDArray[] crownChunk(int consumer, int p, NDArray seed, NDArray xl, NDArray xu, NDManager manager,
             List<NDArray[]> linearParts, Map<Integer, FreeSlopes> slopes) {
-        int rows = to - from;
+        int rows = Math.toIntExact(seed.getShape().get(0));
         NDArray[] pending = new NDArray[p + 1];
-        NDArray e = LinearMap.identityRows(manager, from, to, graph.node(p).size());
-        pending[p] = e.concat(e.neg(), 0).expandDims(0);
+        pending[p] = seed.concat(seed.neg(), 0).expandDims(0);
         NDArray constant = manager.zeros(new Shape(1, 2L * rows), DataType.FLOAT64);
         NDArray result = null;
         for (int i = p; i >= 0; i--) {

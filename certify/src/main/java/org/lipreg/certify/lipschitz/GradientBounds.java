@@ -114,10 +114,20 @@ final class GradientBounds {
             gradient[i] = intervalStep(i, gradient);
             boolean relaxed = i > 0 && edges[i].relaxesOutputGradient();
             if (linear && (relaxed || i == 0)) {
-                NDArray[] bounds = linearBounds(i);
-                Interval g = gradient[i];
-                gradient[i] = new Interval(g.lower().maximum(margin.down(bounds[0], g.magnitude())),
-                        g.upper().minimum(margin.up(bounds[1], g.magnitude())), g.magnitude());
+                // Only entries whose relaxation tighter bounds can change get a linear bound: at
+                // the input, those whose sign is open (|·|'s chord; every entry when the norm is
+                // the intervals' alone); at a gate, its own rule — unless an interval-only edge
+                // further in reads every entry's interval.
+                int[] columns;
+                if (i == 0) {
+                    columns = method == GradientMethod.LINEAR ? Entries.acrossZero(gradient[0]) : all(0);
+                } else {
+                    columns = intervalOnlyBefore(i) ? all(i) : Entries.anyRow(edges[i].matters(gradient[i]));
+                }
+                if (columns.length > 0) {
+                    NDArray[] bounds = linearBounds(i, columns);
+                    gradient[i] = Entries.tighten(gradient[i], columns, bounds[0], bounds[1], margin);
+                }
             }
             if (relaxed) {
                 gateLower.put(i, gradient[i].lower());
@@ -142,6 +152,20 @@ final class GradientBounds {
         }
     }
 
+    private int[] all(int i) {
+        return java.util.stream.IntStream.range(0, graph.node(i).size()).toArray();
+    }
+
+    /** Whether some node before i is bounded in the Jacobian graph by intervals only (a normalization). */
+    private boolean intervalOnlyBefore(int i) {
+        for (int k = 1; k < i; k++) {
+            if (!graph.node(k).piecewiseLinear()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Interval bounds of node i's gradient: the sum of what its consumers send back. */
     private Interval intervalStep(int i, Interval[] gradient) {
         NDArray l = null;
@@ -161,20 +185,20 @@ final class GradientBounds {
         return new Interval(l, u, size).widened(margin);
     }
 
-    /** Linear lower and upper bounds of every entry of node t's gradient, a chunk of entries at a time. */
-    private NDArray[] linearBounds(int t) {
-        int size = graph.node(t).size();
+    /** Linear lower and upper bounds of the given entries of node t's gradient, a chunk of entries at a time. */
+    private NDArray[] linearBounds(int t, int[] columns) {
         long rows = spec.getShape().get(0);
         int widest = 1;
         for (int i = t; i < graph.nodes().size(); i++) {
             widest = Math.max(widest, graph.node(i).size());
         }
         long perEntry = 2L * widest * rows * Double.BYTES * 3; // λ, its parts, the sum
-        int chunk = (int) Math.max(1, Math.min(size, chunkBytes / perEntry));
+        int chunk = (int) Math.max(1, Math.min(columns.length, chunkBytes / perEntry));
         NDList lows = new NDList();
         NDList highs = new NDList();
-        for (int from = 0; from < size; from += chunk) {
-            NDArray[] bounds = linearBounds(t, from, Math.min(size, from + chunk));
+        for (int from = 0; from < columns.length; from += chunk) {
+            int[] part = java.util.Arrays.copyOfRange(columns, from, Math.min(columns.length, from + chunk));
+            NDArray[] bounds = linearChunk(t, part);
             lows.add(bounds[0]);
             highs.add(bounds[1]);
         }
@@ -184,11 +208,11 @@ final class GradientBounds {
         return new NDArray[] {NDArrays.concat(lows, 1), NDArrays.concat(highs, 1)};
     }
 
-    /** Linear bounds of entries {@code from … to − 1} of node t's gradient. */
-    private NDArray[] linearBounds(int t, int from, int to) {
-        int count = to - from;
+    /** Linear bounds of the given entries of node t's gradient. */
+    private NDArray[] linearChunk(int t, int[] columns) {
+        int count = columns.length;
         NDArray[] pending = new NDArray[graph.nodes().size()];
-        NDArray e = LinearMap.identityRows(spec.getManager(), from, to, graph.node(t).size());
+        NDArray e = LinearMap.oneHotRows(spec.getManager(), columns, graph.node(t).size());
         pending[t] = e.concat(e.neg(), 0).expandDims(0);
         NDArray constant = spec.getManager().zeros(new Shape(1, 2L * count), DataType.FLOAT64);
         deadline.check();
