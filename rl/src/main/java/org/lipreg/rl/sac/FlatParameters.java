@@ -33,7 +33,7 @@ import java.util.Map;
  * <p>Write into a parameter in place ({@code set(NDIndex, NDArray)}, {@code muli}, …):
  * {@code NDArray.set(float[])} gives the array new memory and so cuts it off the flat array.
  */
-final class FlatParameters {
+public final class FlatParameters {
 
     private final List<Parameter> learned = new ArrayList<>();
     private final List<Shape> shapes = new ArrayList<>();
@@ -47,13 +47,26 @@ final class FlatParameters {
      * @param trainable whether the flat array is a leaf that collects gradients (online networks)
      *     or only averaged (target networks)
      */
-    FlatParameters(Block block, boolean trainable) {
+    public FlatParameters(Block block, boolean trainable) {
+        this(List.of(block), trainable);
+    }
+
+    /**
+     * Moves the learned parameters of several initialized networks (an ensemble's members) into
+     * one flat array, network after network.
+     *
+     * @param blocks the networks, initialized
+     * @param trainable whether the flat array is a leaf that collects gradients
+     */
+    public FlatParameters(List<Block> blocks, boolean trainable) {
         NDList pieces = new NDList();
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                learned.add(p.getValue());
-                shapes.add(p.getValue().getArray().getShape());
-                pieces.add(p.getValue().getArray().reshape(-1));
+        for (Block block : blocks) {
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                if (p.getValue().requiresGradient()) {
+                    learned.add(p.getValue());
+                    shapes.add(p.getValue().getArray().getShape());
+                    pieces.add(p.getValue().getArray().reshape(-1));
+                }
             }
         }
         splitPoints = new long[learned.size() - 1];
@@ -84,7 +97,7 @@ final class FlatParameters {
      *
      * @return the array the optimizer and the Polyak average update in place
      */
-    NDArray values() {
+    public NDArray values() {
         return values;
     }
 
@@ -116,7 +129,7 @@ final class FlatParameters {
      * come as views of their flat arrays, made on first use (inside the gradient collector, so that
      * they are part of its graph); every other parameter as {@link ParameterStore} gives it.
      */
-    static final class Store extends ParameterStore {
+    public static final class Store extends ParameterStore {
 
         private final NDManager manager;
         private final Map<String, FlatParameters> owners = new HashMap<>();
@@ -128,7 +141,7 @@ final class FlatParameters {
          * @param manager the step's manager; the views belong to it
          * @param networks the networks whose gradients the step collects
          */
-        Store(NDManager manager, FlatParameters... networks) {
+        public Store(NDManager manager, FlatParameters... networks) {
             super(manager, false);
             this.manager = manager;
             for (FlatParameters network : networks) {
