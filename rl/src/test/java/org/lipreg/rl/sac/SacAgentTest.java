@@ -1,5 +1,6 @@
 package org.lipreg.rl.sac;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -131,6 +132,36 @@ class SacAgentTest {
             List<float[]> criticBefore = values(agent.critics()[0]);
             agent.update(batch(), TARGET_NOISE, ACTOR_NOISE);
             assertTrue(changed(criticBefore, values(agent.critics()[0])), "the critic step still moves the critic");
+        }
+    }
+
+    /**
+     * With spectrally normalized critics the targets' power-iteration vectors (state, not learned)
+     * follow the online critics' after an update, copied in place, while the learned weights are
+     * averaged.
+     */
+    @Test
+    void spectralCriticsTargetsFollowTheirPowerIterationVectors() {
+        try (SacAgent agent = SacAgent.builder().setSizes(OBS, ACT).optHidden(5).optTau(TAU).optSeed(3)
+                .optCritic(() -> Mlp.spectrallyNormalized(new int[] {5}, 1, 2f)).build()) {
+            List<float[]> before = values(agent.targetCritics()[0]);
+            agent.update(batch(), TARGET_NOISE, ACTOR_NOISE);
+            var online = agent.critics()[0].getParameters();
+            var target = agent.targetCritics()[0].getParameters();
+            int state = 0;
+            for (int i = 0; i < online.size(); i++) {
+                float[] o = online.get(i).getValue().getArray().toFloatArray();
+                float[] t = target.get(i).getValue().getArray().toFloatArray();
+                if (online.get(i).getValue().requiresGradient()) {
+                    for (int j = 0; j < o.length; j++) {
+                        assertEquals(TAU * o[j] + (1 - TAU) * before.get(i)[j], t[j], 1e-6, online.get(i).getKey());
+                    }
+                } else {
+                    assertArrayEquals(o, t, online.get(i).getKey());
+                    state++;
+                }
+            }
+            assertEquals(4, state, "u and v of both layers");
         }
     }
 
