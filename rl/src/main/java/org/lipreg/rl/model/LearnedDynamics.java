@@ -35,9 +35,7 @@ import java.util.SplittableRandom;
  */
 public final class LearnedDynamics implements DynamicsModel {
 
-    /** The optimizer's keys of the members' flat array and of the bounds, and their checkpoint names. */
-    private static final String ENSEMBLE = "ensemble";
-
+    /** The optimizer's key of the bounds and its checkpoint name (members: {@link #memberKey}). */
     private static final String BOUNDS = "logvar-bounds";
 
     private final NDManager manager = NDManager.newBaseManager();
@@ -49,8 +47,10 @@ public final class LearnedDynamics implements DynamicsModel {
     private final int batchSize;
     private final double holdout;
     private final List<Block> members = new ArrayList<>();
-    // Every member's learned parameters in one flat array: one Adam step per training step.
-    private final FlatParameters parameters;
+    // Each member's learned parameters as one flat array: one Adam step per member and training
+    // step. (One array for the whole ensemble was slower: at 7 × 82k floats its dozen Adam passes
+    // no longer stay in the cache.)
+    private final List<FlatParameters> parameters = new ArrayList<>();
     // The log-variance bounds, (members, 2, outputs): [m][0] the max, [m][1] the min; null for the
     // deterministic model.
     private final NDArray bounds;
@@ -74,7 +74,9 @@ public final class LearnedDynamics implements DynamicsModel {
             net.initialize(manager, DataType.FLOAT32, new Shape(1, observationSize + actionSize));
             members.add(net);
         }
-        this.parameters = new FlatParameters(members, true);
+        for (Block member : members) {
+            parameters.add(new FlatParameters(member, true));
+        }
         if (probabilistic) {
             NDArray max = manager.full(new Shape(b.members, 1, outputs), 0.5f);
             NDArray min = manager.full(new Shape(b.members, 1, outputs), -10f);
@@ -108,6 +110,20 @@ public final class LearnedDynamics implements DynamicsModel {
      */
     public int[] elites() {
         return eliteIndices.clone();
+    }
+
+    /** The optimizer's key of a member's flat array and its checkpoint name. */
+    private static String memberKey(int member) {
+        return "member-" + member;
+    }
+
+    private boolean isMemberKey(String name) {
+        for (int k = 0; k < members.size(); k++) {
+            if (memberKey(k).equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -256,7 +272,7 @@ public final class LearnedDynamics implements DynamicsModel {
         if (probabilistic) {
             ParameterArrays.readArray(in, bounds, BOUNDS);
         }
-        optimizer.loadState(in, name -> ENSEMBLE.equals(name) || BOUNDS.equals(name) ? name : null, manager);
+        optimizer.loadState(in, name -> BOUNDS.equals(name) || isMemberKey(name) ? name : null, manager);
         for (int i = 0; i < eliteIndices.length; i++) {
             int e = in.readInt();
             if (e < 0 || e >= members.size()) {
@@ -281,7 +297,7 @@ public final class LearnedDynamics implements DynamicsModel {
     /**
      * One gradient step of every member, each on its own batch: the members' losses are summed,
      * so one backward pass gives each member the gradient of its own loss (they share no weights),
-     * and one Adam step updates the ensemble's flat array, another the bounds.
+     * then one Adam step updates each member's flat array, one the bounds.
      *
      * @param xs per member, its batch's standardized inputs (rows × (obs + act))
      * @param ys per member, its batch's standardized targets (rows × (1 + obs))
@@ -290,7 +306,7 @@ public final class LearnedDynamics implements DynamicsModel {
     void trainStep(float[][] xs, float[][] ys, int rows) {
         int out = 1 + observationSize;
         try (NDManager m = manager.newSubManager()) {
-            ParameterStore store = new FlatParameters.Store(m, parameters);
+            ParameterStore store = new FlatParameters.Store(m, parameters.toArray(new FlatParameters[0]));
             // The scope closes every array the loss makes, including those of the bounds' long-lived
             // manager; the updates below stay outside it.
             try (NDScope scope = new NDScope();
@@ -314,9 +330,11 @@ public final class LearnedDynamics implements DynamicsModel {
                 }
                 collector.backward(total);
             }
-            NDArray values = parameters.values();
-            try (NDArray grad = values.getGradient()) {
-                optimizer.update(ENSEMBLE, values, grad);
+            for (int k = 0; k < parameters.size(); k++) {
+                NDArray values = parameters.get(k).values();
+                try (NDArray grad = values.getGradient()) {
+                    optimizer.update(memberKey(k), values, grad);
+                }
             }
             if (probabilistic) {
                 try (NDArray grad = bounds.getGradient()) {
