@@ -15,7 +15,16 @@ As lipreg does, the actor step freezes the critics' weights (they get no gradien
 critic loss is read back per update. Fixed random batches in Pendulum's ranges are cycled.
 Prints one CSV line per round: torch,<round>,<updates/s>,<ms/update>, then the median.
 
+--sections mbpo-model (or sac,mbpo-model) also times MBPO's dynamics-model step as
+`lipreg bench rl --sections mbpo-model` does: an ensemble of 7 Gaussian MLPs 200x200x200 from
+(s, a) to (r, s' - s), log-variances softly bounded by learned bounds, each member on its own batch
+of 256 from 2,000 standardized transitions (10 % held out), the members' losses summed, one
+backward, Adam lr 1e-3; each round is one train() call of --updates steps followed by the
+held-out scoring of every member, as lipreg's train() does. Lines: mbpo-model,<round>,<steps/s>,
+<ms/step>, then median,mbpo-model,...
+
 Usage: /usr/bin/python3 experiments/scripts/sac_update_torch.py [--rounds 5] [--updates 100]
+       [--sections sac,mbpo-model]
 (Debian's python3-torch; one intra-op thread unless --threads says otherwise.)
 """
 import argparse
@@ -108,6 +117,55 @@ def pendulum_batch(n, g):
     return s, action, r, s2, torch.zeros(n, 1)
 
 
+class Ensemble:
+    """MBPO's probabilistic ensemble as lipreg's LearnedDynamics trains it."""
+
+    def __init__(self, inputs, outputs, members=7, hidden=(200, 200, 200), lr=1e-3, batch=256):
+        self.nets = nn.ModuleList(mlp(inputs, list(hidden), 2 * outputs) for _ in range(members))
+        self.max = nn.Parameter(torch.full((members, outputs), 0.5))
+        self.min = nn.Parameter(torch.full((members, outputs), -10.0))
+        self.opt = torch.optim.Adam(list(self.nets.parameters()) + [self.max, self.min], lr=lr)
+        self.out, self.batch = outputs, batch
+
+    def bounded(self, raw, k):
+        v = self.max[k] - F.softplus(self.max[k] - raw)
+        return self.min[k] + F.softplus(v - self.min[k])
+
+    def train(self, x, y, steps, g):
+        x = (x - x.mean(0)) / x.std(0).clamp_min(1e-6)
+        y = (y - y.mean(0)) / y.std(0).clamp_min(1e-6)
+        order = torch.randperm(len(x), generator=g)
+        held = order[: len(x) // 10]
+        rows = order[len(x) // 10:]
+        for _ in range(steps):
+            total = 0
+            for k, net in enumerate(self.nets):
+                pick = rows[torch.randint(len(rows), (self.batch,), generator=g)]
+                raw = net(x[pick])
+                mean, logvar = raw[:, :self.out], self.bounded(raw[:, self.out:], k)
+                nll = ((mean - y[pick]) ** 2 * torch.exp(-logvar) + logvar).mean()
+                total = total + nll + 0.01 * (self.max[k].sum() - self.min[k].sum())
+            self.opt.zero_grad(set_to_none=True)
+            total.backward()
+            self.opt.step()
+        with torch.no_grad():
+            errors = [((net(x[held])[:, :self.out] - y[held]) ** 2).mean().item() for net in self.nets]
+        return sorted(errors)
+
+
+def time_rounds(name, rounds, updates, run):
+    per_update = []
+    for r in range(rounds):
+        start = time.perf_counter()
+        run(updates)
+        seconds = (time.perf_counter() - start) / updates
+        per_update.append(seconds)
+        print("%s,%d,%.2f,%.3f" % (name, r + 1, 1 / seconds, 1e3 * seconds), flush=True)
+    if per_update:
+        m = statistics.median(per_update)
+        print("median,%s,%.2f,%.3f" % (name, 1 / m, 1e3 * m))
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--rounds", type=int, default=5)
@@ -115,11 +173,21 @@ def main():
     p.add_argument("--batch-size", type=int, default=256)
     p.add_argument("--hidden", default="256,256")
     p.add_argument("--threads", type=int, default=1)
+    p.add_argument("--sections", default="sac")
     args = p.parse_args()
+    sections = args.sections.split(",")
     torch.set_num_threads(args.threads)
     torch.manual_seed(1)
     g = torch.Generator().manual_seed(1)
     hidden = [int(h) for h in args.hidden.split(",")]
+    if "mbpo-model" in sections:
+        s, a, r, s2, _ = pendulum_batch(2000, g)
+        x, y = torch.cat([s, a], 1), torch.cat([r, s2 - s], 1)
+        model = Ensemble(4, 4, batch=args.batch_size)
+        model.train(x, y, max(5, args.updates // 4), g)  # warm-up
+        time_rounds("mbpo-model", args.rounds, args.updates, lambda n: model.train(x, y, n, g))
+    if "sac" not in sections:
+        return
     sac = Sac(3, 1, hidden)
     batches = [pendulum_batch(args.batch_size, g) for _ in range(8)]
     for i in range(max(5, args.updates // 4)):  # warm-up

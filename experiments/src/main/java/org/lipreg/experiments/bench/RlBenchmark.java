@@ -22,7 +22,8 @@ import java.util.SplittableRandom;
  * default) and one training step of MBPO's dynamics model (the default ensemble: 7 members,
  * 200×200×200, every member one step). Inputs are fixed random batches, so only the update is
  * timed; sections alternate in rounds and the figure is the median over rounds.
- * {@code experiments/scripts/sac_update_torch.py} times the same SAC update in PyTorch eager.
+ * {@code experiments/scripts/sac_update_torch.py} times the same SAC update (and, with
+ * {@code --sections mbpo-model}, the same model step) in PyTorch eager.
  */
 public final class RlBenchmark {
 

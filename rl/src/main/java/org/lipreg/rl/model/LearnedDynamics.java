@@ -8,12 +8,11 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.tracker.Tracker;
-import ai.djl.util.Pair;
 
+import org.lipreg.rl.sac.FlatParameters;
 import org.lipreg.rl.sac.Mlp;
 import org.lipreg.rl.sac.ParameterArrays;
 import org.lipreg.training.optimizer.AdamOptimizer;
@@ -23,9 +22,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -38,6 +35,9 @@ import java.util.SplittableRandom;
  */
 public final class LearnedDynamics implements DynamicsModel {
 
+    /** The optimizer's key of the bounds and its checkpoint name (members: {@link #memberKey}). */
+    private static final String BOUNDS = "logvar-bounds";
+
     private final NDManager manager = NDManager.newBaseManager();
     private final int observationSize;
     private final int actionSize;
@@ -47,7 +47,13 @@ public final class LearnedDynamics implements DynamicsModel {
     private final int batchSize;
     private final double holdout;
     private final List<Block> members = new ArrayList<>();
-    private final List<NDArray[]> bounds = new ArrayList<>(); // per member {max, min} log-variance
+    // Each member's learned parameters as one flat array: one Adam step per member and training
+    // step. (One array for the whole ensemble was slower: at 7 × 82k floats its dozen Adam passes
+    // no longer stay in the cache.)
+    private final List<FlatParameters> parameters = new ArrayList<>();
+    // The log-variance bounds, (members, 2, outputs): [m][0] the max, [m][1] the min; null for the
+    // deterministic model.
+    private final NDArray bounds;
     private final AdamOptimizer optimizer;
     private int[] eliteIndices;
     private Standardizer inputs;
@@ -67,13 +73,19 @@ public final class LearnedDynamics implements DynamicsModel {
             Block net = Mlp.of(b.hidden, probabilistic ? 2 * outputs : outputs);
             net.initialize(manager, DataType.FLOAT32, new Shape(1, observationSize + actionSize));
             members.add(net);
-            if (probabilistic) {
-                NDArray max = manager.full(new Shape(outputs), 0.5f);
-                NDArray min = manager.full(new Shape(outputs), -10f);
-                max.setRequiresGradient(true);
-                min.setRequiresGradient(true);
-                bounds.add(new NDArray[] {max, min});
-            }
+        }
+        for (Block member : members) {
+            parameters.add(new FlatParameters(member, true));
+        }
+        if (probabilistic) {
+            NDArray max = manager.full(new Shape(b.members, 1, outputs), 0.5f);
+            NDArray min = manager.full(new Shape(b.members, 1, outputs), -10f);
+            this.bounds = max.concat(min, 1);
+            bounds.setRequiresGradient(true);
+            max.close();
+            min.close();
+        } else {
+            this.bounds = null;
         }
         this.optimizer = AdamOptimizer.builder().setLearningRateTracker(Tracker.fixed((float) b.learningRate)).build();
         this.eliteIndices = new int[elites];
@@ -100,6 +112,38 @@ public final class LearnedDynamics implements DynamicsModel {
         return eliteIndices.clone();
     }
 
+    /** The optimizer's key of a member's flat array and its checkpoint name. */
+    private static String memberKey(int member) {
+        return "member-" + member;
+    }
+
+    private boolean isMemberKey(String name) {
+        for (int k = 0; k < members.size(); k++) {
+            if (memberKey(k).equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Returns the members, for tests.
+     *
+     * @return the networks, whose learned parameters are views of the ensemble's flat array
+     */
+    List<Block> members() {
+        return List.copyOf(members);
+    }
+
+    /**
+     * Returns the log-variance bounds, for tests.
+     *
+     * @return (members, 2, outputs): per member the max, then the min; null for the single network
+     */
+    NDArray bounds() {
+        return bounds;
+    }
+
     @Override
     public double train(TransitionData data, SplittableRandom random) {
         int n = data.size();
@@ -116,13 +160,18 @@ public final class LearnedDynamics implements DynamicsModel {
         int[] validation = Arrays.copyOfRange(order, 0, held);
         int[] training = held == 0 ? order : Arrays.copyOfRange(order, held, n);
         for (int step = 0; step < trainSteps; step++) {
+            float[][] xs = new float[members.size()][];
+            float[][] ys = new float[members.size()][];
+            int rowCount = Math.min(batchSize, training.length);
             for (int m = 0; m < members.size(); m++) {
-                int[] rows = new int[Math.min(batchSize, training.length)];
+                int[] rows = new int[rowCount];
                 for (int i = 0; i < rows.length; i++) {
                     rows[i] = training[random.nextInt(training.length)];
                 }
-                trainStep(m, gather(x, rows, in), gather(y, rows, out), rows.length);
+                xs[m] = gather(x, rows, in);
+                ys[m] = gather(y, rows, out);
             }
+            trainStep(xs, ys, rowCount);
         }
         int[] evaluation = held == 0 ? training : validation;
         double[] errors = new double[members.size()];
@@ -191,15 +240,13 @@ public final class LearnedDynamics implements DynamicsModel {
     public void save(DataOutputStream out) throws IOException {
         out.writeBoolean(probabilistic);
         out.writeInt(members.size());
-        for (int m = 0; m < members.size(); m++) {
-            ParameterArrays.write(out, members.get(m));
-            if (probabilistic) {
-                ParameterArrays.writeArray(out, bounds.get(m)[0]);
-                ParameterArrays.writeArray(out, bounds.get(m)[1]);
-            }
+        for (Block member : members) {
+            ParameterArrays.write(out, member);
         }
-        Map<String, String> names = parameterNames();
-        optimizer.saveState(out, id -> names.getOrDefault(id, id));
+        if (probabilistic) {
+            ParameterArrays.writeArray(out, bounds);
+        }
+        optimizer.saveState(out, id -> id);
         for (int e : eliteIndices) {
             out.writeInt(e);
         }
@@ -221,15 +268,11 @@ public final class LearnedDynamics implements DynamicsModel {
         }
         for (int m = 0; m < members.size(); m++) {
             ParameterArrays.read(in, members.get(m), "dynamics member " + m);
-            if (probabilistic) {
-                ParameterArrays.readArray(in, bounds.get(m)[0], boundId(m, 0));
-                ParameterArrays.readArray(in, bounds.get(m)[1], boundId(m, 1));
-            }
         }
-        Map<String, String> ids = new HashMap<>();
-        parameterNames().forEach((id, name) -> ids.put(name, id));
-        optimizer.loadState(in, name -> ids.getOrDefault(name, name.startsWith("logvar-bound-") ? name : null),
-                manager);
+        if (probabilistic) {
+            ParameterArrays.readArray(in, bounds, BOUNDS);
+        }
+        optimizer.loadState(in, name -> BOUNDS.equals(name) || isMemberKey(name) ? name : null, manager);
         for (int i = 0; i < eliteIndices.length; i++) {
             int e = in.readInt();
             if (e < 0 || e >= members.size()) {
@@ -250,54 +293,52 @@ public final class LearnedDynamics implements DynamicsModel {
         return probabilistic ? "an ensemble of " + members : "a single network";
     }
 
-    /** Parameter id → stable name ("member-2/01Linear_weight"), for the optimizer's state. */
-    private Map<String, String> parameterNames() {
-        Map<String, String> names = new HashMap<>();
-        for (int m = 0; m < members.size(); m++) {
-            ParameterArrays.nameIds(names, "member-" + m + "/", members.get(m));
-        }
-        return names;
-    }
 
-    /** The optimizer key of one log-variance bound (0: max, 1: min), the same in every process. */
-    private static String boundId(int member, int which) {
-        return "logvar-bound-" + member + "-" + which;
-    }
-
-    private void trainStep(int member, float[] x, float[] y, int rows) {
-        Block net = members.get(member);
+    /**
+     * One gradient step of every member, each on its own batch: the members' losses are summed,
+     * so one backward pass gives each member the gradient of its own loss (they share no weights),
+     * then one Adam step updates each member's flat array, one the bounds.
+     *
+     * @param xs per member, its batch's standardized inputs (rows × (obs + act))
+     * @param ys per member, its batch's standardized targets (rows × (1 + obs))
+     * @param rows the batch size
+     */
+    void trainStep(float[][] xs, float[][] ys, int rows) {
         int out = 1 + observationSize;
         try (NDManager m = manager.newSubManager()) {
-            NDArray input = m.create(x, new Shape(rows, observationSize + actionSize));
-            NDArray target = m.create(y, new Shape(rows, out));
-            // The scope closes every array the loss makes, including the bound sums, which
-            // belong to the bounds' long-lived manager; the updates below stay outside it.
+            ParameterStore store = new FlatParameters.Store(m, parameters.toArray(new FlatParameters[0]));
+            // The scope closes every array the loss makes, including those of the bounds' long-lived
+            // manager; the updates below stay outside it.
             try (NDScope scope = new NDScope();
                     GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray raw = net.forward(new ParameterStore(m, false), new NDList(input), true).singletonOrThrow();
-                NDArray loss;
-                if (probabilistic) {
-                    NDArray[] b = bounds.get(member);
-                    NDArray mean = raw.get(":, :" + out);
-                    NDArray logVariance = GaussianNll.boundedLogVariance(raw.get(":, " + out + ":"), b[0], b[1]);
-                    loss = GaussianNll.loss(mean, logVariance, target, b[0], b[1]);
-                } else {
-                    loss = raw.sub(target).square().mean();
+                NDArray total = null;
+                for (int k = 0; k < members.size(); k++) {
+                    NDArray input = m.create(xs[k], new Shape(rows, observationSize + actionSize));
+                    NDArray target = m.create(ys[k], new Shape(rows, out));
+                    NDArray raw = members.get(k).forward(store, new NDList(input), true).singletonOrThrow();
+                    NDArray loss;
+                    if (probabilistic) {
+                        NDArray max = bounds.get(k, 0);
+                        NDArray min = bounds.get(k, 1);
+                        NDArray mean = raw.get(":, :" + out);
+                        NDArray logVariance = GaussianNll.boundedLogVariance(raw.get(":, " + out + ":"), max, min);
+                        loss = GaussianNll.loss(mean, logVariance, target, max, min);
+                    } else {
+                        loss = raw.sub(target).square().mean();
+                    }
+                    total = total == null ? loss : total.add(loss);
                 }
-                collector.backward(loss);
+                collector.backward(total);
             }
-            for (Pair<String, Parameter> p : net.getParameters()) {
-                NDArray w = p.getValue().getArray();
-                try (NDArray grad = w.getGradient()) {
-                    optimizer.update(p.getValue().getId(), w, grad);
+            for (int k = 0; k < parameters.size(); k++) {
+                NDArray values = parameters.get(k).values();
+                try (NDArray grad = values.getGradient()) {
+                    optimizer.update(memberKey(k), values, grad);
                 }
             }
             if (probabilistic) {
-                NDArray[] b = bounds.get(member);
-                for (int i = 0; i < 2; i++) {
-                    try (NDArray grad = b[i].getGradient()) {
-                        optimizer.update(boundId(member, i), b[i], grad);
-                    }
+                try (NDArray grad = bounds.getGradient()) {
+                    optimizer.update(BOUNDS, bounds, grad);
                 }
             }
         }
@@ -313,8 +354,10 @@ public final class LearnedDynamics implements DynamicsModel {
             if (!probabilistic) {
                 return new float[][] {raw.toFloatArray(), null};
             }
-            NDArray[] b = bounds.get(member);
-            NDArray logVariance = GaussianNll.boundedLogVariance(raw.get(":, " + out + ":"), b[0], b[1]);
+            NDArray b = bounds.stopGradient();
+            b.attach(m);
+            NDArray logVariance = GaussianNll.boundedLogVariance(raw.get(":, " + out + ":"), b.get(member, 0),
+                    b.get(member, 1));
             return new float[][] {raw.get(":, :" + out).toFloatArray(), logVariance.toFloatArray()};
         }
     }

@@ -19,7 +19,11 @@ import java.util.Optional;
  */
 public final class LoopCheckpoints {
 
-    private static final int VERSION = 1;
+    /**
+     * The format's version. 2: SAC's optimizers keep one state per network (its flat parameter
+     * array), where version 1 kept one per parameter array, so version-1 checkpoints are refused.
+     */
+    private static final int VERSION = 2;
 
     private final CheckpointStore store;
     private final String loop;
@@ -166,7 +170,9 @@ public final class LoopCheckpoints {
     private static void readVersion(DataInputStream in) throws IOException {
         int version = in.readInt();
         if (version != VERSION) {
-            throw new IOException("format version " + version + " is not supported");
+            throw new IOException("format version " + version + " is not supported (this lipreg reads version "
+                    + VERSION + (version < VERSION ? "; the checkpoint is from an earlier lipreg, whose agent state it"
+                    + " cannot read: start the run afresh, without --resume, or in a new run directory)" : ")"));
         }
     }
 

@@ -7,11 +7,9 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
-import ai.djl.nn.Parameter;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.training.tracker.Tracker;
-import ai.djl.util.Pair;
 
 import org.lipreg.training.ascent.ProjectedAscent;
 import org.lipreg.training.optimizer.AdamOptimizer;
@@ -20,7 +18,6 @@ import org.lipreg.training.optimizer.CheckpointableOptimizer;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.HashMap;
 import java.util.Map;
 
 /**
@@ -43,6 +40,15 @@ public final class SacAgent implements AutoCloseable {
     /** The temperature's key in its optimizer, fixed so that checkpoints can name it. */
     private static final String ALPHA_ID = "log_alpha";
 
+    private static final ai.djl.ndarray.index.NDIndex ALL = new ai.djl.ndarray.index.NDIndex("...");
+
+    /** The online networks' keys in their optimizers and names in a checkpoint. */
+    private static final String ACTOR = "actor";
+
+    private static final String Q1 = "q1";
+
+    private static final String Q2 = "q2";
+
     private final NDManager manager;
     private final int observationSize;
     private final int actionSize;
@@ -51,6 +57,12 @@ public final class SacAgent implements AutoCloseable {
     private final Block q2;
     private final Block q1Target;
     private final Block q2Target;
+    // The learned parameters of each network as one flat array (Adam and Polyak once per network).
+    private final FlatParameters actorParameters;
+    private final FlatParameters q1Parameters;
+    private final FlatParameters q2Parameters;
+    private final FlatParameters q1TargetParameters;
+    private final FlatParameters q2TargetParameters;
     private final NDArray logAlpha;
     private final AdamOptimizer actorOptimizer;
     private final AdamOptimizer criticOptimizer;
@@ -82,6 +94,11 @@ public final class SacAgent implements AutoCloseable {
         this.q2Target = initialized(b.critic.get(), obsAct);
         copyParameters(q1, q1Target);
         copyParameters(q2, q2Target);
+        this.actorParameters = new FlatParameters(actor, true);
+        this.q1Parameters = new FlatParameters(q1, true);
+        this.q2Parameters = new FlatParameters(q2, true);
+        this.q1TargetParameters = new FlatParameters(q1Target, false);
+        this.q2TargetParameters = new FlatParameters(q2Target, false);
         this.logAlpha = manager.create(new float[] {(float) Math.log(b.initialAlpha)});
         logAlpha.setRequiresGradient(true);
         this.actorOptimizer = adam(b.actorLearningRate);
@@ -151,11 +168,11 @@ public final class SacAgent implements AutoCloseable {
             ParameterArrays.write(out, network.getValue());
         }
         ParameterArrays.writeArray(out, logAlpha);
-        Map<String, String> names = parameterNames();
-        for (CheckpointableOptimizer optimizer : new CheckpointableOptimizer[] {actorOptimizer, criticOptimizer}) {
-            optimizer.saveState(out, id -> java.util.Objects.requireNonNull(names.get(id), id));
+        // The optimizers key their state by network name (one flat array each) and by ALPHA_ID.
+        for (CheckpointableOptimizer optimizer : new CheckpointableOptimizer[] {actorOptimizer, criticOptimizer,
+            alphaOptimizer}) {
+            optimizer.saveState(out, id -> id);
         }
-        alphaOptimizer.saveState(out, id -> id);
     }
 
     /**
@@ -175,31 +192,20 @@ public final class SacAgent implements AutoCloseable {
             ParameterArrays.read(in, network.getValue(), network.getKey());
         }
         ParameterArrays.readArray(in, logAlpha, ALPHA_ID);
-        Map<String, String> ids = new HashMap<>();
-        parameterNames().forEach((id, name) -> ids.put(name, id));
-        actorOptimizer.loadState(in, ids::get, manager);
-        criticOptimizer.loadState(in, ids::get, manager);
+        actorOptimizer.loadState(in, name -> ACTOR.equals(name) ? name : null, manager);
+        criticOptimizer.loadState(in, name -> Q1.equals(name) || Q2.equals(name) ? name : null, manager);
         alphaOptimizer.loadState(in, name -> ALPHA_ID.equals(name) ? name : null, manager);
     }
 
     /** The networks by the names a checkpoint gives them, in a fixed order. */
     private Map<String, Block> networks() {
         Map<String, Block> networks = new java.util.LinkedHashMap<>();
-        networks.put("actor", policy.network());
-        networks.put("q1", q1);
-        networks.put("q2", q2);
+        networks.put(ACTOR, policy.network());
+        networks.put(Q1, q1);
+        networks.put(Q2, q2);
         networks.put("q1-target", q1Target);
         networks.put("q2-target", q2Target);
         return networks;
-    }
-
-    /** Parameter id → stable name, for the optimizers' state (ids are new in every process). */
-    private Map<String, String> parameterNames() {
-        Map<String, String> names = new HashMap<>();
-        for (Map.Entry<String, Block> network : networks().entrySet()) {
-            ParameterArrays.nameIds(names, network.getKey() + "/", network.getValue());
-        }
-        return names;
     }
 
     /**
@@ -243,26 +249,28 @@ public final class SacAgent implements AutoCloseable {
             NDArray delta = penalty == null ? null : adversarialDelta(store, s, a);
             NDArray criticLoss;
             NDArray meanQ;
+            // The critics' weights as views of their flat arrays, so that their gradients arrive flat.
+            ParameterStore critics = new FlatParameters.Store(m, q1Parameters, q2Parameters);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray q1Value = q(q1, store, s, a, true);
-                NDArray q2Value = q(q2, store, s, a, true);
+                NDArray q1Value = q(q1, critics, s, a, true);
+                NDArray q2Value = q(q2, critics, s, a, true);
                 NDArray loss = q1Value.sub(y).square().mean().add(q2Value.sub(y).square().mean()).mul(constants.of(0.5));
                 if (delta != null) {
                     NDArray shifted = s.add(delta);
-                    NDArray change = q(q1, store, shifted, a, true).sub(q1Value).square().mean()
-                            .add(q(q2, store, shifted, a, true).sub(q2Value).square().mean());
+                    NDArray change = q(q1, critics, shifted, a, true).sub(q1Value).square().mean()
+                            .add(q(q2, critics, shifted, a, true).sub(q2Value).square().mean());
                     loss = loss.add(change.mul(constants.of(penalty.lambda())));
                 }
                 criticLoss = loss;
                 meanQ = q1Value.mean();
                 collector.backward(loss);
             }
-            step(criticOptimizer, q1);
-            step(criticOptimizer, q2);
+            step(criticOptimizer, Q1, q1Parameters);
+            step(criticOptimizer, Q2, q2Parameters);
 
             NDArray[] actorLosses = actorStep(store, s, noise(m, actorNoise, n), alpha);
-            polyak(q1, q1Target);
-            polyak(q2, q2Target);
+            polyak(q1Parameters, q1TargetParameters, q1, q1Target);
+            polyak(q2Parameters, q2TargetParameters, q2, q2Target);
             // One read-back per update, of everything the log and the divergence check need.
             float[] read = ai.djl.ndarray.NDArrays.stack(new NDList(criticLoss, actorLosses[0], actorLosses[1],
                     alpha.reshape(new Shape()), meanQ)).toFloatArray();
@@ -282,7 +290,7 @@ public final class SacAgent implements AutoCloseable {
      * The actor and temperature step: one backward pass of their summed losses, then Adam on the
      * actor and on log α.
      *
-     * @param store the step's parameter store
+     * @param store the step's parameter store, for the critics (their weights get no gradient)
      * @param s the batch's states
      * @param actorNoise ξ for ã, or null to draw it
      * @param alpha the temperature of this update, α = exp(log α) before the step, not learned
@@ -291,12 +299,12 @@ public final class SacAgent implements AutoCloseable {
     NDArray[] actorStep(ParameterStore store, NDArray s, NDArray actorNoise, NDArray alpha) {
         NDArray actor;
         NDArray temperature;
-        // Frozen critics: the backward pass reaches the action through them but computes no
-        // gradients of their weights, which the actor step would only have to throw away.
-        setLearned(q1, false);
-        setLearned(q2, false);
+        // Frozen critics: the plain store gives their weights as the networks hold them, detached
+        // views of the flat arrays, so the backward pass reaches the action through them but
+        // computes no gradients of their weights, which the actor step would only throw away.
+        ParameterStore actorStore = new FlatParameters.Store(s.getManager(), actorParameters);
         try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-            TanhGaussianPolicy.Sample sample = policy.sample(store, s, true, actorNoise);
+            TanhGaussianPolicy.Sample sample = policy.sample(actorStore, s, true, actorNoise);
             NDArray q = ai.djl.ndarray.NDArrays.minimum(q(q1, store, s, sample.action(), true),
                     q(q2, store, s, sample.action(), true));
             actor = sample.logProb().mul(alpha).sub(q).mean();
@@ -304,11 +312,8 @@ public final class SacAgent implements AutoCloseable {
             NDArray entropyGap = sample.logProb().stopGradient().add(constants.of(targetEntropy));
             temperature = entropyGap.mul(logAlpha).mean().neg();
             collector.backward(actor.add(temperature));
-        } finally {
-            setLearned(q1, true);
-            setLearned(q2, true);
         }
-        step(actorOptimizer, policy.network());
+        step(actorOptimizer, ACTOR, actorParameters);
         try (NDArray grad = logAlpha.getGradient()) {
             alphaOptimizer.update(ALPHA_ID, logAlpha, grad);
         }
@@ -330,9 +335,8 @@ public final class SacAgent implements AutoCloseable {
             input.setRequiresGradient(true);
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
                 NDArray q = q1.forward(new ParameterStore(m, false), new NDList(input), false).singletonOrThrow();
-                collector.backward(q.sum());
+                collector.backward(q.sum()); // the weights are detached views: only the input gets a gradient
             }
-            zeroGradients(q1);
             return input.getGradient().square().sum(new int[] {1}).sqrt().max().getFloat();
         }
     }
@@ -344,8 +348,7 @@ public final class SacAgent implements AutoCloseable {
                 .optEpsilon((float) penalty.epsilon()).optSteps(penalty.steps()).optStepSize(penalty.stepSize())
                 .build()
                 .ascend(s, s.getManager(), point -> q(q1, store, point, a, false).sub(base).square().sum());
-        zeroGradients(q1); // the ascent's backward passes also reached the critic's weights
-        return delta;
+        return delta; // the store's critic weights are detached views: the ascent left them no gradient
     }
 
     private NDArray noise(NDManager m, float[] values, int rows) {
@@ -362,6 +365,15 @@ public final class SacAgent implements AutoCloseable {
     }
 
     /**
+     * Returns the online networks' flat parameter arrays, whose gradients the updates collect.
+     *
+     * @return the actor's, the first critic's and the second critic's
+     */
+    FlatParameters[] learnedParameters() {
+        return new FlatParameters[] {actorParameters, q1Parameters, q2Parameters};
+    }
+
+    /**
      * Returns the target critics.
      *
      * @return Q'_1 and Q'_2
@@ -374,50 +386,28 @@ public final class SacAgent implements AutoCloseable {
         return critic.forward(store, new NDList(s.concat(a, 1)), training).singletonOrThrow();
     }
 
-    private static void step(AdamOptimizer optimizer, Block block) {
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            if (!p.getValue().requiresGradient()) {
-                continue; // e.g. a spectral normalization's power-iteration vectors
-            }
-            NDArray weight = p.getValue().getArray();
-            try (NDArray grad = weight.getGradient()) {
-                optimizer.update(p.getValue().getId(), weight, grad);
-            }
+    /** One Adam step of a network's flat parameter array (the kernel also zeroes the gradient). */
+    private static void step(AdamOptimizer optimizer, String name, FlatParameters network) {
+        NDArray values = network.values();
+        try (NDArray grad = values.getGradient()) {
+            optimizer.update(name, values, grad);
         }
     }
 
-    /** Switches gradient tracking of a network's learned weights (not its fixed state) on or off. */
-    private static void setLearned(Block block, boolean learned) {
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            if (p.getValue().requiresGradient()) {
-                p.getValue().getArray().setRequiresGradient(learned);
-            }
+    /**
+     * {@code target ← τ online + (1 − τ) target} over the flat arrays; state that is not learned
+     * (spectral normalization's power-iteration vectors) is copied from the online network, in
+     * place and without a read-back.
+     */
+    private void polyak(FlatParameters online, FlatParameters target, Block onlineBlock, Block targetBlock) {
+        try (NDArray scaled = online.values().mul(constants.of(tau))) {
+            target.values().muli(constants.of(1 - tau)).addi(scaled);
         }
-    }
-
-    private static void zeroGradients(Block block) {
-        for (Pair<String, Parameter> p : block.getParameters()) {
-            if (!p.getValue().requiresGradient()) {
-                continue;
-            }
-            try (NDArray grad = p.getValue().getArray().getGradient()) {
-                grad.subi(grad);
-            }
-        }
-    }
-
-    private void polyak(Block source, Block target) {
-        var from = source.getParameters();
-        var to = target.getParameters();
+        var from = onlineBlock.getParameters();
+        var to = targetBlock.getParameters();
         for (int i = 0; i < from.size(); i++) {
-            NDArray t = to.get(i).getValue().getArray();
             if (!from.get(i).getValue().requiresGradient()) {
-                // State that is not learned (power-iteration vectors) follows the online network.
-                t.set(from.get(i).getValue().getArray().toFloatArray());
-                continue;
-            }
-            try (NDArray scaled = from.get(i).getValue().getArray().mul(constants.of(tau))) {
-                t.muli(constants.of(1 - tau)).addi(scaled);
+                to.get(i).getValue().getArray().set(ALL, from.get(i).getValue().getArray());
             }
         }
     }

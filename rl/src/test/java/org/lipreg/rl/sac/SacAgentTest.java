@@ -1,5 +1,6 @@
 package org.lipreg.rl.sac;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -98,11 +99,11 @@ class SacAgentTest {
                     assertEquals(TAU * online.get(p)[j] + (1 - TAU) * before.get(p)[j], after.get(p)[j], 1e-6);
                 }
             }
-            for (Block block : List.of(agent.critics()[0], agent.critics()[1], agent.policy().network())) {
-                for (Pair<String, Parameter> p : block.getParameters()) {
-                    try (NDArray g = p.getValue().getArray().getGradient()) {
-                        assertEquals(0f, g.abs().max().getFloat(), "stale gradient in " + p.getKey());
-                    }
+            String[] names = {"actor", "q1", "q2"};
+            FlatParameters[] learned = agent.learnedParameters();
+            for (int k = 0; k < learned.length; k++) {
+                try (NDArray g = learned[k].values().getGradient()) {
+                    assertEquals(0f, g.abs().max().getFloat(), "stale gradient in " + names[k]);
                 }
             }
         }
@@ -122,17 +123,45 @@ class SacAgentTest {
             agent.actorStep(new ParameterStore(m, false), m.create(S, new Shape(N, OBS)),
                     m.create(ACTOR_NOISE, new Shape(N, ACT)),
                     m.create(new float[] {(float) agent.alpha()}));
-            for (Block critic : agent.critics()) {
-                for (Pair<String, Parameter> p : critic.getParameters()) {
-                    try (NDArray g = p.getValue().getArray().getGradient()) {
-                        assertEquals(0f, g.abs().max().getFloat(), "critic gradient from the actor step in " + p.getKey());
-                    }
+            for (int k = 1; k <= 2; k++) {
+                try (NDArray g = agent.learnedParameters()[k].values().getGradient()) {
+                    assertEquals(0f, g.abs().max().getFloat(), "critic " + k + " gradient from the actor step");
                 }
             }
             assertTrue(changed(policyBefore, values(pi)), "the actor step moved the actor");
             List<float[]> criticBefore = values(agent.critics()[0]);
             agent.update(batch(), TARGET_NOISE, ACTOR_NOISE);
             assertTrue(changed(criticBefore, values(agent.critics()[0])), "the critic step still moves the critic");
+        }
+    }
+
+    /**
+     * With spectrally normalized critics the targets' power-iteration vectors (state, not learned)
+     * follow the online critics' after an update, copied in place, while the learned weights are
+     * averaged.
+     */
+    @Test
+    void spectralCriticsTargetsFollowTheirPowerIterationVectors() {
+        try (SacAgent agent = SacAgent.builder().setSizes(OBS, ACT).optHidden(5).optTau(TAU).optSeed(3)
+                .optCritic(() -> Mlp.spectrallyNormalized(new int[] {5}, 1, 2f)).build()) {
+            List<float[]> before = values(agent.targetCritics()[0]);
+            agent.update(batch(), TARGET_NOISE, ACTOR_NOISE);
+            var online = agent.critics()[0].getParameters();
+            var target = agent.targetCritics()[0].getParameters();
+            int state = 0;
+            for (int i = 0; i < online.size(); i++) {
+                float[] o = online.get(i).getValue().getArray().toFloatArray();
+                float[] t = target.get(i).getValue().getArray().toFloatArray();
+                if (online.get(i).getValue().requiresGradient()) {
+                    for (int j = 0; j < o.length; j++) {
+                        assertEquals(TAU * o[j] + (1 - TAU) * before.get(i)[j], t[j], 1e-6, online.get(i).getKey());
+                    }
+                } else {
+                    assertArrayEquals(o, t, online.get(i).getKey());
+                    state++;
+                }
+            }
+            assertEquals(4, state, "u and v of both layers");
         }
     }
 
@@ -394,7 +423,11 @@ class SacAgentTest {
     private static void setValues(Block block, List<float[]> values) {
         int i = 0;
         for (Pair<String, Parameter> p : block.getParameters()) {
-            p.getValue().getArray().set(values.get(i++));
+            // In place: the arrays are views of the network's flat array (set(float[]) would detach them).
+            NDArray array = p.getValue().getArray();
+            try (NDArray value = array.getManager().create(values.get(i++), array.getShape())) {
+                array.set(new ai.djl.ndarray.index.NDIndex("..."), value);
+            }
         }
     }
 

@@ -107,4 +107,20 @@ class SacResumeTest {
                     e.getMessage());
         }
     }
+
+    /** A checkpoint of the format before flat parameter arrays (version 1) is refused, saying why. */
+    @Test
+    void aCheckpointOfAnEarlierFormatIsRefusedWithTheReason() throws IOException {
+        CheckpointStore checkpoints = new CheckpointStore(dir, 2);
+        checkpoints.write(60, out -> {
+            out.writeInt(1); // version 1's header; the rest does not matter, it is never read
+            out.writeUTF("sac");
+        });
+        try (SacAgent agent = agent()) {
+            IOException e = assertThrows(IOException.class, () -> new SacTraining(SETTINGS)
+                    .run(agent, () -> Environments.create("Pendulum-v1"), p -> { }, checkpoints));
+            assertTrue(e.getMessage().contains("checkpoint-0060.ckpt") && e.getMessage().contains("format version 1")
+                    && e.getMessage().contains("earlier lipreg"), e.getMessage());
+        }
+    }
 }
