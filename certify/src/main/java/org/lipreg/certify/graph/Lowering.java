@@ -48,6 +48,7 @@ public final class Lowering {
      * @return the graph, to be closed by the caller
      */
     public static Graph lower(Network network, NDManager parent) {
+        check(network);
         NDManager manager = parent.newSubManager();
         try {
             Lowering lowering = new Lowering(manager);
@@ -57,6 +58,33 @@ public final class Lowering {
         } catch (RuntimeException e) {
             manager.close();
             throw e;
+        }
+    }
+
+    /**
+     * Checks that every layer has a graph form (the IR holds some that bound propagation does
+     * not yet handle, such as max pooling with padding).
+     *
+     * @param network the network
+     * @throws org.lipreg.certify.ir.UnsupportedLayerException naming the first layer without one,
+     *     by its position ({@code layers[2].body[0]})
+     */
+    public static void check(Network network) {
+        check(network.layers(), "layers");
+    }
+
+    private static void check(List<Layer> layers, String path) {
+        for (int i = 0; i < layers.size(); i++) {
+            Layer layer = layers.get(i);
+            String here = path + "[" + i + "]";
+            if (layer instanceof Layer.MaxPool2d p && (p.padding()[0] != 0 || p.padding()[1] != 0)) {
+                throw new org.lipreg.certify.ir.UnsupportedLayerException(here, "max pooling with padding "
+                        + Arrays.toString(p.padding()) + " (padded positions are −∞; only padding 0 is bounded)");
+            }
+            if (layer instanceof Layer.Residual r) {
+                check(r.body(), here + ".body");
+                check(r.shortcut(), here + ".shortcut");
+            }
         }
     }
 

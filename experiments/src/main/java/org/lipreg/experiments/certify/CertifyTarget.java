@@ -91,6 +91,7 @@ public final class CertifyTarget implements AutoCloseable {
         UnsupportedLayerException unsupported = null;
         try {
             network = IrReader.read(model.getBlock(), example);
+            org.lipreg.certify.graph.Lowering.check(network);
         } catch (UnsupportedLayerException e) {
             unsupported = e;
         }
@@ -121,8 +122,10 @@ public final class CertifyTarget implements AutoCloseable {
      * @param domain {min, max}
      * @return the target
      * @throws IOException if the files cannot be read
+     * @throws RunSetupException when a layer has no bounds yet (named by its position)
      */
-    public static CertifyTarget fromNpz(Path npz, Path json, int count, long seed, double[] domain) throws IOException {
+    public static CertifyTarget fromNpz(Path npz, Path json, int count, long seed, double[] domain)
+            throws IOException, RunSetupException {
         Path arch = json != null ? json : npz.resolveSibling(npz.getFileName().toString().replaceFirst("\\.npz$", "") + ".json");
         if (!Files.isRegularFile(npz)) {
             throw new IOException(npz + ": no such file");
@@ -144,9 +147,11 @@ public final class CertifyTarget implements AutoCloseable {
      * @param domain {min, max}
      * @return the target
      * @throws IOException if the file cannot be read or holds what the IR cannot represent
+     * @throws RunSetupException when a layer has no bounds yet (named by its position)
      *     ({@link org.lipreg.certify.onnx.OnnxFormatException}, naming the node)
      */
-    public static CertifyTarget fromOnnx(Path onnx, int count, long seed, double[] domain) throws IOException {
+    public static CertifyTarget fromOnnx(Path onnx, int count, long seed, double[] domain)
+            throws IOException, RunSetupException {
         if (!Files.isRegularFile(onnx)) {
             throw new IOException(onnx + ": no such file");
         }
@@ -154,7 +159,13 @@ public final class CertifyTarget implements AutoCloseable {
     }
 
     /** An imported network: points drawn uniformly from the domain, labels unknown (−1). */
-    private static CertifyTarget fromNetwork(String name, Network network, int count, long seed, double[] domain) {
+    private static CertifyTarget fromNetwork(String name, Network network, int count, long seed, double[] domain)
+            throws RunSetupException {
+        try {
+            org.lipreg.certify.graph.Lowering.check(network);
+        } catch (UnsupportedLayerException e) {
+            throw new RunSetupException(name + ": " + e.getMessage(), e);
+        }
         Random random = new Random(seed);
         double[][] points = new double[count][network.inputSize()];
         for (double[] p : points) {
