@@ -67,7 +67,7 @@ public final class ConvMap implements LinearMap {
     public NDArray apply(NDArray v) {
         NDArray images = v.reshape(-1, inputShape[0], inputShape[1], inputShape[2]);
         NDArray out = Conv2d.conv2d(images, weight, null, stride, padding, dilation, groups).singletonOrThrow();
-        return LinearMap.leading(out.reshape(-1, outputSize()), v, outputSize());
+        return leading(out.reshape(-1, outputSize()), v, outputSize());
     }
 
     @Override
@@ -75,7 +75,7 @@ public final class ConvMap implements LinearMap {
         NDArray images = u.reshape(-1, outputShape[0], outputShape[1], outputShape[2]);
         NDArray in = ConvTranspose.apply(images, weight, inputShape[1], inputShape[2], stride, padding, dilation,
                 groups);
-        return LinearMap.leading(in.reshape(-1, inputSize()), u, inputSize());
+        return leading(in.reshape(-1, inputSize()), u, inputSize());
     }
 
     @Override
@@ -94,5 +94,12 @@ public final class ConvMap implements LinearMap {
         // Each output sums |w| over at most its whole kernel (padding only removes terms).
         long out = weight.getShape().get(0);
         return weight.abs().reshape(out, -1).sum(new int[] {1}).max().getDouble();
+    }
+
+    /** Restores the leading axes of {@code like} on a {@code (rows, m)} result. */
+    private static NDArray leading(NDArray result, NDArray like, int m) {
+        long[] shape = like.getShape().getShape().clone();
+        shape[shape.length - 1] = m;
+        return result.reshape(shape);
     }
 }

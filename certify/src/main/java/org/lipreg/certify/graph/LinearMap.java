@@ -106,16 +106,4 @@ public interface LinearMap {
         }
         return manager.create(rows, new ai.djl.ndarray.types.Shape(indices.length, size));
     }
-
-    /** Reshapes {@code (…, n)} to {@code (rows, n)} for a map that works on 2-d batches. */
-    static NDArray rows(NDArray v, int n) {
-        return v.reshape(-1, n);
-    }
-
-    /** Restores the leading axes of {@code like} on a {@code (rows, m)} result. */
-    static NDArray leading(NDArray result, NDArray like, int m) {
-        long[] shape = like.getShape().getShape().clone();
-        shape[shape.length - 1] = m;
-        return result.reshape(shape);
-    }
 }

@@ -19,7 +19,13 @@ import java.util.List;
  */
 public record DenseChain(List<double[][]> weights, List<double[]> biases, List<HiddenActivation> activations) {
 
-    /** Checks that the layers fit together. */
+    /**
+     * Checks that the layers fit together.
+     *
+     * @param weights {@code W_1 … W_L}, each {@code [out][in]}
+     * @param biases {@code b_1 … b_L}
+     * @param activations {@code φ_1 … φ_{L−1}}
+     */
     public DenseChain {
         weights = List.copyOf(weights);
         biases = List.copyOf(biases);

@@ -13,7 +13,11 @@ public sealed interface HiddenActivation {
      * @param slope the negative slope, 0 for ReLU
      */
     record Relu(double slope) implements HiddenActivation {
-        /** Checks the slope. */
+        /**
+         * Checks the slope.
+         *
+         * @param slope the negative slope, 0 for ReLU
+         */
         public Relu {
             if (!(slope >= 0 && slope <= 1)) {
                 throw new IllegalArgumentException("ReLU slope must be in [0, 1], got " + slope);
