@@ -98,7 +98,7 @@ public final class GroupNormalization {
         NDArray g = grouped(x);
         NDArray c = g.sub(mean(g));
         NDArray variance = mean(c.mul(c));
-        NDArray r = variance.add(epsilon).sqrt().pow(-1);
+        NDArray r = Scalars.rdiv(1, variance.add(epsilon).sqrt());
         return new NDArray[] {c.mul(r), r};
     }
 
@@ -198,8 +198,8 @@ public final class GroupNormalization {
         NDArray cHi = Scalars.mul(u, 1 - 1 / n).sub(Scalars.div(sumLo.sub(l), n));
         NDArray varianceHi = Scalars.mul(mean(cLo.mul(cLo).maximum(cHi.mul(cHi))), 1 + MARGIN);
         NDArray varianceLo = Scalars.mul(smallestVariance(l, u), 1 - MARGIN);
-        NDArray rLo = Scalars.mul(varianceHi.add(epsilon).sqrt().pow(-1), 1 - MARGIN);
-        NDArray rHi = Scalars.mul(varianceLo.add(epsilon).sqrt().pow(-1), 1 + MARGIN);
+        NDArray rLo = Scalars.mul(Scalars.rdiv(1, varianceHi.add(epsilon).sqrt()), 1 - MARGIN);
+        NDArray rHi = Scalars.mul(Scalars.rdiv(1, varianceLo.add(epsilon).sqrt()), 1 + MARGIN);
         NDArray[] xhat = IntervalMath.timesPositive(cLo, cHi, rLo, rHi);
         double cap = Math.sqrt(n - 1);
         NDArray xhatLo = Scalars.maximum(xhat[0], -cap);

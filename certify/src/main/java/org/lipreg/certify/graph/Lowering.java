@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 
 import org.lipreg.certify.ir.Layer;
 import org.lipreg.certify.ir.Network;
+import org.lipreg.normalization.engine.Scalars;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -227,7 +228,8 @@ public final class Lowering {
         }
         if (layer instanceof Layer.AvgPool2d p) {
             int[] k = p.kernel();
-            NDArray kernel = manager.ones(new Shape(in[0], 1, k[0], k[1]), DataType.FLOAT64).div(k[0] * k[1]);
+            NDArray kernel = manager.ones(new Shape(in[0], 1, k[0], k[1]), DataType.FLOAT64);
+            kernel = Scalars.div(kernel, k[0] * k[1]);
             ConvMap map = new ConvMap(kernel, in, out, p.stride(), p.padding(), new int[] {1, 1}, in[0]);
             return add(new Affine(at, map, manager.zeros(new Shape(map.outputSize()), DataType.FLOAT64)));
         }
