@@ -209,6 +209,7 @@ public record Activation(int input, double slope, int size) implements Node {
             positive = chord ? UpperRelaxation.chord(lo, hi) : UpperRelaxation.constant(lo, hi);
             negative = chord ? UpperRelaxation.chord(hi.neg(), lo.neg()) : UpperRelaxation.constant(hi.neg(), lo.neg());
             factors = null;
+            factors(); // now, in the pass's scope: the chunks that read them free their own arrays
         }
 
         @Override

@@ -46,8 +46,12 @@ final class ForwardBounds {
     /** Per domain: false where some bound is empty (the domain has no point). */
     NDArray feasible;
 
-    /** About how many bytes of CROWN coefficients one chunk of rows may hold. */
-    static long chunkBytes = 256L << 20; // tests lower it to force many chunks
+    /**
+     * About how many bytes of CROWN coefficients one chunk of rows may hold. A chunk's working set
+     * is several times its coefficients: at 32 MB the quickstart CNN's CROWN peaked at 2.2 GB
+     * (7.9 GB at 256 MB), the same bounds, and took less time.
+     */
+    static long chunkBytes = 32L << 20; // tests lower it to force many chunks
 
     private final Graph graph;
     private final ForwardRelaxation[] relaxations;
@@ -215,14 +219,22 @@ final class ForwardBounds {
         for (int from = 0; from < size; from += chunk) {
             int to = Math.min(size, from + chunk);
             Map<Integer, FreeSlopes> free = alphaSteps > 0 ? freeSlopes(p, 2 * (to - from)) : Map.of();
-            NDArray seed = columns == null ? LinearMap.identityRows(manager, from, to, graph.node(p).size())
-                    : LinearMap.oneHotRows(manager, java.util.Arrays.copyOfRange(columns, from, to), graph.node(p).size());
-            NDArray[] result = free.isEmpty()
-                    ? crownChunk(consumer, p, seed, xl, xu, manager, linearParts, Map.of())
-                    : AlphaOptimizer.minimize(free, alphaSteps, deadline,
-                            slopes -> crownChunk(consumer, p, seed, xl, xu, manager, linearParts, slopes));
-            lows.add(result[0]);
-            highs.add(result[1]);
+            try (ChunkScope chunkScope = new ChunkScope()) {
+                NDArray seed = columns == null ? LinearMap.identityRows(manager, from, to, graph.node(p).size())
+                        : LinearMap.oneHotRows(manager, java.util.Arrays.copyOfRange(columns, from, to),
+                                graph.node(p).size());
+                int recorded = linearParts.size();
+                NDArray[] result = free.isEmpty()
+                        ? crownChunk(consumer, p, seed, xl, xu, manager, linearParts, Map.of())
+                        : AlphaOptimizer.minimize(free, alphaSteps, deadline,
+                                slopes -> crownChunk(consumer, p, seed, xl, xu, manager, linearParts, slopes));
+                lows.add(chunkScope.keep(result[0]));
+                highs.add(chunkScope.keep(result[1]));
+                for (NDArray[] part : linearParts.subList(recorded, linearParts.size())) {
+                    chunkScope.keep(part[0]);
+                    chunkScope.keep(part[1]);
+                }
+            }
         }
         if (!linearParts.isEmpty()) {
             recordLinear(consumer, linearParts);

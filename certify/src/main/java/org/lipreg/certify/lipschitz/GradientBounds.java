@@ -44,8 +44,8 @@ final class GradientBounds {
     /** Total |coefficient| on each gate's relaxation in the final objective, {@code (B, n)}. */
     final Map<Integer, NDArray> gateWeight = new HashMap<>();
 
-    /** About how many bytes of coefficients one chunk of a node's entries may hold. */
-    static long chunkBytes = 256L << 20; // tests lower it to force many chunks
+    /** About how many bytes of coefficients one chunk of a node's entries may hold (see ForwardBounds). */
+    static long chunkBytes = 32L << 20; // tests lower it to force many chunks
 
     private final Graph graph;
     private final GradientMethod method;
@@ -198,9 +198,11 @@ final class GradientBounds {
         NDList highs = new NDList();
         for (int from = 0; from < columns.length; from += chunk) {
             int[] part = java.util.Arrays.copyOfRange(columns, from, Math.min(columns.length, from + chunk));
-            NDArray[] bounds = linearChunk(t, part);
-            lows.add(bounds[0]);
-            highs.add(bounds[1]);
+            try (ChunkScope chunkScope = new ChunkScope()) {
+                NDArray[] bounds = linearChunk(t, part);
+                lows.add(chunkScope.keep(bounds[0]));
+                highs.add(chunkScope.keep(bounds[1]));
+            }
         }
         if (lows.size() == 1) {
             return new NDArray[] {lows.get(0), highs.get(0)};
