@@ -1,0 +1,117 @@
+package org.lipreg.experiments.sweep.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.lipreg.experiments.config.ConfigLoader;
+import org.lipreg.experiments.sweep.SweepPlan;
+import org.lipreg.experiments.sweep.SweepReport;
+import org.lipreg.experiments.sweep.SweepRunner;
+
+import tech.tablesaw.api.Table;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The same sweep run by child JVMs on this machine and as tasks of an embedded Spark (local[2]):
+ * the same report, finished runs skipped, an interrupted run resumed and a failed run recorded.
+ */
+class SparkSweepTest {
+
+    @TempDir Path dir;
+
+    @Test
+    void sparkLocalModeGivesTheLocalSweepsReportAndSkipsResumesAndRecordsFailures() throws Exception {
+        // A directory with no IDX files in it: there, so the sweep starts, but that run fails.
+        Path noIdx = Files.createDirectories(dir.resolve("no-idx-files"));
+        Path file = dir.resolve("sweep.yaml");
+        Files.writeString(file, """
+                name: s
+                base:
+                  epochs: 2
+                  data: {type: synthetic, trainSize: 100, testSize: 50, batchSize: 50}
+                  model: {preset: mlp, hidden: [4]}
+                grid: {seed: [1, 2]}
+                variants:
+                  - {name: ok}
+                  - {name: broken, set: {data.type: idx, data.path: %s}}
+                """.formatted(noIdx));
+        SweepPlan plan = SweepPlan.load(file);
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        SweepRunner runner = new SweepRunner(new PrintStream(log, true, StandardCharsets.UTF_8));
+        SparkSweepBackend spark = new SparkSweepBackend("local[2]", 1, List.of());
+
+        Path local = dir.resolve("local");
+        Path onSpark = dir.resolve("spark");
+        SweepRunner.Outcome byProcesses = runner.run(plan, local, 2);
+        SweepRunner.Outcome bySpark = runner.run(plan, onSpark, spark);
+        assertEquals(byProcesses, bySpark, log.toString(StandardCharsets.UTF_8));
+        assertEquals(new SweepRunner.Outcome(2, 0, 2), bySpark, log.toString(StandardCharsets.UTF_8));
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("as Spark tasks on local[2]"));
+        String failure = Files.readString(onSpark.resolve("broken_seed-1/failure.txt"));
+        assertTrue(failure.startsWith("exit code 2: lipreg: " + noIdx + ": no IDX image/label file pair found"), failure);
+
+        SweepReport localReport = SweepReport.read(local);
+        SweepReport sparkReport = SweepReport.read(onSpark);
+        localReport.write(local);
+        sparkReport.write(onSpark);
+        assertEquals(withoutTimeColumns(local.resolve("summary.csv")), withoutTimeColumns(onSpark.resolve("summary.csv")));
+        assertEquals(withoutTimeColumns(localReport.runs()), withoutTimeColumns(sparkReport.runs()));
+
+        // Rerun on Spark: the finished runs are skipped, an interrupted one resumes from its checkpoint.
+        Path interrupted = onSpark.resolve("ok_seed-1");
+        Files.delete(interrupted.resolve("summary.json"));
+        Files.delete(interrupted.resolve("checkpoints/checkpoint-0002.ckpt"));
+        FileTime untouched = Files.getLastModifiedTime(onSpark.resolve("ok_seed-2/summary.json"));
+        SweepRunner.Outcome again = runner.run(plan, onSpark, spark);
+        assertEquals(new SweepRunner.Outcome(1, 1, 2), again, log.toString(StandardCharsets.UTF_8));
+        assertEquals(untouched, Files.getLastModifiedTime(onSpark.resolve("ok_seed-2/summary.json")),
+                "a finished run is skipped");
+        JsonNode summary = ConfigLoader.json().readTree(interrupted.resolve("summary.json").toFile());
+        assertEquals("finished", summary.get("status").asText());
+        assertEquals(1, summary.get("resumedFromEpoch").asInt(), "continued from the checkpoint of epoch 1");
+        assertFalse(Files.exists(interrupted.resolve("failure.txt")));
+    }
+
+    /** A table's text with the columns that hold wall times taken out. */
+    private static String withoutTimeColumns(Table table) {
+        Table kept = table.copy();
+        for (String name : table.columnNames()) {
+            if (name.contains("seconds") || name.contains("time")) {
+                kept.removeColumns(name);
+            }
+        }
+        return kept.printAll();
+    }
+
+    /** A CSV's lines with the columns that hold wall times (seconds, time) taken out. */
+    private static List<String> withoutTimeColumns(Path csv) throws Exception {
+        List<String> lines = Files.readAllLines(csv);
+        String[] header = lines.get(0).split(",", -1);
+        List<String> kept = new ArrayList<>();
+        for (String line : lines) {
+            String[] cells = line.split(",", -1);
+            assertEquals(header.length, cells.length, csv + ": " + line);
+            StringBuilder row = new StringBuilder();
+            for (int i = 0; i < header.length; i++) {
+                if (!header[i].contains("seconds") && !header[i].contains("time")) {
+                    row.append(cells[i]).append(',');
+                }
+            }
+            kept.add(row.toString());
+        }
+        return kept;
+    }
+}
