@@ -8,7 +8,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lipreg.experiments.cli.LipregCli;
 import org.lipreg.experiments.config.ConfigLoader;
+import org.lipreg.experiments.run.ChildJvm;
 import org.lipreg.experiments.sweep.SweepPlan;
 import org.lipreg.experiments.sweep.SweepReport;
 import org.lipreg.experiments.sweep.SweepRunner;
@@ -17,6 +19,8 @@ import tech.tablesaw.api.Table;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -83,6 +87,31 @@ class SparkSweepTest {
         assertEquals("finished", summary.get("status").asText());
         assertEquals(1, summary.get("resumedFromEpoch").asInt(), "continued from the checkpoint of epoch 1");
         assertFalse(Files.exists(interrupted.resolve("failure.txt")));
+    }
+
+    @Test
+    void sparkClassesLoadOnlyWithTheOptionAndMasterNeedsIt() throws Exception {
+        Path file = dir.resolve("sweep.yaml");
+        Files.writeString(file, """
+                name: d
+                base: {epochs: 1, data: {type: synthetic, trainSize: 100, testSize: 50}, model: {preset: mlp}}
+                grid: {seed: [1, 2]}
+                """);
+        // A fresh JVM lists every class it loads: the sweep command, parsed and run without --spark.
+        List<String> command = new ArrayList<>(ChildJvm.lipreg(List.of("-verbose:class")));
+        command.addAll(List.of("sweep", file.toString(), "--dry-run"));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, process.waitFor(), output);
+        assertTrue(output.contains("org.lipreg.experiments.cli.SweepCommand"), "the listing shows the classes loaded");
+        assertFalse(output.contains("org.apache.spark"), "no Spark class without --spark");
+
+        StringWriter err = new StringWriter();
+        int code = LipregCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+                "sweep", file.toString(), "--master", "local[2]");
+        assertEquals(2, code, err.toString());
+        assertTrue(err.toString().contains("--master is a Spark master URL: it needs --spark"), err.toString());
+        assertFalse(Files.exists(Path.of("runs", "sweep-d")), "nothing written");
     }
 
     /** A table's text with the columns that hold wall times taken out. */
