@@ -1,10 +1,10 @@
 package org.lipreg.experiments.cli;
 
 import org.lipreg.experiments.run.RunSetupException;
+import org.lipreg.experiments.sweep.SparkLoader;
 import org.lipreg.experiments.sweep.SweepBackend;
 import org.lipreg.experiments.sweep.SweepPlan;
 import org.lipreg.experiments.sweep.SweepRunner;
-import org.lipreg.experiments.sweep.spark.SparkSweepBackend;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,7 +72,7 @@ final class SweepCommand implements Callable<Integer> {
         return outcome.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
     }
 
-    private SweepBackend sparkBackend() {
-        return new SparkSweepBackend(master, parallel, SweepRunner.childJvmOptions());
+    private SweepBackend sparkBackend() throws Exception {
+        return SparkLoader.backend(master, parallel, SweepRunner.childJvmOptions());
     }
 }

@@ -81,6 +81,11 @@ public final class SparkSweepBackend implements SweepBackend {
         if (runs.isEmpty()) {
             return;
         }
+        // Spark finds classes (its own, and the tasks' when it deserializes them) through the
+        // context class loader: make it the one that defined this class (SparkLoader's).
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(SparkSweepBackend.class.getClassLoader());
         try (JavaSparkContext spark = new JavaSparkContext(conf(master, "lipreg sweep " + sweepDir.getFileName()))) {
             // Cancelling the group interrupts running tasks, whose runs' children then stop.
             spark.setJobGroup(JOB_GROUP, "lipreg sweep " + sweepDir, true);
@@ -96,6 +101,8 @@ public final class SparkSweepBackend implements SweepBackend {
                 spark.cancelJobGroup(JOB_GROUP);
                 throw e;
             }
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 
