@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lipreg.experiments.cli.LipregCli;
@@ -112,6 +113,33 @@ class SparkSweepTest {
         assertEquals(2, code, err.toString());
         assertTrue(err.toString().contains("--master is a Spark master URL: it needs --spark"), err.toString());
         assertFalse(Files.exists(Path.of("runs", "sweep-d")), "nothing written");
+    }
+
+    @Test
+    void aMasterUrlIsPassedThroughAndLocalModeStaysOnLoopbackWithoutUi() {
+        SparkSweepBackend cluster = new SparkSweepBackend("spark://master.example:7077", 2, List.of());
+        assertEquals("spark://master.example:7077", cluster.master());
+        SparkConf clusterConf = SparkSweepBackend.conf(cluster.master(), "a");
+        assertEquals("spark://master.example:7077", clusterConf.get("spark.master"));
+        assertFalse(clusterConf.contains("spark.driver.bindAddress"), "a cluster's driver binds where it must");
+
+        String submitted = System.getProperty("spark.master");
+        try {
+            System.clearProperty("spark.master");
+            assertEquals("local[3]", new SparkSweepBackend(null, 3, List.of()).master());
+            System.setProperty("spark.master", "yarn"); // as spark-submit sets it
+            assertEquals("yarn", new SparkSweepBackend(null, 3, List.of()).master());
+        } finally {
+            if (submitted == null) {
+                System.clearProperty("spark.master");
+            } else {
+                System.setProperty("spark.master", submitted);
+            }
+        }
+        SparkConf local = SparkSweepBackend.conf("local[2]", "a");
+        assertEquals("false", local.get("spark.ui.enabled"));
+        assertEquals("127.0.0.1", local.get("spark.driver.bindAddress"));
+        assertEquals("127.0.0.1", local.get("spark.driver.host"));
     }
 
     /** A table's text with the columns that hold wall times taken out. */
