@@ -1,6 +1,8 @@
 package org.lipreg.experiments.cli;
 
 import org.lipreg.experiments.run.RunSetupException;
+import org.lipreg.experiments.sweep.SparkLoader;
+import org.lipreg.experiments.sweep.SweepBackend;
 import org.lipreg.experiments.sweep.SweepPlan;
 import org.lipreg.experiments.sweep.SweepRunner;
 
@@ -22,6 +24,7 @@ import java.util.concurrent.Callable;
             "agent or env, or the sweep says kind: rl) runs 'lipreg rl'; an unfinished RL run restarts."
         },
         footer = {"", "Examples: lipreg sweep experiments/configs/sweep-lr-seeds.yaml --parallel 2",
+            "          lipreg sweep experiments/configs/sweep-lr-seeds.yaml --spark --parallel 2",
             "          lipreg sweep experiments/configs/sweep-mbpo.yaml --parallel 2"})
 final class SweepCommand implements Callable<Integer> {
 
@@ -37,10 +40,21 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "List the runs and exit.")
     boolean dryRun;
 
+    @Option(names = "--spark", description = {"Run each run as an Apache Spark task: embedded in local mode",
+        "with --parallel task slots, or on the cluster of --master (or of spark-submit)."})
+    boolean spark;
+
+    @Option(names = "--master", paramLabel = "URL", description = {"Spark master with --spark: spark://HOST:7077,",
+        "yarn, k8s://..., local[N]. The sweep directory must then be writable, at the same path, on every worker."})
+    String master;
+
     @Override
     public Integer call() throws Exception {
         if (parallel < 1) {
             throw new RunSetupException("--parallel must be at least 1 (got " + parallel + ")", null);
+        }
+        if (master != null && !spark) {
+            throw new RunSetupException("--master is a Spark master URL: it needs --spark", null);
         }
         SweepPlan plan = SweepPlan.load(config);
         Path dir = out != null ? out : Path.of("runs", "sweep-" + plan.config().name);
@@ -49,10 +63,16 @@ final class SweepCommand implements Callable<Integer> {
             System.out.println(plan.runs().size() + " runs of 'lipreg " + plan.kind().id() + "'; directory " + dir);
             return ExitCodes.OK;
         }
-        SweepRunner.Outcome outcome = new SweepRunner(System.out).run(plan, dir, parallel);
+        SweepRunner runner = new SweepRunner(System.out);
+        // Spark's classes load only here, with --spark.
+        SweepRunner.Outcome outcome = spark ? runner.run(plan, dir, sparkBackend()) : runner.run(plan, dir, parallel);
         System.out.printf("sweep finished: %d ran, %d skipped (already finished), %d failed%n",
                 outcome.finished(), outcome.skipped(), outcome.failed());
         ReportCommand.report(dir);
         return outcome.failed() == 0 ? ExitCodes.OK : ExitCodes.FAILURE;
+    }
+
+    private SweepBackend sparkBackend() throws Exception {
+        return SparkLoader.backend(master, parallel, SweepRunner.childJvmOptions());
     }
 }

@@ -18,21 +18,17 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Runs a sweep's runs, N at a time, each in its own JVM so that a crash or an out-of-memory
- * in one run cannot take the sweep down.
+ * Runs a sweep's runs, each in its own JVM so that a crash or an out-of-memory in one run cannot
+ * take the sweep down: N at a time on this machine ({@link ChildProcessBackend}), or as Spark tasks
+ * ({@code lipreg sweep --spark}); either way through {@link SweepRunProcess}.
  *
  * <p>Layout of the sweep directory: {@code sweep.json} (the plan), and per run a directory
  * named after its axis values holding the run's usual files plus {@code run-config.json} (its
@@ -60,9 +56,6 @@ public final class SweepRunner {
     /** Written into a run directory when its process fails; removed when it later succeeds. */
     public static final String FAILURE_FILE = "failure.txt";
 
-    /** How long a child gets to stop after SIGTERM (as on Ctrl-C) before it is killed. */
-    private static final Duration CHILD_STOP_GRACE = Duration.ofSeconds(10);
-
     private final PrintStream out;
     private final List<String> javaCommand;
 
@@ -79,6 +72,7 @@ public final class SweepRunner {
         this.out = out;
         this.javaCommand = List.copyOf(javaCommand);
     }
+
 
     /** The counts at the end of a sweep. */
     public record Outcome(int finished, int skipped, int failed) {}
@@ -101,6 +95,25 @@ public final class SweepRunner {
      * @throws InterruptedException if interrupted while waiting for runs
      */
     public Outcome run(SweepPlan plan, Path sweepDir, int parallel)
+            throws ConfigException, RunSetupException, IOException, InterruptedException {
+        return run(plan, sweepDir, new ChildProcessBackend(javaCommand, parallel));
+    }
+
+    /**
+     * Runs every unfinished run of a plan on a backend, with the same checks, skipping and
+     * sweep-directory lock as {@link #run(SweepPlan, Path, int)}.
+     *
+     * @param plan the sweep
+     * @param sweepDir the sweep directory
+     * @param backend where the runs execute
+     * @return the counts
+     * @throws ConfigException if a run's data file is missing, naming the variant, run and path
+     * @throws RunSetupException if a run directory is in use by another process, naming it and the pid
+     * @throws RunDirectoryLockedException if another sweep is running in the sweep directory
+     * @throws IOException if the sweep directory cannot be written or the backend fails
+     * @throws InterruptedException if interrupted while waiting for runs
+     */
+    public Outcome run(SweepPlan plan, Path sweepDir, SweepBackend backend)
             throws ConfigException, RunSetupException, IOException, InterruptedException {
         // Sort the runs without writing anything yet.
         List<SweepRun> todo = new ArrayList<>();
@@ -135,7 +148,7 @@ public final class SweepRunner {
                 out.printf(Locale.ROOT, "%s: config changed at '%s' since it ran; not rerun (delete the directory to rerun)%n",
                         e.getKey().name(), e.getValue());
             }
-            int ran = runAll(plan, sweepDir, todo, skipped, parallel);
+            int ran = runAll(plan, sweepDir, todo, skipped, backend);
             int failed = todo.size() - ran;
             return new Outcome(ran, skipped, failed + stale.size());
         } finally {
@@ -143,49 +156,42 @@ public final class SweepRunner {
         }
     }
 
-    /** Runs the runs, N at a time; returns how many succeeded. */
-    private int runAll(SweepPlan plan, Path sweepDir, List<SweepRun> todo, int skipped, int parallel)
+    /** Runs the runs on the backend; returns how many succeeded. */
+    private int runAll(SweepPlan plan, Path sweepDir, List<SweepRun> todo, int skipped, SweepBackend backend)
             throws IOException, InterruptedException {
         int total = plan.runs().size();
-        out.printf(Locale.ROOT, "sweep %s: %d runs, %d already finished, %d to run, %d at a time%n",
-                plan.config().name, total, skipped, todo.size(), parallel);
+        out.printf(Locale.ROOT, "sweep %s: %d runs, %d already finished, %d to run, %s%n",
+                plan.config().name, total, skipped, todo.size(), backend.describe());
         AtomicInteger done = new AtomicInteger(skipped);
         AtomicInteger failed = new AtomicInteger();
         long start = System.nanoTime();
-        ChildProcesses children = new ChildProcesses(CHILD_STOP_GRACE);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
-        try {
-            List<Future<?>> futures = new ArrayList<>();
-            for (SweepRun run : todo) {
-                futures.add(pool.submit(() -> {
-                    boolean ok = runOne(children, plan.kind(), run, runDirectory(sweepDir, run));
-                    if (!ok && children.stopping()) {
-                        return null; // stopped with the sweep, not failed: the next sweep resumes it
-                    }
-                    int d = done.incrementAndGet();
-                    int f = ok ? failed.get() : failed.incrementAndGet();
-                    report(run, ok, d, f, total, skipped, start);
-                    return null;
-                }));
-            }
-            for (Future<?> future : futures) {
-                try {
-                    future.get();
-                } catch (java.util.concurrent.ExecutionException e) {
-                    throw new IOException("sweep worker failed: " + e.getCause(), e.getCause());
-                }
-            }
-        } finally {
-            // After a normal end no child is left; after an exception or an interrupt, stop them.
-            children.close();
-            pool.shutdownNow();
-            pool.awaitTermination(1, TimeUnit.MINUTES);
-        }
+        backend.runAll(plan.kind(), todo, sweepDir, (run, ok) -> {
+            int d = done.incrementAndGet();
+            int f = ok ? failed.get() : failed.incrementAndGet();
+            report(run, ok, d, f, total, skipped, start);
+        });
         return done.get() - skipped - failed.get();
     }
 
-    /** A run's directory, inside the sweep directory: SweepPlan makes every run name one plain path segment. */
-    private static Path runDirectory(Path sweepDir, SweepRun run) {
+    /**
+     * A run's full config as the JSON its child reads.
+     *
+     * @param run the run
+     * @return its config as JSON
+     * @throws IOException if it cannot be written as JSON
+     */
+    public static String configJson(SweepRun run) throws IOException {
+        return ConfigLoader.json().writeValueAsString(run.config());
+    }
+
+    /**
+     * A run's directory, inside the sweep directory: SweepPlan makes every run name one plain path segment.
+     *
+     * @param sweepDir the sweep directory
+     * @param run the run
+     * @return its directory
+     */
+    public static Path runDirectory(Path sweepDir, SweepRun run) {
         Path name = Path.of(run.name());
         if (name.isAbsolute() || name.getNameCount() != 1 || List.of("", ".", "..").contains(run.name())) {
             throw new IllegalArgumentException("run name '" + run.name() + "' is not a plain directory name");
@@ -228,36 +234,6 @@ public final class SweepRunner {
                 remaining, duration(elapsed), remaining == 0 ? "-" : duration(eta));
     }
 
-    private boolean runOne(ChildProcesses children, RunKind kind, SweepRun run, Path runDir)
-            throws IOException, InterruptedException {
-        Files.createDirectories(runDir);
-        Path config = runDir.resolve(RUN_CONFIG_FILE);
-        AtomicFiles.writeString(config, ConfigLoader.json().writeValueAsString(run.config()));
-        List<String> command = new ArrayList<>(javaCommand);
-        command.addAll(List.of(kind.id(), "--config", config.toString(), "--out", runDir.toString()));
-        if (Files.exists(runDir.resolve(RunExecutor.CONFIG_FILE))) {
-            // Both train and rl continue from their newest checkpoint (or start over without one).
-            command.add("--resume");
-        }
-        Path log = runDir.resolve(LOG_FILE);
-        Process process = children.start(new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())));
-        int code = process.waitFor();
-        Path failure = runDir.resolve(FAILURE_FILE);
-        if (code == 0) {
-            Files.deleteIfExists(failure);
-            return true;
-        }
-        if (children.stopping()) {
-            // The sweep stopped it; it did not fail, and the next sweep resumes it.
-            return false;
-        }
-        // A diverged run also has a summary (status diverged) and is not rerun.
-        AtomicFiles.writeString(failure, "exit code " + code + ": " + lastLine(log) + "\n");
-        return false;
-    }
-
     /**
      * Tells whether a run directory holds a finished (or diverged) run.
      *
@@ -275,21 +251,6 @@ public final class SweepRunner {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    private static String lastLine(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            for (int i = lines.size() - 1; i >= 0; i--) {
-                String line = lines.get(i).trim();
-                if (!line.isEmpty() && !line.startsWith("(set LIPREG_DEBUG")) {
-                    return line;
-                }
-            }
-        } catch (IOException e) {
-            return "(no log)";
-        }
-        return "(empty log)";
     }
 
     private static void writePlan(SweepPlan plan, Path sweepDir) throws IOException {
@@ -329,6 +290,16 @@ public final class SweepRunner {
     }
 
     private static List<String> defaultJavaCommand() {
+        return ChildJvm.lipreg(childJvmOptions());
+    }
+
+    /**
+     * The JVM options of a run's child JVM: the sweep's {@code lipreg.sweep.xmx} as its heap
+     * limit, and this JVM's engine thread count.
+     *
+     * @return the options
+     */
+    public static List<String> childJvmOptions() {
         List<String> options = new ArrayList<>();
         String maxHeap = System.getProperty("lipreg.sweep.xmx");
         if (maxHeap != null) {
@@ -339,6 +310,6 @@ public final class SweepRunner {
         if (threads != null) {
             options.add("-Dai.djl.pytorch.num_threads=" + threads);
         }
-        return ChildJvm.lipreg(options);
+        return options;
     }
 }
