@@ -231,7 +231,7 @@ final class ForwardBounds {
         int rows = to - from;
         int size = graph.node(p).size();
         NDArray[] pending = new NDArray[p + 1];
-        NDArray eye = manager.eye(rows, size, from, DataType.FLOAT64);
+        NDArray eye = IdentityRows.of(manager, from, to, size);
         NDArray seed = eye.concat(eye.neg(), 0).expandDims(0);
         NDArray constant;
         if (graph.node(p) instanceof Node.Affine a) {

@@ -231,7 +231,7 @@ final class GradientBounds {
         int count = to - from;
         NDArray[] pending = new NDArray[graph.nodes().size()];
         NDArray constant = spec.getManager().zeros(new Shape(1, 2L * count), DataType.FLOAT64);
-        NDArray e = spec.getManager().eye(count, size, from, DataType.FLOAT64);
+        NDArray e = IdentityRows.of(spec.getManager(), from, to, size);
         NDArray eye = e.concat(e.neg(), 0).expandDims(0);
         for (int c : graph.consumers(t)) {
             if (graph.node(c) instanceof Node.Affine a) {
