@@ -210,9 +210,17 @@ final class ForwardBounds {
         List<NDArray[]> linearParts = new ArrayList<>();
         for (int from = 0; from < size; from += chunk) {
             int to = Math.min(size, from + chunk);
-            NDArray[] bounds = crownChunk(activation, p, from, to, xl, xu, domains, manager, linearParts);
-            lows.add(bounds[0]);
-            highs.add(bounds[1]);
+            try (ChunkScope chunkScope = new ChunkScope()) {
+                int partsBefore = linearParts.size();
+                NDArray[] bounds = crownChunk(activation, p, from, to, xl, xu, domains, manager, linearParts);
+                lows.add(chunkScope.keep(bounds[0]));
+                highs.add(chunkScope.keep(bounds[1]));
+                for (NDArray[] part : linearParts.subList(partsBefore, linearParts.size())) {
+                    for (NDArray a : part) {
+                        chunkScope.keep(a);
+                    }
+                }
+            }
         }
         if (!linearParts.isEmpty()) {
             recordLinear(activation, linearParts);

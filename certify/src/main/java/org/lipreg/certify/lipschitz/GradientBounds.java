@@ -214,10 +214,16 @@ final class GradientBounds {
         int chunk = (int) Math.max(1, Math.min(size, CHUNK_BYTES / perEntry));
         ai.djl.ndarray.NDList lows = new ai.djl.ndarray.NDList();
         ai.djl.ndarray.NDList highs = new ai.djl.ndarray.NDList();
+        // The gates' factors are cached: make them here, not in a chunk's scope that frees them.
+        for (int c : positiveRelax.keySet()) {
+            gateFactors(c);
+        }
         for (int from = 0; from < size; from += chunk) {
-            NDArray[] bounds = linearBounds(t, from, Math.min(size, from + chunk));
-            lows.add(bounds[0]);
-            highs.add(bounds[1]);
+            try (ChunkScope chunkScope = new ChunkScope()) {
+                NDArray[] bounds = linearBounds(t, from, Math.min(size, from + chunk));
+                lows.add(chunkScope.keep(bounds[0]));
+                highs.add(chunkScope.keep(bounds[1]));
+            }
         }
         if (lows.size() == 1) {
             return new NDArray[] {lows.get(0), highs.get(0)};
