@@ -10,7 +10,8 @@ public final class DataConfig {
 
 
     /**
-     * {@code synthetic} (generated shapes, offline), {@code idx} (MNIST-format files in {@link
+     * {@code synthetic} (generated shapes, offline), {@code synthetic-rgb} (the same shapes as
+     * tinted 3×32×32 colour images, the shape of CIFAR-10), {@code idx} (MNIST-format files in {@link
      * #path}), {@code csv} (a numeric table in {@link #path}, see {@code CsvData}), {@code text}
      * (whitespace-tokenized lines, PTB format: {@link #trainFile} and {@link #testFile} in {@link
      * #path}, for the {@code transformer} language model), or a DJL dataset that is downloaded on first use: {@code mnist}, {@code

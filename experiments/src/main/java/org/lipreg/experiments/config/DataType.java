@@ -4,6 +4,8 @@ package org.lipreg.experiments.config;
 public enum DataType implements Choice {
     /** Generated shapes. */
     SYNTHETIC("synthetic", "generated shapes, offline (data.trainSize, data.testSize, data.noise)"),
+    /** Generated shapes in colour. */
+    SYNTHETIC_RGB("synthetic-rgb", "the generated shapes as tinted 3×32×32 colour images (the shape of CIFAR-10), offline"),
     /** IDX files. */
     IDX("idx", "MNIST-format IDX files in the directory data.path"),
     /** A numeric table. */

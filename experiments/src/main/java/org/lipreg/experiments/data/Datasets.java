@@ -36,6 +36,14 @@ public final class Datasets {
                         SyntheticShapes.generate(test, ~seed, config.noise),
                         "synthetic shapes (" + train + " train, " + test + " test, seed " + seed + ")");
             }
+            case "synthetic-rgb" -> {
+                int train = config.trainSize != null ? config.trainSize : SYNTHETIC_TRAIN;
+                int test = config.testSize != null ? config.testSize : SYNTHETIC_TEST;
+                yield new TrainTestData(
+                        SyntheticShapes.generateRgb(train, seed, config.noise),
+                        SyntheticShapes.generateRgb(test, ~seed, config.noise),
+                        "synthetic colour shapes, 3×32×32 (" + train + " train, " + test + " test, seed " + seed + ")");
+            }
             case "idx" -> IdxDirectory.load(baseDir.resolve(config.path), config.trainSize, config.testSize, config.classes);
             case "csv" -> CsvData.load(baseDir.resolve(config.path), config.trainSize, config.testSize, config.classes, null);
             case "text" -> throw new IOException("data.type: text is language-modelling data for model.preset "

@@ -62,4 +62,48 @@ class SyntheticShapesTest {
         }
         return s / per;
     }
+
+    /** Each colour image is its grey image, shifted onto the 32 × 32 canvas and tinted per channel. */
+    @Test
+    void colourImagesAreTheGreyShapesShiftedAndTinted() {
+        ImageData grey = SyntheticShapes.generate(12, 5, 0.2);
+        ImageData rgb = SyntheticShapes.generateRgb(12, 5, 0.2);
+        assertEquals(3, rgb.channels());
+        assertEquals(32, rgb.height());
+        assertEquals(32, rgb.width());
+        assertArrayEquals(grey.labels(), rgb.labels());
+        for (int i = 0; i < 12; i++) {
+            boolean found = false;
+            for (int dy = 0; dy <= 4 && !found; dy++) {
+                for (int dx = 0; dx <= 4 && !found; dx++) {
+                    found = tintedCopyAt(grey, rgb, i, dy, dx);
+                }
+            }
+            assertTrue(found, "image " + i + " is no tinted, shifted copy of its grey image");
+        }
+    }
+
+    /** Whether every channel of colour image i is t_c × grey image i placed at (dy, dx), t_c in [0.3, 1]. */
+    private static boolean tintedCopyAt(ImageData grey, ImageData rgb, int i, int dy, int dx) {
+        for (int c = 0; c < 3; c++) {
+            double tint = Double.NaN;
+            for (int y = 0; y < 28; y++) {
+                for (int x = 0; x < 28; x++) {
+                    double g = grey.pixels()[i * 784 + y * 28 + x];
+                    double v = rgb.pixels()[((i * 3 + c) * 32 + y + dy) * 32 + x + dx];
+                    if (g > 0.05) {
+                        if (Double.isNaN(tint)) {
+                            tint = v / g;
+                            if (tint < 0.3 - 1e-6 || tint > 1 + 1e-6) {
+                                return false;
+                            }
+                        } else if (Math.abs(v - tint * g) > 1e-5) {
+                            return false;
+                        }
+                    }
+                }
+            }
+        }
+        return true;
+    }
 }

@@ -42,6 +42,15 @@ class QuickstartTest {
         // DJL accumulates accuracy in float; one example of 500 is 0.002, far above the tolerance.
         assertEquals(trained, value(results, "test accuracy (reloaded model)"), 1e-6,
                 "the model saved in the run directory is the model that was evaluated");
+        // Certify stage: the trained WS+BCN CNN itself gets a finite certificate at or above the
+        // gradient norm it attains in the box, and branch-and-bound never loosens CROWN.
+        double lower = value(results, "margin Lipschitz lower bound, attained (eps 0.01)");
+        double crown = value(results, "crown margin Lipschitz bound (eps 0.01)");
+        double bab = value(results, "bab margin Lipschitz bound (eps 0.01)");
+        assertTrue(lower > 0 && Double.isFinite(crown) && crown >= lower, "crown " + crown + ", lower " + lower);
+        assertTrue(bab <= crown && bab >= lower, "bab " + bab + ", crown " + crown);
+        assertEquals(crown / lower, value(results, "crown upper / attained lower"), 1e-9 * crown / lower);
+        assertTrue(java.nio.file.Files.isRegularFile(dir.resolve("qs/certify/summary.csv")));
         // Smoothing stage: the smoothed CNN certifies some test points beyond r = 0.25.
         for (String method : List.of("cohen", "soft")) {
             double certified = value(results, method + " certified accuracy at r=0.25 (sigma 0.25, n 500)");
