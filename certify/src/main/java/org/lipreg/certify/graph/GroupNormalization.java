@@ -321,6 +321,85 @@ public final class GroupNormalization {
     }
 
     /**
+     * Linear bounds across the backward step: for coefficients λ on the input gradient
+     * {@code ∂x = r·(P·h − x̂·⟨x̂, h⟩/n)}, {@code h = γ ⊙ g}, returns λ' on g and a constant with
+     * {@code λ·∂x ≤ λ'·g + constant} for every x in the box and every g in its bounds. Per group:
+     * {@code r·⟨Pλ, h⟩} is bounded by the chord of {@code max(r_lo·a, r_hi·a)} over the range of
+     * {@code a = ⟨Pλ, h⟩}; {@code −r·⟨λ, x̂⟩·m} with {@code m = ⟨x̂, h⟩/n} by the chord of
+     * {@code max(−s_lo·m, −s_hi·m)} over the range of m ({@code s = r·⟨λ, x̂⟩} taken free in its
+     * interval), and m between the chords of {@code min/max(x̂_lo·h_i, x̂_hi·h_i)}.
+     *
+     * @param b the forward bounds, one row per gradient row
+     * @param gLo lower bounds of g {@code (B, size)}
+     * @param gHi upper bounds of g {@code (B, size)}
+     * @param lambda {@code (B, R, size)}
+     * @return {λ' {@code (B, R, size)}, constant {@code (B, R)}}
+     */
+    public NDArray[] backwardLinear(Bounds b, NDArray gLo, NDArray gHi, NDArray lambda) {
+        long[] shape = lambda.getShape().getShape();
+        long rows = shape[1];
+        NDArray[] h = IntervalMath.scale(gamma, gLo, gHi);
+        NDArray hl = grouped(h[0]).expandDims(1); // (B, 1, G, n)
+        NDArray hh = grouped(h[1]).expandDims(1);
+        NDArray lam = lambda.reshape(shape[0], rows, groups, n());
+        NDArray centred = lam.sub(lam.mean(new int[] {3}, true));
+        NDArray rLo = b.rLo().reshape(-1, 1, groups); // (B, 1, G)
+        NDArray rHi = b.rHi().reshape(-1, 1, groups);
+        // r·a, a = ⟨Pλ, h⟩.
+        NDArray aLo = centred.mul(hl).minimum(centred.mul(hh)).sum(new int[] {3});
+        NDArray aHi = centred.mul(hl).maximum(centred.mul(hh)).sum(new int[] {3});
+        NDArray[] chordA = chordOfMax(rLo, rHi, aLo, aHi);
+        NDArray onH = centred.mul(chordA[0].expandDims(3));
+        NDArray constant = chordA[1].sum(new int[] {2});
+        // −s·m, s = r·⟨λ, x̂⟩, m = ⟨x̂, h⟩/n.
+        NDArray xl = b.xhatLo().expandDims(1);
+        NDArray xh = b.xhatHi().expandDims(1);
+        NDArray qLo = lam.mul(xl).minimum(lam.mul(xh)).sum(new int[] {3});
+        NDArray qHi = lam.mul(xl).maximum(lam.mul(xh)).sum(new int[] {3});
+        NDArray[] s = IntervalMath.timesPositive(qLo, qHi, rLo.broadcast(qLo.getShape()), rHi.broadcast(qLo.getShape()));
+        NDArray[] products = IntervalMath.times(xl, xh, hl, hh);
+        NDArray mLo = products[0].mean(new int[] {3}); // (B, 1, G)
+        NDArray mHi = products[1].mean(new int[] {3});
+        NDArray[] chordB = chordOfMax(s[1].neg(), s[0].neg(), mLo, mHi); // max(−s·m) over s: slopes −s_hi, −s_lo
+        NDArray alpha = chordB[0].expandDims(3); // (B, R, G, 1)
+        constant = constant.add(chordB[1].sum(new int[] {2}));
+        // m's chords per entry: upper of max(x_lo·h, x_hi·h), lower of min(x_lo·h, x_hi·h), over [h_lo, h_hi].
+        NDArray[] upper = chordOfMax(xl, xh, hl, hh);
+        NDArray[] lower = chordOfMin(xl, xh, hl, hh);
+        NDArray alphaPlus = Scalars.div(Scalars.maximum(alpha, 0), n());
+        NDArray alphaMinus = Scalars.div(Scalars.minimum(alpha, 0), n());
+        onH = onH.add(alphaPlus.mul(upper[0])).add(alphaMinus.mul(lower[0]));
+        constant = constant.add(alphaPlus.mul(upper[1]).add(alphaMinus.mul(lower[1])).sum(new int[] {2, 3}));
+        // λ may have one row for every domain, the bounds one per row: the result has the bounds' rows.
+        return new NDArray[] {onH.reshape(onH.getShape().get(0), rows, size).mul(gamma), constant};
+    }
+
+    /**
+     * The chord of {@code f(v) = max(c1·v, c2·v)} (convex) over {@code [vl, vh]}: an upper bound
+     * {@code slope·v + intercept} there; where the interval is a point, the slope of its piece.
+     */
+    private static NDArray[] chordOfMax(NDArray c1, NDArray c2, NDArray vl, NDArray vh) {
+        NDArray fl = vl.mul(c1).maximum(vl.mul(c2));
+        NDArray fh = vh.mul(c1).maximum(vh.mul(c2));
+        return chord(fl, fh, vl, vh, NDArrays.where(vl.gte(0).broadcast(fl.getShape()), c1.maximum(c2).broadcast(fl.getShape()),
+                c1.minimum(c2).broadcast(fl.getShape())));
+    }
+
+    /** The chord of {@code min(c1·v, c2·v)} (concave) over {@code [vl, vh]}: a lower bound there. */
+    private static NDArray[] chordOfMin(NDArray c1, NDArray c2, NDArray vl, NDArray vh) {
+        NDArray fl = vl.mul(c1).minimum(vl.mul(c2));
+        NDArray fh = vh.mul(c1).minimum(vh.mul(c2));
+        return chord(fl, fh, vl, vh, NDArrays.where(vl.gte(0).broadcast(fl.getShape()), c1.minimum(c2).broadcast(fl.getShape()),
+                c1.maximum(c2).broadcast(fl.getShape())));
+    }
+
+    private static NDArray[] chord(NDArray fl, NDArray fh, NDArray vl, NDArray vh, NDArray pointSlope) {
+        NDArray width = vh.sub(vl).broadcast(fl.getShape());
+        NDArray slope = NDArrays.where(width.lte(0), pointSlope, fh.sub(fl).div(Scalars.maximum(width, Double.MIN_NORMAL)));
+        return new NDArray[] {slope, fl.sub(slope.mul(vl))};
+    }
+
+    /**
      * A bound on the size of every term of the backward step, from bounds on the sizes of the
      * output gradient: {@code r_hi·(|h_i| + mean|h| + (n − 1)·mean|h|)} with {@code |h| = |γ|·m},
      * as {@code |x̂_i·x̂_k| ≤ n − 1}.

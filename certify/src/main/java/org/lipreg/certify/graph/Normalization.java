@@ -7,7 +7,8 @@ import org.lipreg.normalization.engine.Scalars;
 /**
  * Group normalization at inference ({@link GroupNormalization} holds its math): smooth but not
  * piecewise linear. Its CROWN relaxation is linear (the chords of {@code c·r}); in the Jacobian
- * graph it is bounded by intervals only, so linear bounds stop at it.
+ * graph its backward step is bounded by intervals and relaxed linearly ({@link
+ * GroupNormalization#backwardLinear}), so linear bounds pass through it.
  *
  * @param input the input node
  * @param norm the operator
@@ -89,12 +90,12 @@ public record Normalization(int input, GroupNormalization norm) implements Node 
         }
     }
 
-    /** The interval backward step; linear coefficients reaching it are bounded by its interval. */
+    /** The backward step: intervals inward, a linear relaxation for coefficients moving outward. */
     private static final class Edge implements GradientEdge {
         private final GroupNormalization norm;
         private final GroupNormalization.Bounds bounds;
         private final RoundingMargin margin;
-        private Interval sent;
+        private Interval output;
 
         Edge(GroupNormalization norm, GroupNormalization.Bounds bounds, RoundingMargin margin) {
             this.norm = norm;
@@ -104,18 +105,16 @@ public record Normalization(int input, GroupNormalization norm) implements Node 
 
         @Override
         public Interval backward(Interval output) {
+            this.output = output; // the linear step below relaxes over these bounds
             NDArray magnitude = norm.backwardMagnitude(bounds, output.magnitude());
             NDArray[] g = norm.backwardInterval(bounds, output.lower(), output.upper());
-            sent = new Interval(g[0], g[1], magnitude).widened(margin); // the cut below uses it alone
-            return sent;
+            return new Interval(g[0], g[1], magnitude);
         }
 
         @Override
         public Step forward(NDArray lambda, boolean record) {
-            // λ·∂x ≤ λ⁺·upper + λ⁻·lower of the interval sent back; the propagation stops here.
-            NDArray bound = Scalars.maximum(lambda, 0).mul(sent.upper().expandDims(1))
-                    .add(Scalars.minimum(lambda, 0).mul(sent.lower().expandDims(1)));
-            return new Step(new NDArray[] {null}, bound.sum(new int[] {2}));
+            NDArray[] linear = norm.backwardLinear(bounds, output.lower(), output.upper(), lambda);
+            return new Step(new NDArray[] {linear[0]}, linear[1]);
         }
     }
 }

@@ -116,8 +116,8 @@ final class GradientBounds {
             if (linear && (relaxed || i == 0)) {
                 // Only entries whose relaxation tighter bounds can change get a linear bound: at
                 // the input, those whose sign is open (|·|'s chord; every entry when the norm is
-                // the intervals' alone); at a gate, its own rule — unless an interval-only edge
-                // further in reads every entry's interval.
+                // the intervals' alone); at a gate, its own rule — unless a normalization further
+                // in relaxes over every entry's interval.
                 int[] columns;
                 if (i == 0) {
                     columns = method == GradientMethod.LINEAR ? Entries.acrossZero(gradient[0]) : all(0);
@@ -156,7 +156,11 @@ final class GradientBounds {
         return java.util.stream.IntStream.range(0, graph.node(i).size()).toArray();
     }
 
-    /** Whether some node before i is bounded in the Jacobian graph by intervals only (a normalization). */
+    /**
+     * Whether some node before i is not piecewise linear (a normalization): its Jacobian edge
+     * relaxes over its output gradient's intervals, which are sums of what gates further out
+     * send back, so every entry's interval matters there.
+     */
     private boolean intervalOnlyBefore(int i) {
         for (int k = 1; k < i; k++) {
             if (!graph.node(k).piecewiseLinear()) {

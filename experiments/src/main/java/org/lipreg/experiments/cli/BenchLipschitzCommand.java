@@ -49,7 +49,8 @@ final class BenchLipschitzCommand implements Callable<Integer> {
     @Option(names = "--points", defaultValue = "20", description = "Test points per model (default 20).")
     int points;
 
-    @Option(names = "--method", split = ",", defaultValue = "naive,ibp,recurjac,crown,bab", description = "Methods (default all).")
+    @Option(names = "--method", split = ",", defaultValue = "naive,ibp,recurjac,crown,alpha_crown,bab",
+            description = "Methods (default all).")
     List<String> methods;
 
     @Option(names = "--timeout", defaultValue = "60", description = "Branch-and-bound budget per point and eps, s (default 60).")
