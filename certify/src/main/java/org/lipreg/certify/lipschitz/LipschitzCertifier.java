@@ -171,8 +171,20 @@ public final class LipschitzCertifier implements AutoCloseable {
                 case RECURJAC -> GradientMethod.RECURJAC;
                 default -> GradientMethod.LINEAR;
             };
-            perSpec = unsplit(box, specs, crown, gradientMethod, method == Method.ALPHA_CROWN ? ALPHA_STEPS : 0)
-                    .normUpper.toDoubleArray();
+            if (method == Method.BAB) {
+                // The starting CROWN bound counts against the budget too; if the budget ends
+                // first, the interval bound (cheap) is the certificate.
+                try {
+                    perSpec = unsplit(box, specs, true, GradientMethod.LINEAR, 0, deadline).normUpper.toDoubleArray();
+                } catch (Deadline.Passed e) {
+                    perSpec = unsplit(box, specs, false, GradientMethod.INTERVAL, 0, Deadline.NONE).normUpper
+                            .toDoubleArray();
+                    return new LipschitzBound(Method.BAB, perSpec, seconds(begin), 0, false, false, null);
+                }
+            } else {
+                perSpec = unsplit(box, specs, crown, gradientMethod, method == Method.ALPHA_CROWN ? ALPHA_STEPS : 0,
+                        Deadline.NONE).normUpper.toDoubleArray();
+            }
         }
         if (method != Method.BAB) {
             return new LipschitzBound(method, perSpec, seconds(begin), specs.length, true);
@@ -194,7 +206,7 @@ public final class LipschitzCertifier implements AutoCloseable {
         check(box, specs);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            GradientBounds gradient = unsplit(box, specs, true, GradientMethod.LINEAR, 0);
+            GradientBounds gradient = unsplit(box, specs, true, GradientMethod.LINEAR, 0, Deadline.NONE);
             int n0 = graph.inputSize();
             double[] lo = gradient.inputLower.toDoubleArray();
             double[] hi = gradient.inputUpper.toDoubleArray();
@@ -215,11 +227,12 @@ public final class LipschitzCertifier implements AutoCloseable {
     static final int ALPHA_STEPS = 20;
 
     /** Bounds on the whole box (one domain, no splits); arrays in the caller's scope. */
-    private GradientBounds unsplit(InputBox box, double[][] specs, boolean crown, GradientMethod method, int alphaSteps) {
-        ForwardBounds forward = alphaSteps > 0 ? ForwardBounds.alphaCrown(graph, box, alphaSteps, Deadline.NONE, manager)
-                : ForwardBounds.compute(graph, box, Collections.emptyMap(), 1, crown, manager);
+    private GradientBounds unsplit(InputBox box, double[][] specs, boolean crown, GradientMethod method, int alphaSteps,
+            Deadline deadline) {
+        ForwardBounds forward = alphaSteps > 0 ? ForwardBounds.alphaCrown(graph, box, alphaSteps, deadline, manager)
+                : ForwardBounds.compute(graph, box, Collections.emptyMap(), 1, crown, 0, deadline, manager);
         NDArray spec = manager.create(GraphOracle.flatten(specs), new Shape(specs.length, graph.outputSize()));
-        return GradientBounds.compute(graph, forward, spec, method);
+        return GradientBounds.compute(graph, forward, spec, method, deadline);
     }
 
     private void check(InputBox box, double[][] specs) {

@@ -68,7 +68,7 @@ public final class RegionWalk {
             double[] x = starts[s] == null ? box.center() : starts[s].clone();
             double norm = LowerBoundSearch.l1(oracle.gradients(new double[][] {x}, new double[][] {specs[s]})[0]);
             evaluations++;
-            for (int move = 0; move < moves; move++) {
+            for (int move = 0; move < moves && fitsInMemory(); move++) {
                 List<double[]> tries = neighbours(box, specs[s], x, norm);
                 if (tries.isEmpty()) {
                     break;
@@ -96,6 +96,21 @@ public final class RegionWalk {
             points[s] = x;
         }
         return new LowerBound(best, points, (System.nanoTime() - begin) / 1e9, evaluations);
+    }
+
+    /**
+     * Largest size of the Jacobians one step holds (every node's, {@code n0 × size}, float64):
+     * beyond it the walk is skipped and the lower bound is the sampled one (a CIFAR-shaped CNN
+     * would need 3,072 × 54k doubles per step).
+     */
+    static final long JACOBIAN_BYTES = 512L << 20;
+
+    private boolean fitsInMemory() {
+        long entries = 0;
+        for (int i = 0; i < graph.nodes().size(); i++) {
+            entries += graph.node(i).size();
+        }
+        return entries * graph.inputSize() * Double.BYTES <= JACOBIAN_BYTES;
     }
 
     /** Points across the hyperplanes of the neurons whose flip is predicted to beat {@code norm}. */
