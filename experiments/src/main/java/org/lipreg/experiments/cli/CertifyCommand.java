@@ -171,7 +171,8 @@ final class CertifyCommand implements Runnable {
         List<Double> eps;
 
         @Option(names = "--method", split = ",", defaultValue = "naive,ibp,recurjac,crown,bab",
-                description = "Methods, comma separated: naive, ibp, recurjac, crown, alpha_crown, bab (default all but alpha_crown, which takes minutes on a CNN).")
+                description = "Methods, comma separated: naive, ibp, recurjac, crown, alpha_crown, bab "
+                        + "(default all but alpha_crown, which takes minutes on a CNN).")
         List<String> methods;
 
         @Option(names = "--timeout", defaultValue = "60", description = "Branch-and-bound time budget per point and eps, seconds (default 60).")
