@@ -141,7 +141,23 @@ public final class LipschitzCertifier implements AutoCloseable {
      * @return the bound per spec row
      */
     public LipschitzBound bound(InputBox box, double[][] specs, Method method, BabSettings settings, double[] attained) {
-        return bound(box, specs, method, settings, attained, System::nanoTime);
+        return bound(box, specs, method, settings, attained, null, System::nanoTime);
+    }
+
+    /**
+     * Branch-and-bound from CROWN bounds already computed for the same box and spec rows (a job
+     * that reports both spares the second CROWN pass; the budget then covers the branching).
+     *
+     * @param box the input box
+     * @param specs the spec rows
+     * @param settings branch-and-bound limits
+     * @param attained per spec row, a gradient norm attained in the box, 0 if none is known
+     * @param crown {@link Method#CROWN}'s bounds for this box and these rows
+     * @return the bound per spec row
+     */
+    public LipschitzBound branchAndBound(InputBox box, double[][] specs, BabSettings settings, double[] attained,
+            double[] crown) {
+        return bound(box, specs, Method.BAB, settings, attained, crown.clone(), System::nanoTime);
     }
 
     /**
@@ -152,6 +168,12 @@ public final class LipschitzCertifier implements AutoCloseable {
      */
     LipschitzBound bound(InputBox box, double[][] specs, Method method, BabSettings settings, double[] attained,
             java.util.function.LongSupplier clock) {
+        return bound(box, specs, method, settings, attained, null, clock);
+    }
+
+    /** The common body: {@code knownCrown}, when given, replaces branch-and-bound's starting pass. */
+    private LipschitzBound bound(InputBox box, double[][] specs, Method method, BabSettings settings, double[] attained,
+            double[] knownCrown, java.util.function.LongSupplier clock) {
         check(box, specs);
         if (attained.length != specs.length) {
             throw new IllegalArgumentException("attained values: " + attained.length + " for " + specs.length
@@ -171,7 +193,9 @@ public final class LipschitzCertifier implements AutoCloseable {
                 case RECURJAC -> GradientMethod.RECURJAC;
                 default -> GradientMethod.LINEAR;
             };
-            if (method == Method.BAB) {
+            if (method == Method.BAB && knownCrown != null) {
+                perSpec = knownCrown;
+            } else if (method == Method.BAB) {
                 // The starting CROWN bound counts against the budget too; if the budget ends
                 // first, the interval bound (cheap) is the certificate.
                 try {
@@ -179,7 +203,8 @@ public final class LipschitzCertifier implements AutoCloseable {
                 } catch (Deadline.Passed e) {
                     perSpec = unsplit(box, specs, false, GradientMethod.INTERVAL, 0, Deadline.NONE).normUpper
                             .toDoubleArray();
-                    return new LipschitzBound(Method.BAB, perSpec, seconds(begin), 0, false, false, null);
+                    return new LipschitzBound(Method.BAB, perSpec, seconds(begin), 0, false, false,
+                            new double[specs.length][]);
                 }
             } else {
                 perSpec = unsplit(box, specs, crown, gradientMethod, method == Method.ALPHA_CROWN ? ALPHA_STEPS : 0,

@@ -134,9 +134,19 @@ public final class LipschitzJob {
                         lowerPerSpec[s] = Math.max(lowerPerSpec[s], carried[s]);
                     }
                     List<LipschitzBound> uppers = new ArrayList<>();
+                    double[] crown = null; // branch-and-bound starts from it when both are asked for
                     for (Method method : methods) {
-                        LipschitzBound upper = certifier == null ? null
-                                : certifier.bound(box, specs, method, bab, lowerPerSpec.clone());
+                        LipschitzBound upper;
+                        if (certifier == null) {
+                            upper = null;
+                        } else if (method == Method.BAB && crown != null) {
+                            upper = certifier.branchAndBound(box, specs, bab, lowerPerSpec.clone(), crown);
+                        } else {
+                            upper = certifier.bound(box, specs, method, bab, lowerPerSpec.clone());
+                        }
+                        if (upper != null && method == Method.CROWN) {
+                            crown = upper.perSpec();
+                        }
                         uppers.add(upper);
                         if (upper != null) {
                             witnessLowerBounds(oracle, upper, specs, lowerPerSpec);
