@@ -279,21 +279,13 @@ public final class GroupNormalization {
     public Relaxation relax(Bounds b) {
         NDArray rLo = b.rLo().broadcast(b.cLo().getShape());
         NDArray rHi = b.rHi().broadcast(b.cLo().getShape());
-        NDArray cl = b.cLo();
-        NDArray ch = b.cHi();
-        NDArray width = ch.sub(cl);
-        NDArray flatInterval = width.lte(0);
-        NDArray safeWidth = Scalars.maximum(width, Double.MIN_NORMAL);
-        // φ(c) = max(c·r_lo, c·r_hi): slope r_hi for c ≥ 0, r_lo below.
-        NDArray phiLo = NDArrays.where(cl.gte(0), cl.mul(rHi), cl.mul(rLo));
-        NDArray phiHi = NDArrays.where(ch.gte(0), ch.mul(rHi), ch.mul(rLo));
-        NDArray su = NDArrays.where(flatInterval, NDArrays.where(cl.gte(0), rHi, rLo), phiHi.sub(phiLo).div(safeWidth));
-        NDArray tu = phiLo.sub(su.mul(cl));
-        // ψ(c) = min(c·r_lo, c·r_hi): slope r_lo for c ≥ 0, r_hi below.
-        NDArray psiLo = NDArrays.where(cl.gte(0), cl.mul(rLo), cl.mul(rHi));
-        NDArray psiHi = NDArrays.where(ch.gte(0), ch.mul(rLo), ch.mul(rHi));
-        NDArray sl = NDArrays.where(flatInterval, NDArrays.where(cl.gte(0), rLo, rHi), psiHi.sub(psiLo).div(safeWidth));
-        NDArray tl = psiLo.sub(sl.mul(cl));
+        // Above: the chord of φ(c) = max(c·r_lo, c·r_hi) (convex); below: of ψ(c) = min(…) (concave).
+        NDArray[] upper = chordOfMax(rLo, rHi, b.cLo(), b.cHi());
+        NDArray[] lower = chordOfMin(rLo, rHi, b.cLo(), b.cHi());
+        NDArray su = upper[0];
+        NDArray tu = upper[1];
+        NDArray sl = lower[0];
+        NDArray tl = lower[1];
         return new Relaxation(flat(sl), flat(tl), flat(su), flat(tu));
     }
 
