@@ -1,7 +1,7 @@
 package org.lipreg.experiments.sweep;
 
 import org.lipreg.experiments.run.TableText;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 
 import tech.tablesaw.api.Table;
 
