@@ -15,7 +15,7 @@ import org.lipreg.certify.onnx.proto.OnnxProto.TensorProto;
 import org.lipreg.certify.onnx.proto.OnnxProto.TensorShapeProto;
 import org.lipreg.certify.onnx.proto.OnnxProto.TypeProto;
 import org.lipreg.certify.onnx.proto.OnnxProto.ValueInfoProto;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;

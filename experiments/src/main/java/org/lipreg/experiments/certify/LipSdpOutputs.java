@@ -1,7 +1,7 @@
 package org.lipreg.experiments.certify;
 
 import org.lipreg.certify.lipsdp.LipSdpResult;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 
 import tech.tablesaw.api.BooleanColumn;
 import tech.tablesaw.api.DoubleColumn;

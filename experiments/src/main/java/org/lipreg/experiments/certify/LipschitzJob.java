@@ -8,8 +8,8 @@ import org.lipreg.certify.lipschitz.LipschitzBound;
 import org.lipreg.certify.lipschitz.LipschitzCertifier;
 import org.lipreg.certify.lipschitz.LowerBound;
 import org.lipreg.certify.lipschitz.LowerBoundSearch;
+import org.lipreg.certify.lipschitz.LowerBoundStrategy;
 import org.lipreg.certify.lipschitz.Method;
-import org.lipreg.certify.lipschitz.RegionWalk;
 import org.lipreg.certify.lipschitz.RobustnessRadius;
 
 import tech.tablesaw.api.DoubleColumn;
@@ -30,10 +30,6 @@ import java.util.function.Consumer;
  */
 public final class LipschitzJob {
 
-    /** Region-walk moves per spec row and neurons tried per move, after the sampled search. */
-    private static final int WALK_MOVES = 100;
-    private static final int WALK_CANDIDATES = 8;
-
     /** Which functions are bounded. */
     public enum Spec {
         /** Each output f_j; the reduced value is the max over j. */
@@ -46,7 +42,7 @@ public final class LipschitzJob {
     private final List<Double> epsilons;
     private final Spec spec;
     private final BabSettings bab;
-    private final LowerBoundSearch search;
+    private final LowerBoundStrategy lowerBounds;
     private final Consumer<String> progress;
 
     /**
@@ -56,7 +52,7 @@ public final class LipschitzJob {
      * @param epsilons the box radii
      * @param spec which functions
      * @param bab branch-and-bound limits
-     * @param search the lower-bound search
+     * @param search the sampled lower-bound search ({@link LowerBoundStrategy} adds region walks)
      * @param progress receives one line per point
      */
     public LipschitzJob(List<Method> methods, List<Double> epsilons, Spec spec, BabSettings bab, LowerBoundSearch search,
@@ -65,7 +61,7 @@ public final class LipschitzJob {
         this.epsilons = List.copyOf(epsilons);
         this.spec = spec;
         this.bab = bab;
-        this.search = search;
+        this.lowerBounds = new LowerBoundStrategy(search);
         this.progress = progress;
     }
 
@@ -103,36 +99,17 @@ public final class LipschitzJob {
                 StringBuilder line = new StringBuilder();
                 // Boxes around one point grow with ε, so a gradient found in a smaller box is a
                 // lower bound for every larger one.
-                double[] carried = new double[specs.length];
+                LowerBound carried = null;
                 double previous = Double.NEGATIVE_INFINITY;
                 for (double eps : epsilons) {
                     if (eps < previous) {
-                        carried = new double[specs.length];
+                        carried = null;
                     }
                     previous = eps;
                     InputBox box = InputBox.around(x0, eps, target.domainMin(), target.domainMax());
-                    LowerBound sampled = search.search(oracle, box, specs);
-                    double lowerSeconds = sampled.seconds();
-                    double[] lowerPerSpec = sampled.perSpec().clone();
-                    if (certifier != null) {
-                        // From each row's best sampled point, walk across activation regions; then
-                        // walk each row again from the other rows' end points (a region where one
-                        // output's gradient is large is often a good start for another: on the
-                        // MNIST MLP at ε = 0.1 this took one point from 162.0 to 175.6).
-                        RegionWalk walk = new RegionWalk(certifier.graph(), WALK_MOVES, WALK_CANDIDATES);
-                        LowerBound first = walk.walk(box, specs, sampled.points());
-                        lowerSeconds += raise(lowerPerSpec, first);
-                        for (int shift = 1; shift < specs.length; shift++) {
-                            double[][] starts = new double[specs.length][];
-                            for (int s = 0; s < specs.length; s++) {
-                                starts[s] = first.points()[(s + shift) % specs.length];
-                            }
-                            lowerSeconds += raise(lowerPerSpec, walk.walk(box, specs, starts));
-                        }
-                    }
-                    for (int s = 0; s < specs.length; s++) {
-                        lowerPerSpec[s] = Math.max(lowerPerSpec[s], carried[s]);
-                    }
+                    LowerBound found = lowerBounds.search(oracle, certifier == null ? null : certifier.graph(), box,
+                            specs, carried);
+                    double lowerSeconds = found.seconds();
                     List<LipschitzBound> uppers = new ArrayList<>();
                     double[] crown = null; // branch-and-bound starts from it when both are asked for
                     for (Method method : methods) {
@@ -140,20 +117,21 @@ public final class LipschitzJob {
                         if (certifier == null) {
                             upper = null;
                         } else if (method == Method.BAB && crown != null) {
-                            upper = certifier.branchAndBound(box, specs, bab, lowerPerSpec.clone(), crown);
+                            upper = certifier.branchAndBound(box, specs, bab, found.perSpec().clone(), crown);
                         } else {
-                            upper = certifier.bound(box, specs, method, bab, lowerPerSpec.clone());
+                            upper = certifier.bound(box, specs, method, bab, found.perSpec().clone());
                         }
                         if (upper != null && method == Method.CROWN) {
                             crown = upper.perSpec();
                         }
                         uppers.add(upper);
                         if (upper != null) {
-                            witnessLowerBounds(oracle, upper, specs, lowerPerSpec);
+                            found = LowerBoundStrategy.raiseByWitnesses(oracle, upper, specs, found);
                         }
                     }
+                    double[] lowerPerSpec = found.perSpec();
+                    carried = found;
                     double lower = java.util.Arrays.stream(lowerPerSpec).max().orElse(Double.NaN);
-                    carried = lowerPerSpec.clone();
                     line.append(String.format(Locale.ROOT, " eps %.3g: lower %.4g", eps, lower));
                     for (int k = 0; k < methods.size(); k++) {
                         Method method = methods.get(k);
@@ -240,32 +218,6 @@ public final class LipschitzJob {
             summary.doubleColumn("mean_radius").append(group.doubleColumn("radius").mean());
         }
         return summary;
-    }
-
-    /** Raises each row's lower bound to what the search found; returns the search's seconds. */
-    private static double raise(double[] lower, LowerBound found) {
-        for (int s = 0; s < lower.length; s++) {
-            lower[s] = Math.max(lower[s], found.perSpec()[s]);
-        }
-        return found.seconds();
-    }
-
-    /**
-     * Raises the lower bounds with branch-and-bound's witnesses: points inside the activation
-     * region of its largest exact leaf, where the model's own gradient is evaluated.
-     */
-    private static void witnessLowerBounds(GradientOracle oracle, LipschitzBound bound, double[][] specs, double[] lower) {
-        for (int s = 0; s < specs.length; s++) {
-            double[] w = bound.witnesses()[s];
-            if (w != null) {
-                double[] g = oracle.gradients(new double[][] {w}, new double[][] {specs[s]})[0];
-                double norm = 0;
-                for (double v : g) {
-                    norm += Math.abs(v);
-                }
-                lower[s] = Math.max(lower[s], norm);
-            }
-        }
     }
 
     private static String functionName(double[] spec) {

@@ -4,7 +4,7 @@ import org.lipreg.experiments.bench.LipSdpBenchmark;
 import org.lipreg.experiments.certify.CertifyOutputs;
 import org.lipreg.experiments.certify.MarkdownTables;
 import org.lipreg.experiments.run.RunSetupException;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;

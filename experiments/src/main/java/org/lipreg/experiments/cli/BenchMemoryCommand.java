@@ -8,7 +8,7 @@ import org.lipreg.experiments.quickstart.Quickstart;
 import org.lipreg.experiments.run.ChildJvm;
 import org.lipreg.experiments.run.Plots;
 import org.lipreg.experiments.run.TableText;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 import org.lipreg.training.runner.EpochMetrics;
 
 import picocli.CommandLine.Command;

@@ -3,7 +3,7 @@ package org.lipreg.experiments.cli;
 import org.lipreg.experiments.bench.RlBenchmark;
 import org.lipreg.experiments.certify.MarkdownTables;
 import org.lipreg.experiments.run.TableText;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -20,7 +20,7 @@ import org.lipreg.experiments.certify.LipSdpOutputs;
 import org.lipreg.experiments.certify.LipschitzJob;
 import org.lipreg.experiments.certify.MarkdownTables;
 import org.lipreg.experiments.run.RunSetupException;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;

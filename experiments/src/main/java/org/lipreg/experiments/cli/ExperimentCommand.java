@@ -5,7 +5,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.lipreg.experiments.experiment.LastIterateExperiment;
 import org.lipreg.experiments.run.TableText;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;

@@ -10,6 +10,7 @@ public final class ConfigException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
+    /** One message per problem, each starting with the key path. */
     private final List<String> problems;
 
     /** Where each problem's key came from ({@code run.yaml, line 7}); null where unknown. */

@@ -19,7 +19,16 @@ import java.util.Arrays;
 public record ImageData(
         float[] pixels, int[] labels, int channels, int height, int width, int numClasses) {
 
-    /** Checks that the arrays agree with the shape. */
+    /**
+     * Checks that the arrays agree with the shape.
+     *
+     * @param pixels {@code count × channels × height × width} values, example after example
+     * @param labels one class index per example
+     * @param channels channels per image
+     * @param height image height
+     * @param width image width
+     * @param numClasses number of classes
+     */
     public ImageData {
         long per = (long) channels * height * width;
         if (per * labels.length != pixels.length) {

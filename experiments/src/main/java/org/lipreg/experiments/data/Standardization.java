@@ -3,7 +3,7 @@ package org.lipreg.experiments.data;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -29,7 +29,13 @@ public record Standardization(
     /** Name of the file in a run directory. */
     public static final String FILE = "standardization.json";
 
-    /** Checks the arrays. */
+    /**
+     * Checks the arrays.
+     *
+     * @param mean per-feature mean of the training rows
+     * @param std per-feature standard deviation of the training rows
+     * @param labels the distinct label values, ascending
+     */
     public Standardization {
         if (mean == null || std == null || labels == null || mean.length != std.length) {
             throw new IllegalArgumentException("mean and std must be present and of one length");

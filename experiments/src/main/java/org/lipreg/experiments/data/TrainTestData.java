@@ -21,7 +21,14 @@ public record TrainTestData(ImageData train, ImageData test, String description,
         this(train, test, description, null);
     }
 
-    /** Checks that the two sets are compatible. */
+    /**
+     * Checks that the two sets are compatible.
+     *
+     * @param train the training examples
+     * @param test the held-out examples
+     * @param description where they came from
+     * @param standardization how raw table rows were turned into these examples, or null
+     */
     public TrainTestData {
         if (!train.exampleShape().equals(test.exampleShape())) {
             throw new IllegalArgumentException(

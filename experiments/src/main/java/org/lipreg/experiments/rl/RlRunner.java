@@ -22,7 +22,7 @@ import org.lipreg.rl.sac.LoopCheckpoints;
 import org.lipreg.rl.sac.Mlp;
 import org.lipreg.rl.sac.SacAgent;
 import org.lipreg.rl.sac.SacTraining;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 import org.lipreg.training.io.RunDirectoryLock;
 import org.lipreg.training.io.RunDirectoryLockedException;
 import org.lipreg.training.runner.CheckpointStore;

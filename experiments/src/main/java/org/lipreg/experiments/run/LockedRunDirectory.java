@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import org.lipreg.experiments.config.ConfigLoader;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 import org.lipreg.training.io.RunDirectoryLock;
 import org.lipreg.training.io.RunDirectoryLockedException;
 import org.lipreg.training.runner.TrainingRunner;

@@ -22,7 +22,7 @@ import org.lipreg.experiments.text.Perplexity;
 import org.lipreg.experiments.text.TextData;
 import org.lipreg.experiments.text.TokenCrossEntropy;
 import org.lipreg.experiments.text.Vocabulary;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 import org.lipreg.training.io.RunDirectoryLock;
 import org.lipreg.training.regularizer.LipschitzMonitor;
 import org.lipreg.training.regularizer.Regularizer;

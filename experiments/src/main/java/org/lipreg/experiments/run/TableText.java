@@ -1,6 +1,6 @@
 package org.lipreg.experiments.run;
 
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 import org.lipreg.training.io.NumberText;
 
 import tech.tablesaw.api.NumberColumn;

@@ -50,7 +50,11 @@ public final class TrainedRun {
         return new TrainedRun(runDir, config);
     }
 
-    /** The run directory. */
+    /**
+     * The run directory.
+     *
+     * @return the directory given to {@link #open}
+     */
     public Path dir() {
         return dir;
     }

@@ -33,6 +33,10 @@ public interface SweepBackend {
     void runAll(RunKind kind, List<SweepRun> runs, Path sweepDir, Listener listener)
             throws IOException, InterruptedException;
 
-    /** How the backend describes itself in the sweep's first line, e.g. "2 at a time". */
+    /**
+     * How the backend describes itself in the sweep's first line.
+     *
+     * @return e.g. "2 at a time"
+     */
     String describe();
 }

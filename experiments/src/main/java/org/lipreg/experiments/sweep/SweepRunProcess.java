@@ -2,7 +2,7 @@ package org.lipreg.experiments.sweep;
 
 import org.lipreg.experiments.run.ChildProcesses;
 import org.lipreg.experiments.run.RunExecutor;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

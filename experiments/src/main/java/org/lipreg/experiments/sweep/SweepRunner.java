@@ -10,7 +10,7 @@ import org.lipreg.experiments.run.ChildJvm;
 import org.lipreg.experiments.run.ChildProcesses;
 import org.lipreg.experiments.run.RunExecutor;
 import org.lipreg.experiments.run.RunSetupException;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 import org.lipreg.training.io.RunDirectoryLock;
 import org.lipreg.training.io.RunDirectoryLockedException;
 

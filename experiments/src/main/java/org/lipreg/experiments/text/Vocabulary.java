@@ -1,6 +1,6 @@
 package org.lipreg.experiments.text;
 
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;

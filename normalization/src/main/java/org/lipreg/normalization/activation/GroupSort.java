@@ -8,7 +8,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-import org.lipreg.normalization.engine.Ownership;
+import org.lipreg.normalization.internal.Ownership;
 
 import java.io.DataInputStream;
 import java.io.IOException;

@@ -15,8 +15,8 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.util.PairList;
 
-import org.lipreg.normalization.engine.ConstantArrays;
-import org.lipreg.normalization.engine.Ownership;
+import org.lipreg.normalization.internal.ConstantArrays;
+import org.lipreg.normalization.internal.Ownership;
 import org.lipreg.normalization.hook.StepContext;
 import org.lipreg.normalization.hook.StepHook;
 

@@ -12,8 +12,8 @@ import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
-import org.lipreg.normalization.engine.ConstantArrays;
-import org.lipreg.normalization.engine.Ownership;
+import org.lipreg.normalization.internal.ConstantArrays;
+import org.lipreg.normalization.internal.Ownership;
 
 import java.io.DataInputStream;
 import java.io.IOException;

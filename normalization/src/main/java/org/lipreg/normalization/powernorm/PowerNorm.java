@@ -14,7 +14,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.util.PairList;
 
-import org.lipreg.normalization.engine.Ownership;
+import org.lipreg.normalization.internal.Ownership;
 import org.lipreg.normalization.engine.Scalars;
 import org.lipreg.normalization.hook.StepContext;
 import org.lipreg.normalization.hook.StepHook;

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.norm.LayerNorm;
 
-import org.lipreg.normalization.engine.ConstantArrays;
+import org.lipreg.normalization.internal.ConstantArrays;
 
 /**
  * Weight Standardization (Qiao et al.): each output filter is standardized over its fan-in.

@@ -9,7 +9,7 @@ import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.util.Pair;
 
-import org.lipreg.normalization.engine.Ownership;
+import org.lipreg.normalization.internal.Ownership;
 import org.lipreg.normalization.engine.Scalars;
 import org.lipreg.normalization.hook.StepContext;
 import org.slf4j.Logger;

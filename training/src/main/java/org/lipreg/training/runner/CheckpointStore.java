@@ -1,6 +1,6 @@
 package org.lipreg.training.runner;
 
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

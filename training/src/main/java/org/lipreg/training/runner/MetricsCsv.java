@@ -1,6 +1,6 @@
 package org.lipreg.training.runner;
 
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 import org.lipreg.training.io.NumberText;
 
 import java.io.IOException;
@@ -12,7 +12,7 @@ import java.util.stream.Collectors;
  * Writes the per-epoch metrics as a CSV file with a header row, one row per epoch, numbers by
  * {@link NumberText}: counts as integers, seconds to the millisecond, the rest to 9 digits.
  */
-public final class MetricsCsv {
+final class MetricsCsv {
 
     /**
      * Significant digits of a value: enough to tell any two floats apart, so a resumed run can be
@@ -29,7 +29,7 @@ public final class MetricsCsv {
      * @param file the CSV file
      * @throws IOException if writing fails
      */
-    public static void write(List<EpochMetrics> history, Path file) throws IOException {
+    static void write(List<EpochMetrics> history, Path file) throws IOException {
         StringBuilder sb = new StringBuilder();
         if (!history.isEmpty()) {
             sb.append(String.join(",", history.get(0).values().keySet())).append('\n');

@@ -9,7 +9,7 @@ import java.util.List;
  * Reads the process's resident set size: native memory held by the engine shows up here and
  * not in the Java heap, so it is the figure that tells whether a run leaks NDArrays.
  */
-public final class ProcessMemory {
+final class ProcessMemory {
 
     private static final Path STATUS = Path.of("/proc/self/status");
 
@@ -22,7 +22,7 @@ public final class ProcessMemory {
      *
      * @return committed heap in MiB
      */
-    public static double committedHeapMegabytes() {
+    static double committedHeapMegabytes() {
         return java.lang.management.ManagementFactory.getMemoryMXBean()
                         .getHeapMemoryUsage()
                         .getCommitted()
@@ -34,7 +34,7 @@ public final class ProcessMemory {
      *
      * @return resident memory in MiB
      */
-    public static double residentMegabytes() {
+    static double residentMegabytes() {
         if (!Files.isReadable(STATUS)) {
             return Double.NaN;
         }

@@ -7,7 +7,7 @@ import org.lipreg.experiments.sweep.RunKind;
 import org.lipreg.experiments.sweep.SweepBackend;
 import org.lipreg.experiments.sweep.SweepRun;
 import org.lipreg.experiments.sweep.SweepRunner;
-import org.lipreg.training.io.AtomicFiles;
+import org.lipreg.training.internal.AtomicFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;

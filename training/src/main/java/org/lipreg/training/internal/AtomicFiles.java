@@ -1,4 +1,4 @@
-package org.lipreg.training.io;
+package org.lipreg.training.internal;
 
 import java.io.IOException;
 import java.io.OutputStream;

@@ -1,10 +1,12 @@
-package org.lipreg.normalization.engine;
+package org.lipreg.normalization.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+
+import org.lipreg.normalization.engine.Scalars;
 
 import java.util.HashMap;
 import java.util.Map;

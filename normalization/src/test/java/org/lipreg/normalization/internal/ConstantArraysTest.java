@@ -1,4 +1,4 @@
-package org.lipreg.normalization.engine;
+package org.lipreg.normalization.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.lipreg.training.io;
+package org.lipreg.training.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lipreg.training.io.RunDirectoryLock;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;

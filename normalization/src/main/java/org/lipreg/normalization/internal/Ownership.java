@@ -1,4 +1,4 @@
-package org.lipreg.normalization.engine;
+package org.lipreg.normalization.internal;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
