@@ -94,6 +94,30 @@ public final class OnnxReader {
         return new OnnxReader(file, opset).network(model.getGraph());
     }
 
+    /**
+     * Tells whether the model's input is float64 (lipreg's own exports) rather than float32 (what
+     * PyTorch exports), for engines that run the file as it is.
+     *
+     * @param file the {@code .onnx} model, which {@link #read} accepts
+     * @return true for a float64 input
+     * @throws IOException if the file cannot be read or parsed
+     */
+    public static boolean hasDoubleInput(Path file) throws IOException {
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(Files.readAllBytes(file));
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxFormatException(file, null, "not an ONNX model (" + e.getMessage() + ")", e);
+        }
+        for (ValueInfoProto v : model.getGraph().getInputList()) {
+            boolean initializer = model.getGraph().getInitializerList().stream().anyMatch(t -> t.getName().equals(v.getName()));
+            if (!initializer) {
+                return v.getType().getTensorType().getElemType() == TensorProto.DataType.DOUBLE_VALUE;
+            }
+        }
+        return false;
+    }
+
     private Network network(GraphProto graph) throws OnnxFormatException {
         for (TensorProto t : graph.getInitializerList()) {
             values.put(t.getName(), constant(t, "initializer '" + t.getName() + "'"));
