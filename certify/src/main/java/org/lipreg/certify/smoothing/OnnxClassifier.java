@@ -111,6 +111,20 @@ public final class OnnxClassifier implements BaseClassifier, AutoCloseable {
         return new OnnxClassifier(classifier, graph, model);
     }
 
+    /**
+     * The threads to give ONNX Runtime so that it matches the PyTorch engine: OMP_NUM_THREADS where
+     * set (as the launcher's side-by-side runs set it), else the core count (PyTorch's default).
+     *
+     * @return the intra-op thread count
+     */
+    public static int threads() {
+        String omp = System.getenv("OMP_NUM_THREADS");
+        if (omp != null && omp.matches("[1-9][0-9]*")) {
+            return Integer.parseInt(omp);
+        }
+        return Runtime.getRuntime().availableProcessors();
+    }
+
     @Override
     public int numClasses() {
         return classifier.numClasses();
