@@ -41,7 +41,7 @@ class OnnxAndNpzBoundsTest {
         }
         InputBox box = InputBox.around(x0, 0.05, 0, 1);
         // Branch-and-bound stops at its domain cap, not its clock, so both runs branch alike.
-        BabSettings bab = new BabSettings(600, 40, 8);
+        BabSettings bab = new BabSettings(600, 8, 4);
         try (LipschitzCertifier onnx = LipschitzCertifier.of(fromOnnx);
                 LipschitzCertifier npz = LipschitzCertifier.of(fromNpz)) {
             double[][] specs = LipschitzCertifier.outputSpecs(onnx.graph().outputSize());
