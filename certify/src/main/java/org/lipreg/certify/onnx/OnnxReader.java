@@ -241,8 +241,14 @@ public final class OnnxReader {
         switch (op) {
             case "Identity":
                 return one(value(0));
-            case "Dropout":
+            case "Dropout": {
+                // Operator sets 12+ take training_mode as an input: true would drop at random.
+                Constant training = optionalConstant(2);
+                if (training != null && training.data().length > 0 && training.data()[0] != 0) {
+                    throw error("Dropout with training_mode = true; lipreg reads inference graphs (export with model.eval())");
+                }
                 return new Object[] {value(0)};
+            }
             case "Relu":
                 return one(append(chain(0), new Layer.Relu(0)));
             case "LeakyRelu":
