@@ -213,7 +213,7 @@ final class CertifySmoothCommand implements Callable<Integer> {
         try {
             OnnxClassifier base = OnnxClassifier.open(source.onnx, target.network(), first, OnnxClassifier.threads(),
                     batch, manager);
-            System.out.println("engine: " + first.toString().toLowerCase(java.util.Locale.ROOT));
+            System.out.println("engine: " + (first == OnnxClassifier.Engine.ONNX_RUNTIME ? "onnxruntime" : "pytorch"));
             return base;
         } catch (java.io.IOException e) {
             if (chosen != null) {
