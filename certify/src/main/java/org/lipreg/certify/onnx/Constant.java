@@ -32,6 +32,8 @@ record Constant(long[] shape, double[] data, boolean integer) {
     private static final int FLOAT = 1;
     private static final int INT32 = 6;
     private static final int INT64 = 7;
+    /** Dropout's training_mode: one byte per value in raw data, else int32_data. */
+    private static final int BOOL = 9;
     private static final int DOUBLE = 11;
 
     /**
@@ -40,7 +42,7 @@ record Constant(long[] shape, double[] data, boolean integer) {
      * @param t the tensor
      * @return the constant
      * @throws IllegalArgumentException for external data or a type other than float, double,
-     *     int32 and int64
+     *     int32, int64 and bool
      */
     static Constant of(TensorProto t) {
         if (t.getDataLocation() == TensorProto.DataLocation.EXTERNAL) {
@@ -77,10 +79,15 @@ record Constant(long[] shape, double[] data, boolean integer) {
                     data[i] = hasRaw ? raw.getInt() : t.getInt32Data(i);
                 }
             }
+            case BOOL -> {
+                for (int i = 0; i < n; i++) {
+                    data[i] = (hasRaw ? raw.get() : t.getInt32Data(i)) != 0 ? 1 : 0;
+                }
+            }
             default -> throw new IllegalArgumentException("tensor type " + t.getDataType()
-                    + " is not read (float, double, int32 and int64 are)");
+                    + " is not read (float, double, int32, int64 and bool are)");
         }
-        return new Constant(shape, data, t.getDataType() == INT64 || t.getDataType() == INT32);
+        return new Constant(shape, data, t.getDataType() != FLOAT && t.getDataType() != DOUBLE);
     }
 
     /** @return a float scalar */

@@ -94,6 +94,30 @@ public final class OnnxReader {
         return new OnnxReader(file, opset).network(model.getGraph());
     }
 
+    /**
+     * Tells whether the model's input is float64 (lipreg's own exports) rather than float32 (what
+     * PyTorch exports), for engines that run the file as it is.
+     *
+     * @param file the {@code .onnx} model, which {@link #read} accepts
+     * @return true for a float64 input
+     * @throws IOException if the file cannot be read or parsed
+     */
+    public static boolean hasDoubleInput(Path file) throws IOException {
+        ModelProto model;
+        try {
+            model = ModelProto.parseFrom(Files.readAllBytes(file));
+        } catch (InvalidProtocolBufferException e) {
+            throw new OnnxFormatException(file, null, "not an ONNX model (" + e.getMessage() + ")", e);
+        }
+        for (ValueInfoProto v : model.getGraph().getInputList()) {
+            boolean initializer = model.getGraph().getInitializerList().stream().anyMatch(t -> t.getName().equals(v.getName()));
+            if (!initializer) {
+                return v.getType().getTensorType().getElemType() == TensorProto.DataType.DOUBLE_VALUE;
+            }
+        }
+        return false;
+    }
+
     private Network network(GraphProto graph) throws OnnxFormatException {
         for (TensorProto t : graph.getInitializerList()) {
             values.put(t.getName(), constant(t, "initializer '" + t.getName() + "'"));
@@ -217,8 +241,14 @@ public final class OnnxReader {
         switch (op) {
             case "Identity":
                 return one(value(0));
-            case "Dropout":
+            case "Dropout": {
+                // Operator sets 12+ take training_mode as an input: true would drop at random.
+                Constant training = optionalConstant(2);
+                if (training != null && training.data().length > 0 && training.data()[0] != 0) {
+                    throw error("Dropout with training_mode = true; lipreg reads inference graphs (export with model.eval())");
+                }
                 return new Object[] {value(0)};
+            }
             case "Relu":
                 return one(append(chain(0), new Layer.Relu(0)));
             case "LeakyRelu":

@@ -185,6 +185,37 @@ class OnnxReaderTest {
         assertTrue(java.util.Arrays.equals(new double[] {0.5, 0.5, 3, 3}, layer.shift().data()));
     }
 
+    /** Identity, Dropout (inference) and a Reshape that keeps the shape are no layers; operator set 18. */
+    @Test
+    void identityDropoutAndAShapeKeepingReshapeVanish() throws Exception {
+        ModelProto.Builder model = model(18, node("Identity", "same", List.of("input"), "a"));
+        model.getGraphBuilder().setOutput(0, ValueInfoProto.newBuilder().setName("output"))
+                .addNode(NodeProto.newBuilder().setOpType("Dropout").setName("drop").addInput("a").addInput("ratio")
+                        .addInput("training").addOutput("b").addOutput("mask"))
+                .addNode(node("Reshape", "keep", List.of("b", "shape"), "c"))
+                .addNode(node("Gemm", "fc", List.of("c", "w", "bias"), "output").toBuilder()
+                        .addAttribute(AttributeProto.newBuilder().setName("transB").setType(AttributeProto.AttributeType.INT).setI(1)))
+                .addInitializer(floats("ratio", new float[] {0.5f}))
+                .addInitializer(TensorProto.newBuilder().setName("training").setDataType(TensorProto.DataType.BOOL_VALUE)
+                        .addInt32Data(0))
+                .addInitializer(TensorProto.newBuilder().setName("shape").setDataType(TensorProto.DataType.INT64_VALUE)
+                        .addDims(2).addInt64Data(-1).addInt64Data(3))
+                .addInitializer(floats("w", new float[] {1, 2, 3, -1, 0, 4}, 2, 3))
+                .addInitializer(floats("bias", new float[] {0.5f, -2}, 2));
+        Network network = OnnxReader.read(write(model));
+        assertEquals(1, network.layers().size(), network.layers().toString());
+        double[] y = ReferenceForward.of(network, new double[] {1, -1, 2});
+        assertEquals(1 - 2 + 6 + 0.5, y[0], 1e-12);
+        assertEquals(-1 + 0 + 8 - 2, y[1], 1e-12);
+        // A Dropout that drops (training_mode = true) is refused, named.
+        model.getGraphBuilder().setInitializer(1, TensorProto.newBuilder().setName("training")
+                .setDataType(TensorProto.DataType.BOOL_VALUE).setRawData(ByteString.copyFrom(new byte[] {1})));
+        Path training = write(model);
+        OnnxFormatException e = assertThrows(OnnxFormatException.class, () -> OnnxReader.read(training));
+        assertTrue(e.getMessage().contains("node 'drop' (Dropout)") && e.getMessage().contains("training_mode"),
+                e.getMessage());
+    }
+
     @Test
     void otherFilesAndOpsetsAreRefusedWithTheReason() throws Exception {
         Path garbage = dir.resolve("garbage.onnx");

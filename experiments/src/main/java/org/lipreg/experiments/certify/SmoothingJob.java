@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import org.lipreg.certify.smoothing.BaseClassifier;
 import org.lipreg.certify.smoothing.BlockClassifier;
 import org.lipreg.certify.smoothing.CertifiedAccuracy;
 import org.lipreg.certify.smoothing.SmoothedClassifier;
@@ -113,7 +114,15 @@ public final class SmoothingJob {
      * @throws IOException if a model cannot be read
      */
     public Result run(List<Target> targets, Path baseDir) throws ConfigException, RunSetupException, IOException {
-        Table rows = Table.create("smoothing").addColumns(StringColumn.create("run"), DoubleColumn.create("sigma"),
+        Table rows = rows();
+        for (Target target : targets) {
+            certifyRun(target, baseDir, rows);
+        }
+        return new Result(rows, curve(rows), summary(rows));
+    }
+
+    private static Table rows() {
+        return Table.create("smoothing").addColumns(StringColumn.create("run"), DoubleColumn.create("sigma"),
                 StringColumn.create("method"), IntColumn.create("index"), IntColumn.create("label"),
                 IntColumn.create("predicted"), DoubleColumn.create("radius"), StringColumn.create("correct"),
                 DoubleColumn.create("seconds"), DoubleColumn.create("p_lower"), DoubleColumn.create("p_upper"),
@@ -123,10 +132,6 @@ public final class SmoothingJob {
                 IntColumn.create("selected"), IntColumn.create("n0"), IntColumn.create("n"),
                 DoubleColumn.create("alpha"), IntColumn.create("k"), StringColumn.create("means"),
                 StringColumn.create("stds"));
-        for (Target target : targets) {
-            certifyRun(target, baseDir, rows);
-        }
-        return new Result(rows, curve(rows), summary(rows));
     }
 
     private void certifyRun(Target target, Path baseDir, Table rows)
@@ -146,41 +151,75 @@ public final class SmoothingJob {
         String run = target.runDir().getFileName().toString();
         try (Model model = trained.loadModel(example, data.numClasses());
                 NDManager manager = NDManager.newBaseManager()) {
-            SmoothedClassifier smoothed = SmoothedClassifier.builder()
-                    .setBaseClassifier(BlockClassifier.builder().setBlock(model.getBlock()).setExampleShape(example)
-                            .setNumClasses(data.numClasses()).setManager(manager).optBatchSize(batchSize).build())
-                    .setSigma(target.sigma()).optSelectionSamples(n0).optSamples(n).optAlpha(alpha)
-                    .optMethods(methods).build();
+            BaseClassifier base = BlockClassifier.builder().setBlock(model.getBlock()).setExampleShape(example)
+                    .setNumClasses(data.numClasses()).setManager(manager).optBatchSize(batchSize).build();
+            float[][] xs = new float[indices.length][];
+            int[] labels = new int[indices.length];
             for (int p = 0; p < indices.length; p++) {
-                int index = indices[p];
-                float[] x = Arrays.copyOfRange(test.pixels(), index * size, (index + 1) * size);
-                int label = test.labels()[index];
-                long start = System.nanoTime();
-                List<SmoothingCertificate> certs = smoothed.certify(x, seed + index);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%s %d/%d] point %d, label %d:",
-                        target.label(), p + 1, indices.length, index, label));
-                for (SmoothingCertificate c : certs) {
-                    rows.stringColumn("run").append(run);
-                    rows.doubleColumn("sigma").append(target.sigma());
-                    rows.stringColumn("method").append(c.method().toString());
-                    rows.intColumn("index").append(index);
-                    rows.intColumn("label").append(label);
-                    rows.intColumn("predicted").append(c.predicted());
-                    rows.doubleColumn("radius").append(c.radius());
-                    rows.stringColumn("correct").append(String.valueOf(c.predicted() == label));
-                    rows.doubleColumn("seconds").append(seconds);
-                    rows.doubleColumn("p_lower").append(c.pLower());
-                    rows.doubleColumn("p_upper").append(c.pUpper());
-                    rows.doubleColumn("radius_lipschitz").append(c.lipschitzRadius());
-                    rows.stringColumn("map").append(c.candidate() == null ? "" : c.candidate().map().toString());
-                    rows.doubleColumn("temperature").append(c.candidate() == null ? Double.NaN : c.candidate().temperature());
-                    appendEvidence(rows, c);
-                    line.append(String.format(Locale.ROOT, " %s %s r=%.3f", c.method(),
-                            c.abstained() ? "abstain" : String.valueOf(c.predicted()), c.radius()));
-                }
-                progress.accept(line.append(String.format(Locale.ROOT, " (%.2f s)", seconds)).toString());
+                xs[p] = Arrays.copyOfRange(test.pixels(), indices[p] * size, (indices[p] + 1) * size);
+                labels[p] = test.labels()[indices[p]];
             }
+            certifyPoints(run, target.label(), target.sigma(), base, xs, indices, labels, rows);
+        }
+    }
+
+    /**
+     * Certifies given points of a model that is not a lipreg run (an imported ONNX model): the
+     * same rows, curve and summary as {@link #run}; a label of −1 means unknown, and such a point
+     * counts as "correct" wherever the smoothed classifier does not abstain, so that certified
+     * accuracy becomes the fraction of points certified at each radius.
+     *
+     * @param name the model's name in the tables
+     * @param base the model
+     * @param sigmas the noise levels
+     * @param xs the points, flat
+     * @param labels their labels, −1 where unknown
+     * @return the tables
+     */
+    public Result run(String name, BaseClassifier base, List<Double> sigmas, float[][] xs, int[] labels) {
+        Table rows = rows();
+        int[] indices = new int[xs.length];
+        for (int p = 0; p < indices.length; p++) {
+            indices[p] = p;
+        }
+        for (double sigma : sigmas) {
+            certifyPoints(name, name + " σ=" + trim(sigma), sigma, base, xs, indices, labels, rows);
+        }
+        return new Result(rows, curve(rows), summary(rows));
+    }
+
+    private void certifyPoints(String run, String label, double sigma, BaseClassifier base, float[][] xs,
+            int[] indices, int[] labels, Table rows) {
+        SmoothedClassifier smoothed = SmoothedClassifier.builder().setBaseClassifier(base).setSigma(sigma)
+                .optSelectionSamples(n0).optSamples(n).optAlpha(alpha).optMethods(methods).build();
+        for (int p = 0; p < indices.length; p++) {
+            int index = indices[p];
+            long start = System.nanoTime();
+            List<SmoothingCertificate> certs = smoothed.certify(xs[p], seed + index);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%s %d/%d] point %d, label %d:",
+                    label, p + 1, indices.length, index, labels[p]));
+            for (SmoothingCertificate c : certs) {
+                boolean correct = labels[p] < 0 ? !c.abstained() : c.predicted() == labels[p];
+                rows.stringColumn("run").append(run);
+                rows.doubleColumn("sigma").append(sigma);
+                rows.stringColumn("method").append(c.method().toString());
+                rows.intColumn("index").append(index);
+                rows.intColumn("label").append(labels[p]);
+                rows.intColumn("predicted").append(c.predicted());
+                rows.doubleColumn("radius").append(c.radius());
+                rows.stringColumn("correct").append(String.valueOf(correct));
+                rows.doubleColumn("seconds").append(seconds);
+                rows.doubleColumn("p_lower").append(c.pLower());
+                rows.doubleColumn("p_upper").append(c.pUpper());
+                rows.doubleColumn("radius_lipschitz").append(c.lipschitzRadius());
+                rows.stringColumn("map").append(c.candidate() == null ? "" : c.candidate().map().toString());
+                rows.doubleColumn("temperature").append(c.candidate() == null ? Double.NaN : c.candidate().temperature());
+                appendEvidence(rows, c);
+                line.append(String.format(Locale.ROOT, " %s %s r=%.3f", c.method(),
+                        c.abstained() ? "abstain" : String.valueOf(c.predicted()), c.radius()));
+            }
+            progress.accept(line.append(String.format(Locale.ROOT, " (%.2f s)", seconds)).toString());
         }
     }
 

@@ -173,6 +173,84 @@ class CertifyOnnxCommandTest {
         assertTrue(bad.toString().contains("--format"), bad.toString());
     }
 
+    /**
+     * {@code certify smooth --onnx}: the points are those of {@code certify lipschitz --onnx} (same
+     * seed and domain); at a tiny σ the smoothed prediction is the network's own (plain loops);
+     * both engines give the same table; what is missing or wrong is named with exit 2.
+     */
+    @Test
+    void smoothingAnOnnxModelOnEitherEngineGivesTheSameCertificates() throws Exception {
+        Pair files = mlp(new int[] {5, 8, 8, 3}, null);
+        double[][] points;
+        try (CertifyTarget target = CertifyTarget.fromOnnx(files.onnx(), 3, 4, new double[] {0, 1})) {
+            points = target.points();
+        }
+        Network network = NetworkFiles.read(files.npz(), dir.resolve("mlp.json"));
+        Table[] results = new Table[2];
+        String[] engines = {"pytorch", "onnxruntime"};
+        for (int e = 0; e < 2; e++) {
+            Path out = dir.resolve("smooth-" + engines[e]);
+            StringWriter err = new StringWriter();
+            assertEquals(0, run(err, "certify", "smooth", "--onnx", files.onnx().toString(), "--sigma", "0.0001,0.5",
+                    "--points", "3", "--seed", "4", "--n0", "20", "--n", "200", "--batch", "64", "--engine", engines[e],
+                    "--out", out.toString()), err.toString());
+            results[e] = Table.read().csv(out.resolve("points.csv").toFile());
+        }
+        for (String column : List.of("sigma", "index", "label", "predicted", "radius", "p_lower", "k")) {
+            assertEquals(results[0].column(column).asList(), results[1].column(column).asList(), column);
+        }
+        Table tiny = results[0].where(results[0].doubleColumn("sigma").isEqualTo(0.0001));
+        assertEquals(3, tiny.rowCount());
+        for (int r = 0; r < 3; r++) {
+            assertEquals(-1, tiny.intColumn("label").getInt(r));
+            assertEquals(argmax(forward(network, points[tiny.intColumn("index").getInt(r)])),
+                    tiny.intColumn("predicted").getInt(r), "point " + r);
+        }
+        // Missing --sigma, an unknown engine and --engine without --onnx are refused.
+        String onnx = files.onnx().toString();
+        java.util.Map<String, String[]> bad = java.util.Map.of(
+                "--sigma: required for --onnx", new String[] {"certify", "smooth", "--onnx", onnx, "--out",
+                    dir.resolve("bad").toString()},
+                "--engine: 'tvm'", new String[] {"certify", "smooth", "--onnx", onnx, "--sigma", "0.5", "--engine", "tvm"},
+                "--domain and --engine are for --onnx", new String[] {"certify", "smooth", "--run", dir.toString(),
+                    "--engine", "pytorch"});
+        bad.forEach((message, args) -> {
+            StringWriter err = new StringWriter();
+            assertEquals(2, run(err, args), String.join(" ", args));
+            assertTrue(err.toString().contains(message), message + " not in: " + err);
+        });
+        assertFalse(Files.exists(dir.resolve("bad")));
+    }
+
+    /** The network's outputs by plain loops (dense and ReLU layers only). */
+    private static double[] forward(Network network, double[] x) {
+        double[] h = x;
+        for (Layer layer : network.layers()) {
+            if (layer instanceof Layer.Dense d) {
+                int out = d.weight().dim(0);
+                double[] next = new double[out];
+                for (int o = 0; o < out; o++) {
+                    next[o] = d.bias().data()[o];
+                    for (int i = 0; i < h.length; i++) {
+                        next[o] += d.weight().data()[o * h.length + i] * (float) h[i];
+                    }
+                }
+                h = next;
+            } else {
+                h = java.util.Arrays.stream(h).map(v -> Math.max(0, v)).toArray();
+            }
+        }
+        return h;
+    }
+
+    private static int argmax(double[] v) {
+        int best = 0;
+        for (int j = 1; j < v.length; j++) {
+            best = v[j] > v[best] ? j : best;
+        }
+        return best;
+    }
+
     private static int run(StringWriter err, String... args) {
         return LipregCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), args);
     }
