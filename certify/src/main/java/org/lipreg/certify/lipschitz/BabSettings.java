@@ -14,7 +14,8 @@ package org.lipreg.certify.lipschitz;
  *     of the activations after them (β-CROWN's β); 0 turns that off, so that splits only fix
  *     their own activations
  */
-public record BabSettings(double timeBudgetSeconds, int maxDomains, int batchSize, int constraintSteps) {
+public record BabSettings(double timeBudgetSeconds, int maxDomains, int batchSize, int constraintSteps)
+        implements java.io.Serializable {
 
     /**
      * Steps on the split constraints' multipliers by default. On the MNIST MLP of {@code bench

@@ -13,7 +13,10 @@ import java.util.Random;
  * {@code (∇f(x + h s) − ∇f(x − h s)) / 2h} points toward regions with larger gradients. Every
  * point visited is evaluated exactly, and only exact norms at points of the box are reported.
  */
-public final class LowerBoundSearch {
+public final class LowerBoundSearch implements java.io.Serializable {
+
+    // Shipped with a certification's points to Spark executors (certify --spark).
+    private static final long serialVersionUID = 1L;
 
     private final int samples;
     private final int starts;

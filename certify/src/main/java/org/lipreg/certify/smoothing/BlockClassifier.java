@@ -22,6 +22,18 @@ public final class BlockClassifier implements BaseClassifier {
     private final int batchSize;
     private final NDManager manager;
 
+    /**
+     * The engine has one random generator per process, shared by every thread. Classifiers used
+     * side by side (Spark tasks in one executor) would interleave their draws, so each batch's
+     * noise is drawn under this lock right after seeding the generator for that batch: a point's
+     * noise then depends on its seed only, not on what other threads draw.
+     */
+    private static final Object ENGINE_GENERATOR = new Object();
+
+    /** The seed of the current input's noise, and how many batches of it were drawn since. */
+    private long seed;
+    private long batchesDrawn;
+
     private BlockClassifier(Builder builder) {
         this.block = builder.block;
         this.exampleShape = builder.exampleShape;
@@ -51,9 +63,25 @@ public final class BlockClassifier implements BaseClassifier {
 
     @Override
     public void seed(long seed) {
-        // The engine has one generator; mixing the seed keeps nearby seeds far apart.
-        long mixed = seed * 0x9E3779B97F4A7C15L;
-        Engine.getInstance().setRandomSeed((int) (mixed ^ (mixed >>> 32)) & Integer.MAX_VALUE);
+        this.seed = seed;
+        this.batchesDrawn = 0;
+    }
+
+    /**
+     * The generator's seed for one batch: the input's seed and the batch's number, mixed so that
+     * nearby seeds and batches are far apart. Batches count on across {@link #sample} calls, so
+     * the selection and estimation draws of one input never repeat each other.
+     */
+    private static int batchSeed(long seed, long batch) {
+        long mixed = seed * 0x9E3779B97F4A7C15L ^ batch * 0xBF58476D1CE4E5B9L;
+        return (int) (mixed ^ (mixed >>> 32)) & Integer.MAX_VALUE;
+    }
+
+    private NDArray noise(NDManager step, double sigma, int rows) {
+        synchronized (ENGINE_GENERATOR) {
+            Engine.getInstance().setRandomSeed(batchSeed(seed, batchesDrawn++));
+            return step.randomNormal(0, (float) sigma, new Shape(rows).addAll(exampleShape), DataType.FLOAT32);
+        }
     }
 
     @Override
@@ -68,8 +96,7 @@ public final class BlockClassifier implements BaseClassifier {
             for (int done = 0; done < count; done += batchSize) {
                 int rows = Math.min(batchSize, count - done);
                 try (NDManager step = m.newSubManager()) {
-                    NDArray noisy = step.randomNormal(0, (float) sigma, new Shape(rows).addAll(exampleShape),
-                            DataType.FLOAT32);
+                    NDArray noisy = noise(step, sigma, rows);
                     noisy.addi(clean);
                     NDArray logits = block.forward(store, new NDList(noisy), false).singletonOrThrow();
                     if (logits.getShape().get(logits.getShape().dimension() - 1) != numClasses) {

@@ -44,10 +44,11 @@ public final class CertifyTarget implements AutoCloseable {
     private final int outputs;
     private final double domainMin;
     private final double domainMax;
+    private final Shape exampleShape;
 
     private CertifyTarget(String name, Network network, UnsupportedLayerException unsupported, Model model,
             NDManager manager, GradientOracle blockOracle, double[][] points, int[] labels, int outputs, double min,
-            double max) {
+            double max, Shape exampleShape) {
         this.name = name;
         this.network = network;
         this.unsupported = unsupported;
@@ -59,6 +60,7 @@ public final class CertifyTarget implements AutoCloseable {
         this.outputs = outputs;
         this.domainMin = min;
         this.domainMax = max;
+        this.exampleShape = exampleShape;
     }
 
     /**
@@ -86,15 +88,6 @@ public final class CertifyTarget implements AutoCloseable {
         }
         ImageData test = data.test();
         Shape example = test.exampleShape();
-        Model model = run.loadModel(example, data.numClasses());
-        Network network = null;
-        UnsupportedLayerException unsupported = null;
-        try {
-            network = IrReader.read(model.getBlock(), example);
-            org.lipreg.certify.graph.Lowering.check(network);
-        } catch (UnsupportedLayerException e) {
-            unsupported = e;
-        }
         int n = Math.min(count, test.size());
         int size = Math.toIntExact(example.size());
         double[][] points = new double[n][size];
@@ -105,10 +98,42 @@ public final class CertifyTarget implements AutoCloseable {
             }
         }
         double[] range = domain != null ? domain : range(data.train().pixels(), test.pixels());
+        return withModel(run, example, data.numClasses(), points, labels, range);
+    }
+
+    /**
+     * Opens a finished run's model without its data and without points: what a Spark executor
+     * certifies the driver's points with ({@code certify ... --spark}).
+     *
+     * @param runDir the run directory (config.json and model/ are enough)
+     * @param example the shape of one example
+     * @param numClasses the number of classes
+     * @param domain {min, max}, the driver's
+     * @return the target, with no points
+     * @throws ConfigException if the run's config is invalid
+     * @throws RunSetupException if the run is not finished
+     * @throws IOException if the model cannot be read
+     */
+    public static CertifyTarget fromModel(Path runDir, Shape example, int numClasses, double[] domain)
+            throws ConfigException, RunSetupException, IOException {
+        return withModel(TrainedRun.open(runDir), example, numClasses, new double[0][], new int[0], domain);
+    }
+
+    private static CertifyTarget withModel(TrainedRun run, Shape example, int numClasses, double[][] points,
+            int[] labels, double[] range) throws ConfigException, RunSetupException, IOException {
+        Model model = run.loadModel(example, numClasses);
+        Network network = null;
+        UnsupportedLayerException unsupported = null;
+        try {
+            network = IrReader.read(model.getBlock(), example);
+            org.lipreg.certify.graph.Lowering.check(network);
+        } catch (UnsupportedLayerException e) {
+            unsupported = e;
+        }
         NDManager manager = NDManager.newBaseManager();
-        GradientOracle oracle = new BlockOracle(model.getBlock(), example, data.numClasses(), manager);
-        return new CertifyTarget(runDir.getFileName().toString(), network, unsupported, model, manager, oracle, points,
-                labels, data.numClasses(), range[0], range[1]);
+        GradientOracle oracle = new BlockOracle(model.getBlock(), example, numClasses, manager);
+        return new CertifyTarget(run.dir().getFileName().toString(), network, unsupported, model, manager, oracle,
+                points, labels, numClasses, range[0], range[1], example);
     }
 
     /**
@@ -176,7 +201,8 @@ public final class CertifyTarget implements AutoCloseable {
         int outputs = Arrays.stream(Lowering.outputShape(network)).reduce(1, (a, b) -> a * b);
         int[] labels = new int[count];
         Arrays.fill(labels, -1);
-        return new CertifyTarget(name, network, null, null, null, null, points, labels, outputs, domain[0], domain[1]);
+        return new CertifyTarget(name, network, null, null, null, null, points, labels, outputs, domain[0], domain[1],
+                null);
     }
 
     private static double[] range(float[]... arrays) {
@@ -224,6 +250,11 @@ public final class CertifyTarget implements AutoCloseable {
     /** @return the number of outputs */
     public int outputs() {
         return outputs;
+    }
+
+    /** @return the shape of one example of a run's model, null for an imported network */
+    public Shape exampleShape() {
+        return exampleShape;
     }
 
     /** @return the smallest input value of the domain */

@@ -1,22 +1,16 @@
 package org.lipreg.experiments.certify;
 
 import org.lipreg.certify.lipschitz.BabSettings;
-import org.lipreg.certify.lipschitz.GradientOracle;
-import org.lipreg.certify.lipschitz.GraphOracle;
-import org.lipreg.certify.lipschitz.InputBox;
-import org.lipreg.certify.lipschitz.LipschitzBound;
-import org.lipreg.certify.lipschitz.LipschitzCertifier;
-import org.lipreg.certify.lipschitz.LowerBound;
 import org.lipreg.certify.lipschitz.LowerBoundSearch;
-import org.lipreg.certify.lipschitz.LowerBoundStrategy;
 import org.lipreg.certify.lipschitz.Method;
-import org.lipreg.certify.lipschitz.RobustnessRadius;
 
 import tech.tablesaw.api.DoubleColumn;
 import tech.tablesaw.api.IntColumn;
 import tech.tablesaw.api.StringColumn;
 import tech.tablesaw.api.Table;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -42,7 +36,7 @@ public final class LipschitzJob {
     private final List<Double> epsilons;
     private final Spec spec;
     private final BabSettings bab;
-    private final LowerBoundStrategy lowerBounds;
+    private final LowerBoundSearch search;
     private final Consumer<String> progress;
 
     /**
@@ -52,7 +46,8 @@ public final class LipschitzJob {
      * @param epsilons the box radii
      * @param spec which functions
      * @param bab branch-and-bound limits
-     * @param search the sampled lower-bound search ({@link LowerBoundStrategy} adds region walks)
+     * @param search the sampled lower-bound search ({@link org.lipreg.certify.lipschitz.LowerBoundStrategy} adds
+     *     region walks)
      * @param progress receives one line per point
      */
     public LipschitzJob(List<Method> methods, List<Double> epsilons, Spec spec, BabSettings bab, LowerBoundSearch search,
@@ -61,7 +56,7 @@ public final class LipschitzJob {
         this.epsilons = List.copyOf(epsilons);
         this.spec = spec;
         this.bab = bab;
-        this.lowerBounds = new LowerBoundStrategy(search);
+        this.search = search;
         this.progress = progress;
     }
 
@@ -69,112 +64,68 @@ public final class LipschitzJob {
     public record Result(Table points, Table outputs, Table summary, String unsupported) {}
 
     /**
-     * Runs the job. Without an IR network (an unsupported block), only the lower bounds are
-     * computed and every upper bound is NaN; {@link Result#unsupported} says why.
+     * Runs the job in this process. Without an IR network (an unsupported block), only the lower
+     * bounds are computed and every upper bound is NaN; {@link Result#unsupported} says why.
      *
      * @param target the model and points
      * @return the tables
      */
     public Result run(CertifyTarget target) {
-        Table rows = Table.create("lipschitz").addColumns(IntColumn.create("point"), IntColumn.create("label"),
-                IntColumn.create("predicted"), DoubleColumn.create("eps"), StringColumn.create("method"),
-                DoubleColumn.create("lower"), DoubleColumn.create("upper"), DoubleColumn.create("ratio"),
-                DoubleColumn.create("seconds"), DoubleColumn.create("lower_seconds"), DoubleColumn.create("domains"),
-                StringColumn.create("complete"), StringColumn.create("max_complete"), DoubleColumn.create("radius"));
-        Table perOutput = Table.create("lipschitz_per_output").addColumns(IntColumn.create("point"),
-                DoubleColumn.create("eps"), StringColumn.create("method"), StringColumn.create("function"),
-                DoubleColumn.create("lower"), DoubleColumn.create("upper"));
-        LipschitzCertifier certifier = target.network() == null ? null : LipschitzCertifier.of(target.network());
-        try {
-            GradientOracle oracle = certifier != null ? new GraphOracle(certifier.graph()) : target.blockOracle();
+        Table rows = LipschitzPointWork.pointsTable();
+        Table perOutput = LipschitzPointWork.perOutputTable();
+        LipschitzPointWork work = work();
+        try (LipschitzPointWork.Session session = LipschitzPointWork.Session.over(target)) {
             double[][] points = target.points();
             long begin = System.nanoTime();
             for (int p = 0; p < points.length; p++) {
-                double[] x0 = points[p];
-                double[] out = oracle.outputs(new double[][] {x0})[0];
-                int predicted = argMax(out);
-                double[][] specs = spec == Spec.MARGIN ? LipschitzCertifier.marginSpecs(out.length, predicted)
-                        : LipschitzCertifier.outputSpecs(out.length);
-                double[] margins = margins(out, predicted);
-                StringBuilder line = new StringBuilder();
-                // Boxes around one point grow with ε, so a gradient found in a smaller box is a
-                // lower bound for every larger one.
-                LowerBound carried = null;
-                double previous = Double.NEGATIVE_INFINITY;
-                for (double eps : epsilons) {
-                    if (eps < previous) {
-                        carried = null;
-                    }
-                    previous = eps;
-                    InputBox box = InputBox.around(x0, eps, target.domainMin(), target.domainMax());
-                    LowerBound found = lowerBounds.search(oracle, certifier == null ? null : certifier.graph(), box,
-                            specs, carried);
-                    double lowerSeconds = found.seconds();
-                    List<LipschitzBound> uppers = new ArrayList<>();
-                    double[] crown = null; // branch-and-bound starts from it when both are asked for
-                    for (Method method : methods) {
-                        LipschitzBound upper;
-                        if (certifier == null) {
-                            upper = null;
-                        } else if (method == Method.BAB && crown != null) {
-                            upper = certifier.branchAndBound(box, specs, bab, found.perSpec().clone(), crown);
-                        } else {
-                            upper = certifier.bound(box, specs, method, bab, found.perSpec().clone());
-                        }
-                        if (upper != null && method == Method.CROWN) {
-                            crown = upper.perSpec();
-                        }
-                        uppers.add(upper);
-                        if (upper != null) {
-                            found = LowerBoundStrategy.raiseByWitnesses(oracle, upper, specs, found);
-                        }
-                    }
-                    double[] lowerPerSpec = found.perSpec();
-                    carried = found;
-                    double lower = java.util.Arrays.stream(lowerPerSpec).max().orElse(Double.NaN);
-                    line.append(String.format(Locale.ROOT, " eps %.3g: lower %.4g", eps, lower));
-                    for (int k = 0; k < methods.size(); k++) {
-                        Method method = methods.get(k);
-                        LipschitzBound upper = uppers.get(k);
-                        double u = upper == null ? Double.NaN : upper.max();
-                        rows.intColumn("point").append(p);
-                        rows.intColumn("label").append(target.labels()[p]);
-                        rows.intColumn("predicted").append(predicted);
-                        rows.doubleColumn("eps").append(eps);
-                        rows.stringColumn("method").append(method.toString());
-                        rows.doubleColumn("lower").append(lower);
-                        rows.doubleColumn("upper").append(u);
-                        rows.doubleColumn("ratio").append(u / lower);
-                        rows.doubleColumn("seconds").append(upper == null ? Double.NaN : upper.seconds());
-                        rows.doubleColumn("lower_seconds").append(lowerSeconds);
-                        rows.doubleColumn("domains").append(upper == null ? Double.NaN : upper.domains());
-                        rows.stringColumn("complete").append(upper == null ? "" : String.valueOf(upper.complete()));
-                        rows.stringColumn("max_complete").append(upper == null ? "" : String.valueOf(upper.maxComplete()));
-                        rows.doubleColumn("radius").append(spec == Spec.MARGIN && upper != null
-                                ? RobustnessRadius.of(margins, upper.perSpec(), eps) : Double.NaN);
-                        for (int s = 0; s < specs.length; s++) {
-                            perOutput.intColumn("point").append(p);
-                            perOutput.doubleColumn("eps").append(eps);
-                            perOutput.stringColumn("method").append(method.toString());
-                            perOutput.stringColumn("function").append(functionName(specs[s]));
-                            perOutput.doubleColumn("lower").append(lowerPerSpec[s]);
-                            perOutput.doubleColumn("upper").append(upper == null ? Double.NaN : upper.perSpec()[s]);
-                        }
-                        if (upper != null) {
-                            line.append(String.format(Locale.ROOT, ", %s %.4g (%.2fs)", method, u, upper.seconds()));
-                        }
-                    }
-                }
+                LipschitzPointWork.Rows point = work.certify(session,
+                        new LipschitzPointWork.Point(p, points[p], target.labels()[p]));
+                point.points().appendTo(rows);
+                point.perOutput().appendTo(perOutput);
                 double elapsed = (System.nanoTime() - begin) / 1e9;
                 double eta = elapsed / (p + 1) * (points.length - p - 1);
                 progress.accept(String.format(Locale.ROOT, "[%d/%d] point %d%s   elapsed %.0fs, eta %.0fs",
-                        p + 1, points.length, p, line, elapsed, eta));
-            }
-        } finally {
-            if (certifier != null) {
-                certifier.close();
+                        p + 1, points.length, p, point.line(), elapsed, eta));
             }
         }
+        return result(target, rows, perOutput);
+    }
+
+    /**
+     * Runs the job of a run's target with its points spread over a cluster: the same rows in the
+     * same order as {@link #run(CertifyTarget)} (only the seconds differ).
+     *
+     * @param target the run's model and points, opened on this machine
+     * @param runDir the run directory, whose model the executors load
+     * @param cluster where the points run
+     * @return the tables
+     * @throws IOException if the run's files cannot be read or the cluster fails
+     */
+    public Result run(CertifyTarget target, Path runDir, PointCluster cluster) throws IOException {
+        Table rows = LipschitzPointWork.pointsTable();
+        Table perOutput = LipschitzPointWork.perOutputTable();
+        double[][] points = target.points();
+        List<LipschitzPointWork.Point> inputs = new ArrayList<>();
+        for (int p = 0; p < points.length; p++) {
+            inputs.add(new LipschitzPointWork.Point(p, points[p], target.labels()[p]));
+        }
+        LipschitzPointWork work = work().onExecutors(target.exampleShape(), target.outputs(), target.domainMin(),
+                target.domainMax());
+        List<LipschitzPointWork.Rows> results = cluster.certify(RunFiles.read(runDir), inputs, work);
+        for (int p = 0; p < results.size(); p++) {
+            LipschitzPointWork.Rows point = results.get(p);
+            point.points().appendTo(rows);
+            point.perOutput().appendTo(perOutput);
+            progress.accept(String.format(Locale.ROOT, "[%d/%d] point %d%s", p + 1, points.length, p, point.line()));
+        }
+        return result(target, rows, perOutput);
+    }
+
+    private LipschitzPointWork work() {
+        return new LipschitzPointWork(methods, epsilons, spec, bab, search);
+    }
+
+    private static Result result(CertifyTarget target, Table rows, Table perOutput) {
         String unsupported = target.unsupported() == null ? null : target.unsupported().getMessage();
         return new Result(rows, perOutput, summarize(rows), unsupported);
     }
@@ -218,39 +169,5 @@ public final class LipschitzJob {
             summary.doubleColumn("mean_radius").append(group.doubleColumn("radius").mean());
         }
         return summary;
-    }
-
-    private static String functionName(double[] spec) {
-        int plus = -1;
-        int minus = -1;
-        for (int i = 0; i < spec.length; i++) {
-            if (spec[i] > 0) {
-                plus = i;
-            } else if (spec[i] < 0) {
-                minus = i;
-            }
-        }
-        return minus < 0 ? "f" + plus : "f" + plus + "-f" + minus;
-    }
-
-    private static double[] margins(double[] out, int predicted) {
-        double[] m = new double[out.length - 1];
-        int row = 0;
-        for (int j = 0; j < out.length; j++) {
-            if (j != predicted) {
-                m[row++] = out[predicted] - out[j];
-            }
-        }
-        return m;
-    }
-
-    private static int argMax(double[] v) {
-        int best = 0;
-        for (int i = 1; i < v.length; i++) {
-            if (v[i] > v[best]) {
-                best = i;
-            }
-        }
-        return best;
     }
 }

@@ -1,15 +1,10 @@
 package org.lipreg.experiments.certify;
 
-import ai.djl.Model;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 import org.lipreg.certify.smoothing.BaseClassifier;
-import org.lipreg.certify.smoothing.BlockClassifier;
 import org.lipreg.certify.smoothing.CertifiedAccuracy;
-import org.lipreg.certify.smoothing.SmoothedClassifier;
 import org.lipreg.certify.smoothing.SmoothingCertificate;
-import org.lipreg.certify.smoothing.SmoothingEvidence;
 import org.lipreg.certify.smoothing.SmoothingMethod;
 import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.RunConfig;
@@ -104,7 +99,7 @@ public final class SmoothingJob {
     public record Result(Table points, Table curve, Table summary) {}
 
     /**
-     * Certifies every target.
+     * Certifies every target in this process.
      *
      * @param targets the runs and noise levels
      * @param baseDir the directory relative data paths are resolved against
@@ -114,27 +109,31 @@ public final class SmoothingJob {
      * @throws IOException if a model cannot be read
      */
     public Result run(List<Target> targets, Path baseDir) throws ConfigException, RunSetupException, IOException {
-        Table rows = rows();
+        return run(targets, baseDir, null);
+    }
+
+    /**
+     * Certifies every target, its points in this process or spread over a cluster; either way the
+     * same rows in the same order (only the seconds differ).
+     *
+     * @param targets the runs and noise levels
+     * @param baseDir the directory relative data paths are resolved against
+     * @param cluster where the points run, or null for this process
+     * @return the tables
+     * @throws ConfigException if a run's config is invalid
+     * @throws RunSetupException if a run's data cannot be read
+     * @throws IOException if a model cannot be read or the cluster fails
+     */
+    public Result run(List<Target> targets, Path baseDir, PointCluster cluster)
+            throws ConfigException, RunSetupException, IOException {
+        Table rows = SmoothingPointWork.pointsTable();
         for (Target target : targets) {
-            certifyRun(target, baseDir, rows);
+            certifyRun(target, baseDir, rows, cluster);
         }
         return new Result(rows, curve(rows), summary(rows));
     }
 
-    private static Table rows() {
-        return Table.create("smoothing").addColumns(StringColumn.create("run"), DoubleColumn.create("sigma"),
-                StringColumn.create("method"), IntColumn.create("index"), IntColumn.create("label"),
-                IntColumn.create("predicted"), DoubleColumn.create("radius"), StringColumn.create("correct"),
-                DoubleColumn.create("seconds"), DoubleColumn.create("p_lower"), DoubleColumn.create("p_upper"),
-                DoubleColumn.create("radius_lipschitz"), StringColumn.create("map"),
-                DoubleColumn.create("temperature"),
-                // What each certificate was computed from, so that it can be checked from this row.
-                IntColumn.create("selected"), IntColumn.create("n0"), IntColumn.create("n"),
-                DoubleColumn.create("alpha"), IntColumn.create("k"), StringColumn.create("means"),
-                StringColumn.create("stds"));
-    }
-
-    private void certifyRun(Target target, Path baseDir, Table rows)
+    private void certifyRun(Target target, Path baseDir, Table rows, PointCluster cluster)
             throws ConfigException, RunSetupException, IOException {
         TrainedRun trained = TrainedRun.open(target.runDir());
         RunConfig config = trained.config();
@@ -148,18 +147,27 @@ public final class SmoothingJob {
         Shape example = test.exampleShape();
         int size = Math.toIntExact(example.size());
         int[] indices = spread(Math.min(points, test.size()), test.size());
-        String run = target.runDir().getFileName().toString();
-        try (Model model = trained.loadModel(example, data.numClasses());
-                NDManager manager = NDManager.newBaseManager()) {
-            BaseClassifier base = BlockClassifier.builder().setBlock(model.getBlock()).setExampleShape(example)
-                    .setNumClasses(data.numClasses()).setManager(manager).optBatchSize(batchSize).build();
-            float[][] xs = new float[indices.length][];
-            int[] labels = new int[indices.length];
-            for (int p = 0; p < indices.length; p++) {
-                xs[p] = Arrays.copyOfRange(test.pixels(), indices[p] * size, (indices[p] + 1) * size);
-                labels[p] = test.labels()[indices[p]];
+        List<SmoothingPointWork.Point> inputs = new ArrayList<>();
+        for (int p = 0; p < indices.length; p++) {
+            int index = indices[p];
+            inputs.add(new SmoothingPointWork.Point(p, indices.length, index,
+                    Arrays.copyOfRange(test.pixels(), index * size, (index + 1) * size), test.labels()[index]));
+        }
+        SmoothingPointWork work = new SmoothingPointWork(methods, n0, n, alpha, batchSize, seed, example.getShape(),
+                data.numClasses(), target.sigma(), target.runDir().getFileName().toString(), target.label());
+        if (cluster != null) {
+            for (SmoothingPointWork.Rows point : cluster.certify(RunFiles.read(target.runDir()), inputs, work)) {
+                point.rows().appendTo(rows);
+                progress.accept(point.line());
             }
-            certifyPoints(run, target.label(), target.sigma(), base, xs, indices, labels, rows);
+            return;
+        }
+        try (SmoothingPointWork.Session session = work.open(target.runDir())) {
+            for (SmoothingPointWork.Point input : inputs) {
+                SmoothingPointWork.Rows point = work.certify(session, input);
+                point.rows().appendTo(rows);
+                progress.accept(point.line());
+            }
         }
     }
 
@@ -177,74 +185,20 @@ public final class SmoothingJob {
      * @return the tables
      */
     public Result run(String name, BaseClassifier base, List<Double> sigmas, float[][] xs, int[] labels) {
-        Table rows = rows();
-        int[] indices = new int[xs.length];
-        for (int p = 0; p < indices.length; p++) {
-            indices[p] = p;
-        }
+        Table rows = SmoothingPointWork.pointsTable();
         for (double sigma : sigmas) {
-            certifyPoints(name, name + " σ=" + trim(sigma), sigma, base, xs, indices, labels, rows);
+            SmoothingPointWork work = new SmoothingPointWork(methods, n0, n, alpha, batchSize, seed,
+                    new long[] {xs[0].length}, base.numClasses(), sigma, name, name + " σ=" + trim(sigma));
+            try (SmoothingPointWork.Session session = work.over(base)) {
+                for (int p = 0; p < xs.length; p++) {
+                    SmoothingPointWork.Rows point = work.certify(session,
+                            new SmoothingPointWork.Point(p, xs.length, p, xs[p], labels[p]));
+                    point.rows().appendTo(rows);
+                    progress.accept(point.line());
+                }
+            }
         }
         return new Result(rows, curve(rows), summary(rows));
-    }
-
-    private void certifyPoints(String run, String label, double sigma, BaseClassifier base, float[][] xs,
-            int[] indices, int[] labels, Table rows) {
-        SmoothedClassifier smoothed = SmoothedClassifier.builder().setBaseClassifier(base).setSigma(sigma)
-                .optSelectionSamples(n0).optSamples(n).optAlpha(alpha).optMethods(methods).build();
-        for (int p = 0; p < indices.length; p++) {
-            int index = indices[p];
-            long start = System.nanoTime();
-            List<SmoothingCertificate> certs = smoothed.certify(xs[p], seed + index);
-            double seconds = (System.nanoTime() - start) / 1e9;
-            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "[%s %d/%d] point %d, label %d:",
-                    label, p + 1, indices.length, index, labels[p]));
-            for (SmoothingCertificate c : certs) {
-                boolean correct = labels[p] < 0 ? !c.abstained() : c.predicted() == labels[p];
-                rows.stringColumn("run").append(run);
-                rows.doubleColumn("sigma").append(sigma);
-                rows.stringColumn("method").append(c.method().toString());
-                rows.intColumn("index").append(index);
-                rows.intColumn("label").append(labels[p]);
-                rows.intColumn("predicted").append(c.predicted());
-                rows.doubleColumn("radius").append(c.radius());
-                rows.stringColumn("correct").append(String.valueOf(correct));
-                rows.doubleColumn("seconds").append(seconds);
-                rows.doubleColumn("p_lower").append(c.pLower());
-                rows.doubleColumn("p_upper").append(c.pUpper());
-                rows.doubleColumn("radius_lipschitz").append(c.lipschitzRadius());
-                rows.stringColumn("map").append(c.candidate() == null ? "" : c.candidate().map().toString());
-                rows.doubleColumn("temperature").append(c.candidate() == null ? Double.NaN : c.candidate().temperature());
-                appendEvidence(rows, c);
-                line.append(String.format(Locale.ROOT, " %s %s r=%.3f", c.method(),
-                        c.abstained() ? "abstain" : String.valueOf(c.predicted()), c.radius()));
-            }
-            progress.accept(line.append(String.format(Locale.ROOT, " (%.2f s)", seconds)).toString());
-        }
-    }
-
-    private void appendEvidence(Table rows, SmoothingCertificate c) {
-        SmoothingEvidence evidence = c.evidence();
-        rows.intColumn("selected").append(c.selected());
-        rows.intColumn("n0").append(n0);
-        rows.intColumn("n").append(Math.toIntExact(evidence.samples()));
-        rows.doubleColumn("alpha").append(alpha);
-        if (evidence.votes() >= 0) {
-            rows.intColumn("k").append(Math.toIntExact(evidence.votes()));
-        } else {
-            rows.intColumn("k").appendMissing();
-        }
-        rows.stringColumn("means").append(joined(evidence.means()));
-        rows.stringColumn("stds").append(joined(evidence.stds()));
-    }
-
-    /** Per-class values in one cell, separated by ';', each at full precision (Double.toString). */
-    private static String joined(double[] values) {
-        StringBuilder out = new StringBuilder();
-        for (double v : values) {
-            out.append(out.length() == 0 ? "" : ";").append(v);
-        }
-        return out.toString();
     }
 
     /** Evenly spaced indices through the set (every k-th point, as Cohen et al. skip). */

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         description = "Benchmarks, reported as tables (and ratios where there is a baseline).",
         subcommands = {BenchMemoryCommand.class, BenchNormsCommand.class, BenchRegularizersCommand.class, BenchLipschitzCommand.class,
-            BenchSmoothingCommand.class, BenchRlCommand.class, BenchLipSdpCommand.class, BenchOnnxCommand.class})
+            BenchSmoothingCommand.class, BenchSparkSmoothingCommand.class, BenchRlCommand.class,
+            BenchLipSdpCommand.class, BenchOnnxCommand.class})
 final class BenchCommand implements Runnable {
 
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;

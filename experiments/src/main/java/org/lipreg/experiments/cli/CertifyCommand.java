@@ -19,6 +19,7 @@ import org.lipreg.experiments.certify.ExistingOutputs;
 import org.lipreg.experiments.certify.LipSdpOutputs;
 import org.lipreg.experiments.certify.LipschitzJob;
 import org.lipreg.experiments.certify.MarkdownTables;
+import org.lipreg.experiments.certify.PointCluster;
 import org.lipreg.experiments.run.RunSetupException;
 import org.lipreg.training.internal.AtomicFiles;
 
@@ -196,6 +197,8 @@ final class CertifyCommand implements Runnable {
                 description = "output: bound each f_j; margin: each f_y - f_j, with certified radii (default output).")
         String specName;
 
+        @Mixin SparkPointsOptions spark;
+
         @Override
         @SuppressWarnings("try") // the lock is held, not used, inside the block
         public Integer call() throws Exception {
@@ -224,6 +227,7 @@ final class CertifyCommand implements Runnable {
                 default -> throw new RunSetupException("--spec must be output or margin, got '" + specName + "'", null);
             };
             validate();
+            spark.validate(source.run != null);
             if (source.sweep != null) {
                 return certifySweep(parsed, specKind);
             }
@@ -239,8 +243,9 @@ final class CertifyCommand implements Runnable {
         }
 
         private int certify(List<Method> parsed, LipschitzJob.Spec specKind, Path dir) throws Exception {
-            try (CertifyTarget target = open()) {
-                LipschitzJob.Result result = job(parsed, specKind).run(target);
+            try (CertifyTarget target = open(); PointCluster cluster = spark.start("lipreg certify lipschitz")) {
+                LipschitzJob.Result result = cluster == null ? job(parsed, specKind).run(target)
+                        : job(parsed, specKind).run(target, source.run, cluster);
                 List<Path> files = CertifyOutputs.writeLipschitz(result, dir);
                 if (source.run != null && result.unsupported() == null) {
                     CertifyOutputs.writeCertificate(result.summary(), source.run.resolve(CertifyOutputs.CERTIFICATE_FILE));

@@ -8,6 +8,7 @@ import org.lipreg.experiments.certify.CertifyOutputs;
 import org.lipreg.experiments.certify.CertifyTarget;
 import org.lipreg.experiments.certify.ExistingOutputs;
 import org.lipreg.experiments.certify.MarkdownTables;
+import org.lipreg.experiments.certify.PointCluster;
 import org.lipreg.experiments.certify.SmoothingJob;
 import org.lipreg.experiments.certify.SmoothingOutputs;
 import org.lipreg.experiments.config.RunConfig;
@@ -93,6 +94,8 @@ final class CertifySmoothCommand implements Callable<Integer> {
 
     @Mixin OverwriteOption overwrite;
 
+    @Mixin SparkPointsOptions spark;
+
     @Override
     @SuppressWarnings("try") // the lock is held, not used, inside the block
     public Integer call() throws Exception {
@@ -128,6 +131,7 @@ final class CertifySmoothCommand implements Callable<Integer> {
             }
         }
         List<Path> runs = source.runs == null ? List.of() : source.runs;
+        spark.validate(source.onnx == null);
         Path dir = out != null ? out
                 : runs.size() == 1 ? runs.get(0).resolve("smoothing") : RunDirectories.fresh("smoothing");
         if (source.onnx != null) {
@@ -168,7 +172,10 @@ final class CertifySmoothCommand implements Callable<Integer> {
             }
         }
         SmoothingJob job = new SmoothingJob(parsed, n0, n, alpha, points, batch, seed.value(), System.out::println);
-        SmoothingJob.Result result = job.run(targets, Path.of("").toAbsolutePath());
+        SmoothingJob.Result result;
+        try (PointCluster cluster = spark.start("lipreg certify smooth")) {
+            result = job.run(targets, Path.of("").toAbsolutePath(), cluster);
+        }
         List<Path> files = SmoothingOutputs.write(result, dir);
         for (Path run : runs) {
             SmoothingOutputs.writeCertificate(result.summary(), run.getFileName().toString(),

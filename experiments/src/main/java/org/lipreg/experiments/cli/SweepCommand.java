@@ -56,6 +56,7 @@ final class SweepCommand implements Callable<Integer> {
         if (master != null && !spark) {
             throw new RunSetupException("--master is a Spark master URL: it needs --spark", null);
         }
+        LocalPaths.require("--out", out);
         SweepPlan plan = SweepPlan.load(config);
         Path dir = out != null ? out : Path.of("runs", "sweep-" + plan.config().name);
         if (dryRun) {

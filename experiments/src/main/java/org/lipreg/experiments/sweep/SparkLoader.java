@@ -1,5 +1,6 @@
 package org.lipreg.experiments.sweep;
 
+import org.lipreg.experiments.certify.PointCluster;
 import org.lipreg.experiments.run.RunSetupException;
 
 import java.io.IOException;
@@ -15,18 +16,22 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Creates the Spark sweep backend, loading Spark only then. The runnable jar keeps Spark's jars in
- * {@code lib/spark/} beside it, off its Class-Path, so that commands without {@code --spark} never
- * open them; here a class loader over those jars defines Spark and lipreg's own Spark classes
- * (package {@code org.lipreg.experiments.sweep.spark}), and everything else comes from the
- * application. Where Spark is already on the class path (spark-submit, the tests), it is used.
+ * Creates the Spark sweep backend and certification cluster, loading Spark only then. The
+ * runnable jar keeps Spark's jars in {@code lib/spark/} beside it, off its Class-Path, so that
+ * commands without {@code --spark} never open them; here a class loader over those jars defines
+ * Spark and lipreg's own Spark classes (packages {@code org.lipreg.experiments.sweep.spark} and
+ * {@code org.lipreg.experiments.certify.spark}), and everything else comes from the application.
+ * Where Spark is already on the class path (spark-submit, the tests), it is used.
  */
 public final class SparkLoader {
 
     /** lipreg's classes that use Spark: defined by the Spark loader, not the application's. */
-    private static final String SPARK_PACKAGE = "org.lipreg.experiments.sweep.spark.";
+    private static final List<String> SPARK_PACKAGES =
+            List.of("org.lipreg.experiments.sweep.spark.", "org.lipreg.experiments.certify.spark.");
 
-    private static final String BACKEND = SPARK_PACKAGE + "SparkSweepBackend";
+    private static final String BACKEND = "org.lipreg.experiments.sweep.spark.SparkSweepBackend";
+
+    private static final String POINT_CLUSTER = "org.lipreg.experiments.certify.spark.SparkPointCluster";
 
     /** Spark's jars, beside the lipreg jar. */
     static final String SPARK_LIB = "lib/spark";
@@ -45,15 +50,36 @@ public final class SparkLoader {
      */
     public static SweepBackend backend(String master, int parallel, List<String> childJvmOptions)
             throws RunSetupException, IOException {
+        return create(SweepBackend.class, BACKEND, new Class<?>[] {String.class, int.class, List.class},
+                master, parallel, childJvmOptions);
+    }
+
+    /**
+     * Starts the Spark application that certifies points ({@code certify ... --spark}).
+     *
+     * @param master the master URL, or null (see {@code SparkPointCluster})
+     * @param parallel task slots in local mode
+     * @param appName the application's name
+     * @return the cluster; the caller closes it
+     * @throws RunSetupException if Spark's jars are not found, naming the directory looked in
+     * @throws IOException if they cannot be listed
+     */
+    public static PointCluster pointCluster(String master, int parallel, String appName)
+            throws RunSetupException, IOException {
+        return create(PointCluster.class, POINT_CLUSTER, new Class<?>[] {String.class, int.class, String.class},
+                master, parallel, appName);
+    }
+
+    private static <T> T create(Class<T> type, String className, Class<?>[] parameterTypes, Object... arguments)
+            throws RunSetupException, IOException {
         ClassLoader loader = sparkOnClassPath() ? SparkLoader.class.getClassLoader() : isolatedLoader();
         try {
-            return (SweepBackend) Class.forName(BACKEND, true, loader)
-                    .getConstructor(String.class, int.class, List.class)
-                    .newInstance(master, parallel, childJvmOptions);
+            return type.cast(Class.forName(className, true, loader).getConstructor(parameterTypes)
+                    .newInstance(arguments));
         } catch (InvocationTargetException e) {
             throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
         } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot create " + BACKEND + ": " + e, e);
+            throw new IllegalStateException("cannot create " + className + ": " + e, e);
         }
     }
 
@@ -94,7 +120,7 @@ public final class SparkLoader {
         return path.toUri().toURL();
     }
 
-    /** Parent first, except lipreg's Spark package, which must see Spark's classes. */
+    /** Parent first, except lipreg's Spark packages, which must see Spark's classes. */
     private static final class SparkClassLoader extends URLClassLoader {
 
         static {
@@ -107,7 +133,7 @@ public final class SparkLoader {
 
         @Override
         protected Class<?> loadClass(String name, boolean resolve) throws ClassNotFoundException {
-            if (!name.startsWith(SPARK_PACKAGE)) {
+            if (SPARK_PACKAGES.stream().noneMatch(name::startsWith)) {
                 return super.loadClass(name, resolve);
             }
             synchronized (getClassLoadingLock(name)) {

@@ -113,6 +113,17 @@ class SparkSweepTest {
         assertEquals(2, code, err.toString());
         assertTrue(err.toString().contains("--master is a Spark master URL: it needs --spark"), err.toString());
         assertFalse(Files.exists(Path.of("runs", "sweep-d")), "nothing written");
+
+        // HDFS/S3A are not supported yet: refused, not written to a directory named "s3a:".
+        for (String uri : List.of("s3a://bucket/sweeps/d", "hdfs://namenode:8020/sweeps/d")) {
+            err = new StringWriter();
+            code = LipregCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
+                    "sweep", file.toString(), "--spark", "--out", uri);
+            assertEquals(2, code, err.toString());
+            assertTrue(err.toString().contains("--out " + uri
+                    + ": a file system URI"), err.toString());
+            assertFalse(Files.exists(Path.of(uri.substring(0, uri.indexOf(':') + 1))), "nothing written");
+        }
     }
 
     @Test
