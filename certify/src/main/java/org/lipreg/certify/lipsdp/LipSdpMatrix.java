@@ -52,6 +52,17 @@ import java.util.List;
  * paper's blocks {@code diag(τ) − W_1ᵀT_1W_1}, …, {@code [[T_{L−1}, −c], [−cᵀ, 2ρ − Στ]]}. The input
  * block is never reduced here (τ is a diagonal on the input's own coordinates). Variable 0 is ρ,
  * then τ_1…τ_{n_0}, then the hidden multipliers.
+ *
+ * <p><b>Residual-ReLU baseline</b> ({@link #residualReluBaseline}; the paper's comparison, as the
+ * authors' {@code LipschitzEstimation_ResReLU.m} sets it up): every MaxMin pair is rewritten with
+ * two ReLUs, {@code max(a, b) = b + ReLU(a − b)}, {@code min(a, b) = b − ReLU(b − a)}, and standard
+ * LipSDP is applied to them: the coordinates of such a layer are the {@code Δr} (two per pair),
+ * {@code Δz_k} is the linear combination {@code (Δv_b + Δr_+, Δv_b − Δr_−)} of earlier coordinates,
+ * and each ReLU has its term with {@code Δd = ±(Δv_a − Δv_b)}. The one-ReLU rewrite
+ * ({@code min = a − ReLU(a − b)}) would be no baseline: with {@code t = 1} its term is exactly
+ * {@code ‖Δv‖² − ‖Δz‖²}, the pair constraint with γ = 0, so it too proves orthogonal MaxMin
+ * networks 1-Lipschitz; the two ReLUs are not tied to {@code r_+ − r_− = a − b}, which is what
+ * loses.
  */
 public final class LipSdpMatrix {
 
@@ -79,10 +90,17 @@ public final class LipSdpMatrix {
 
     private final DenseChain chain;
     private final int output;
+    private final boolean residualRelu;
+    /** Per hidden layer k, {@code Δz_k} as columns over the coordinates when it is not itself coordinates, else null. */
+    private final Column[][] zRows;
+    /** Per layer k, the longest chain of floating-point operations behind a value of {@code input(k, ·)}. */
+    private final int[] inputDepth;
+    private int columnDepth;
     private final boolean reduced;
     private final double[][] gram;
     private final double[][] gramAbsolute;
     private final int size;
+    private final int coordinates;
     private final int[] offset;
     private final int rhoStart;
     private final int rhoEnd;
@@ -110,9 +128,34 @@ public final class LipSdpMatrix {
      * @throws IllegalArgumentException if the output is out of range
      */
     public LipSdpMatrix(DenseChain chain, int output) {
+        this(chain, output, false);
+    }
+
+    /**
+     * Builds the matrix function of the residual-ReLU rewrite of a MaxMin network (see the class
+     * comment): standard LipSDP on {@code max(a, b) = b + ReLU(a − b)}, {@code min(a, b) = a − ReLU(a − b)}.
+     *
+     * @param chain the network, every hidden layer MaxMin
+     * @param output the output j for ℓ∞, or −1 for ℓ2
+     * @return the matrix function; its multipliers are one {@code t ≥ 0} per ReLU, two per pair
+     * @throws IllegalArgumentException if a hidden layer is not MaxMin
+     */
+    public static LipSdpMatrix residualReluBaseline(DenseChain chain, int output) {
+        for (HiddenActivation a : chain.activations()) {
+            if (!(a instanceof HiddenActivation.MaxMin)) {
+                throw new IllegalArgumentException("the residual-ReLU rewrite is for MaxMin networks, this one has " + a);
+            }
+        }
+        return new LipSdpMatrix(chain, output, true);
+    }
+
+    private LipSdpMatrix(DenseChain chain, int output, boolean residualRelu) {
         this.chain = chain;
         this.output = output;
+        this.residualRelu = residualRelu;
         int depth = chain.depth();
+        zRows = new Column[depth][];
+        inputDepth = new int[depth + 1];
         if (output < -1 || output >= chain.width(depth)) {
             throw new IllegalArgumentException("output " + output + " out of range (the network has "
                     + chain.width(depth) + " outputs)");
@@ -127,6 +170,9 @@ public final class LipSdpMatrix {
             offset[k] = n;
             n += chain.width(k);
         }
+        coordinates = n;
+        columnDepth = reduced ? firstWeights[0].length : 0; // each entry of G is itself a sum
+        inputDepth[1] = columnDepth;
         if (output < 0) {
             rhoStart = 0;
             rhoEnd = reduced ? firstWeights.length : firstWeights[0].length;
@@ -150,7 +196,9 @@ public final class LipSdpMatrix {
         for (int k = 1; k < depth; k++) {
             double[][] w = chain.weights().get(k - 1);
             int first = terms.size();
-            if (chain.activations().get(k - 1) instanceof HiddenActivation.Relu relu) {
+            if (residualRelu) {
+                addResidualRelu(k, w.length);
+            } else if (chain.activations().get(k - 1) instanceof HiddenActivation.Relu relu) {
                 double a = relu.slope();
                 double[][] s = {{2, -(1 + a)}, {-(1 + a), 2 * a}};
                 for (int j = 0; j < w.length; j++) {
@@ -183,6 +231,70 @@ public final class LipSdpMatrix {
         }
     }
 
+    /**
+     * The ReLU terms of a rewritten MaxMin layer k, and {@code Δz_k} as combinations: the pair
+     * (a, a + 1) has the coordinates {@code Δr_+ = ΔReLU(v_a − v_{a+1})} at {@code offset[k] + a}
+     * and {@code Δr_− = ΔReLU(v_{a+1} − v_a)} after it.
+     */
+    private void addResidualRelu(int k, int width) {
+        double[][] slopeZeroOne = {{2, -1}, {-1, 0}}; // the ReLU term with α = 0
+        zRows[k] = new Column[width];
+        for (int a = 0; a < width; a += 2) {
+            int plus = offset[k] + a;
+            int minus = plus + 1;
+            Column va = input(k, a);
+            Column vb = input(k, a + 1);
+            add(new Term(List.of(unit(plus), combine(new Column[] {va, vb}, new double[] {1, -1}, -1, 0)), slopeZeroOne),
+                    true);
+            add(new Term(List.of(unit(minus), combine(new Column[] {va, vb}, new double[] {-1, 1}, -1, 0)), slopeZeroOne),
+                    true);
+            zRows[k][a] = combine(new Column[] {vb}, new double[] {1}, plus, 1); // max = b + r_+
+            zRows[k][a + 1] = combine(new Column[] {vb}, new double[] {1}, minus, -1); // min = b − r_−
+        }
+        // input(k + 1, ·) = W_{k+1} times these rows: a dot product over them, then these rows' own depth
+        inputDepth[k + 1] = inputDepth[k] + 2 + width;
+        columnDepth = Math.max(columnDepth, inputDepth[k + 1]);
+    }
+
+    /**
+     * {@code Σ_i c_i columns_i + unitCoefficient · e_unit} as one column over all coordinates, with
+     * its absolute form (for the rounding bound); {@code unit} −1 for none.
+     */
+    private Column combine(Column[] columns, double[] c, int unit, double unitCoefficient) {
+        double[] value = new double[coordinates];
+        double[] abs = new double[coordinates];
+        for (int i = 0; i < columns.length; i++) {
+            if (c[i] == 0) {
+                continue;
+            }
+            Column col = columns[i];
+            double[] colAbs = absolute(col);
+            for (int p = 0; p < col.index().length; p++) {
+                value[col.index()[p]] += c[i] * col.value()[p];
+                abs[col.index()[p]] += Math.abs(c[i]) * colAbs[p];
+            }
+        }
+        if (unit >= 0) {
+            value[unit] += unitCoefficient;
+            abs[unit] += Math.abs(unitCoefficient);
+        }
+        int count = 0;
+        for (double v : abs) {
+            count += v != 0 ? 1 : 0;
+        }
+        int[] index = new int[count];
+        double[] v = new double[count];
+        double[] av = new double[count];
+        for (int i = 0, q = 0; i < coordinates; i++) {
+            if (abs[i] != 0) {
+                index[q] = i;
+                v[q] = value[i];
+                av[q++] = abs[i];
+            }
+        }
+        return new Column(index, v, av);
+    }
+
     private void add(Term term, boolean nonneg) {
         terms.add(term);
         nonnegative.add(nonneg);
@@ -196,6 +308,9 @@ public final class LipSdpMatrix {
     private Column input(int k, int j) {
         if (k == 1 && reduced) {
             return span(0, gram[j].clone(), gramAbsolute[j].clone());
+        }
+        if (zRows[k - 1] != null) { // Δz_{k−1} is itself a combination (a rewritten MaxMin layer)
+            return combine(zRows[k - 1], chain.weights().get(k - 1)[j], -1, 0);
         }
         return span(offset[k - 1], chain.weights().get(k - 1)[j].clone(), null);
     }
@@ -362,9 +477,9 @@ public final class LipSdpMatrix {
         for (Term t : terms) {
             count += countProducts(t);
         }
-        if (reduced) {
-            count += 2L * chain.width(0) + 2; // each entry of G is itself a sum, and two of them multiply
-        }
+        // a column's values can themselves be sums (G's entries, a rewritten layer's combinations),
+        // and two of them multiply
+        count += 2L * columnDepth + 2;
         return (int) Math.min(Integer.MAX_VALUE / 4, count);
     }
 
@@ -429,6 +544,9 @@ public final class LipSdpMatrix {
      * @return the variables
      */
     public double[] strictlyFeasiblePoint() {
+        if (residualRelu) {
+            return residualReluFeasiblePoint();
+        }
         int depth = chain.depth();
         double[] c = new double[depth];
         double next = 1;
@@ -452,6 +570,56 @@ public final class LipSdpMatrix {
             int[] range = layerVariables.get(k - 1);
             for (int i = range[0]; i < range[1]; i++) {
                 x[i] = nonnegative(i) ? c[k] : 0;
+            }
+        }
+        return x;
+    }
+
+    /**
+     * The strictly feasible point of the residual-ReLU form: with {@code −2tΔrΔd ≥ −t(Δr² + Δd²)},
+     * {@code ‖Δd_k‖² ≤ 4F_k‖Δz_{k−1}‖²} and {@code ‖Δz_k‖² ≤ 4F_k‖Δz_{k−1}‖² + 2‖Δr_k‖²}
+     * ({@code F_k = ‖W_k‖_F²}, {@code ‖Δz_0‖²} ρ's quadratic), the form is at least
+     * {@code Σ_i coef_i q_i} over {@code q_0 = ‖Δz_0‖²}, {@code q_i = ‖Δr_i‖²}, with
+     * {@code ‖Δz_k‖² ≤ Σ_i A[k][i] q_i}; each layer's {@code t_i} (then ρ, or τ) is chosen from the
+     * back to leave every {@code coef_i} a small positive margin. ℓ∞ splits {@code −2t cᵀΔz ≥ −t² − ‖c‖²‖Δz‖²}.
+     */
+    private double[] residualReluFeasiblePoint() {
+        int depth = chain.depth();
+        double[] f = new double[depth + 1];
+        for (int k = 1; k <= depth; k++) {
+            double[][] w = chain.weights().get(k - 1);
+            f[k] = frobeniusSquared(k == depth && output >= 0 ? new double[][] {w[output]} : w);
+        }
+        double[][] a = new double[depth][depth];
+        a[0][0] = 1;
+        for (int k = 1; k < depth; k++) {
+            for (int i = 0; i < k; i++) {
+                a[k][i] = 4 * f[k] * a[k - 1][i];
+            }
+            a[k][k] = 2;
+        }
+        double[] t = new double[depth]; // t[0] is ρ's (or τ's) coefficient
+        for (int i = depth - 1; i >= 0; i--) {
+            double need = f[depth] * a[depth - 1][i];
+            for (int k = i + 1; k < depth; k++) {
+                need += 4 * t[k] * f[k] * a[k - 1][i];
+            }
+            t[i] = need + 1e-3 * (1 + need);
+        }
+        double[] x = new double[terms.size()];
+        if (output < 0) {
+            x[0] = t[0];
+        } else {
+            int inputs = chain.width(0);
+            for (int i = 1; i <= inputs; i++) {
+                x[i] = t[0];
+            }
+            x[0] = (inputs * t[0] + 1 + 1e-3) / 2; // 2ρ − Στ = 1 + δ beats the t² of the split
+        }
+        for (int k = 1; k < depth; k++) {
+            int[] range = layerVariables.get(k - 1);
+            for (int i = range[0]; i < range[1]; i++) {
+                x[i] = t[k];
             }
         }
         return x;

@@ -12,7 +12,15 @@ independently of the Java code, in the textbook block forms:
     tridiagonal matrix with diagonal blocks rho I, 2 T_k, 2 T_{L-1} - W_L^T W_L and
     off-diagonal blocks -T_k W_k.
 minimize rho; the bound is sqrt(rho). Solved with cvxopt.solvers.sdp at tolerances 1e-9.
+
+With the argument residual-relu (> reference_residual_relu.json, numpy seed 20): the paper's
+baseline for MaxMin networks, layer by layer as the authors' LipschitzEstimation_ResReLU.m writes
+it: per pair (a, b), r+ = ReLU(v_a - v_b), r- = ReLU(v_b - v_a), z = (v_b + r+, v_b - r-), i.e.
+z = H v + G r, d = W1 v; a free symmetric Q_k per hidden layer carries the quadratic form to the
+next layer:  [[Q_{k-1} - W'H'Q_kHW, -(W'W1'T + W'H'Q_kG)], [., 2T - G'Q_kG]] >= 0, T = diag(t) >= 0,
+Q_0 = rho I, and Q_{L-1} - W_L'W_L >= 0.
 """
+import sys
 import json
 
 import numpy as np
@@ -86,6 +94,69 @@ def relu_problem(ws):
     return nvar, [(const, terms)], list(range(nvar))
 
 
+def residual_relu_problem(ws):
+    """Variables: rho; per hidden layer k the ReLU multipliers t (two per pair), then Q_k (upper triangle)."""
+    layers = len(ws)
+    nvar = 1
+    t_index, q_index = {}, {}
+    for k in range(1, layers):
+        n = ws[k - 1].shape[0]
+        t_index[k] = list(range(nvar, nvar + n)); nvar += n
+        q_index[k] = {}
+        for i in range(n):
+            for j in range(i, n):
+                q_index[k][(i, j)] = nvar; nvar += 1
+
+    def q_coeffs(k):
+        n = ws[k - 1].shape[0]
+        out = []
+        for (i, j), var in q_index[k].items():
+            e = np.zeros((n, n)); e[i, j] = e[j, i] = 1
+            out.append((var, e))
+        return out
+
+    blocks = []
+    for k in range(1, layers + 1):
+        w = ws[k - 1]
+        m = w.shape[1]
+        prev = [(0, np.eye(m))] if k == 1 else q_coeffs(k - 1)
+        if k == layers:
+            blocks.append((-w.T @ w, prev))
+            continue
+        n = w.shape[0]
+        pairs = n // 2
+        w1 = np.kron(np.eye(pairs), [[1, -1], [-1, 1]])
+        h = np.kron(np.eye(pairs), [[0, 1], [0, 1]])
+        g = np.kron(np.eye(pairs), [[1, 0], [0, -1]])
+        terms = []
+        for var, a in prev:  # Q_{k-1} on the z_{k-1} block
+            big = np.zeros((m + n, m + n)); big[:m, :m] = a
+            terms.append((var, big))
+        for i, var in enumerate(t_index[k]):  # t_i: 2 r_i^2 - 2 r_i d_i
+            big = np.zeros((m + n, m + n))
+            big[m + i, m + i] = 2
+            row = (w1 @ w)[i]
+            big[m + i, :m] -= row; big[:m, m + i] -= row
+            terms.append((var, big))
+        for var, q in q_coeffs(k):  # -z_k' Q_k z_k with z_k = [H W, G] (z_{k-1}, r)
+            c = np.hstack([h @ w, g])
+            terms.append((var, -c.T @ q @ c))
+        blocks.append((np.zeros((m + n, m + n)), terms))
+    nonneg = [0] + [v for k in t_index for v in t_index[k]]
+    return nvar, blocks, nonneg
+
+
+def residual_relu_main():
+    rng = np.random.default_rng(20)
+    out = []
+    for dims in ([3, 4, 4, 2], [4, 6, 3], [6, 4, 4, 2]):
+        ws = [np.round(rng.standard_normal((dims[i + 1], dims[i])) / np.sqrt(dims[i]), 6) for i in range(len(dims) - 1)]
+        primal, dual = solve(*residual_relu_problem(ws))
+        out.append({"activation": "maxmin", "weights": [w.tolist() for w in ws], "rho_primal": primal,
+                    "rho_dual": dual, "bound": float(np.sqrt(primal))})
+    print(json.dumps({"solver": "cvxopt " + __import__("cvxopt").__version__, "networks": out}, indent=1))
+
+
 def solve(nvar, blocks, nonneg):
     c = matrix(np.eye(nvar)[0])
     gs, hs = [], []
@@ -120,4 +191,7 @@ def main():
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["residual-relu"]:
+        residual_relu_main()
+    else:
+        main()

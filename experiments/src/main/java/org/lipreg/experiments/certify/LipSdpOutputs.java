@@ -1,5 +1,6 @@
 package org.lipreg.experiments.certify;
 
+import org.lipreg.certify.lipsdp.LipSdp;
 import org.lipreg.certify.lipsdp.LipSdpResult;
 import org.lipreg.training.io.AtomicFiles;
 
@@ -38,17 +39,25 @@ public final class LipSdpOutputs {
      * @param model the model's name
      * @param norm which bound, e.g. {@code l2} or {@code linf, output 3}
      * @param result the bounds
+     * @param baseline LipSDP on the residual-ReLU rewrite, or null (not a MaxMin network, or too large)
      * @return the table
      */
-    public static Table table(String model, String norm, LipSdpResult result) {
+    public static Table table(String model, String norm, LipSdpResult result, LipSdp.Baseline baseline) {
         Table t = Table.create("lipsdp").addColumns(StringColumn.create("model"), StringColumn.create("norm"),
-                DoubleColumn.create("product_bound"),
+                DoubleColumn.create("product_bound"), DoubleColumn.create("residual_relu_bound"),
                 DoubleColumn.create("lipsdp_bound"), DoubleColumn.create("optimizer_bound"),
                 DoubleColumn.create("lower_bound"), StringColumn.create("solver"), IntColumn.create("steps"), BooleanColumn.create("converged"),
-                DoubleColumn.create("seconds"));
+                DoubleColumn.create("seconds"), DoubleColumn.create("residual_relu_seconds"));
         t.stringColumn("model").append(model);
         t.stringColumn("norm").append(norm);
         t.doubleColumn("product_bound").append(result.productBound());
+        if (baseline != null) {
+            t.doubleColumn("residual_relu_bound").append(baseline.bound());
+            t.doubleColumn("residual_relu_seconds").append(baseline.seconds());
+        } else {
+            t.doubleColumn("residual_relu_bound").appendMissing();
+            t.doubleColumn("residual_relu_seconds").appendMissing();
+        }
         t.doubleColumn("lipsdp_bound").append(result.verifiedBound());
         t.doubleColumn("optimizer_bound").append(result.optimizerBound());
         t.doubleColumn("lower_bound").append(result.lowerBound());
@@ -73,6 +82,8 @@ public final class LipSdpOutputs {
                 + "lipsdp_bound is proven in float64 (Cholesky with an explicit rounding margin) for the "
                 + "solver's multipliers; optimizer_bound is the solver's own bound (√ρ for ℓ2, ρ for ℓ∞); "
                 + "lower_bound is the largest ‖J(x)‖₂ (ℓ2) or ‖∇f_j(x)‖₁ (ℓ∞) at the sampled points "
-                + "(attained). product_bound for ℓ∞ is ‖c‖₁ Π ‖W_k‖_∞.\n\n" + MarkdownTables.of(table));
+                + "(attained). product_bound for ℓ∞ is ‖c‖₁ Π ‖W_k‖_∞. residual_relu_bound is the paper's "
+                + "baseline, standard LipSDP on max(a, b) = b + ReLU(a − b), min(a, b) = b − ReLU(b − a), "
+                + "also proven (MaxMin networks with at most " + LipSdp.NEWTON_LIMIT + " ReLU multipliers).\n\n" + MarkdownTables.of(table));
     }
 }
