@@ -20,7 +20,30 @@ import java.util.List;
  */
 public final class LipSdpOutputs {
 
+    /**
+     * The key prefix of the ℓ2 LipSDP figures in a run's certificate (sweep reports read them):
+     * {@code lipsdp_l2} (the proven bound), {@code lipsdp_l2_lower}, {@code lipsdp_l2_product},
+     * {@code lipsdp_l2_residual_relu} (when the table has it).
+     */
+    public static final String L2_FIGURES = "lipsdp_l2";
+
     private LipSdpOutputs() {}
+
+    /**
+     * Writes the ℓ2 figures of a table into a run's certificate file, beside its other families.
+     *
+     * @param table the table from {@link #table}
+     * @param file the run's {@link CertifyOutputs#CERTIFICATE_FILE}
+     * @throws IOException if the file is not a JSON object, or writing fails
+     */
+    public static void writeCertificate(Table table, Path file) throws IOException {
+        java.util.Map<String, Double> figures = new java.util.LinkedHashMap<>();
+        figures.put(L2_FIGURES, table.doubleColumn("lipsdp_bound").getDouble(0));
+        figures.put(L2_FIGURES + "_lower", table.doubleColumn("lower_bound").getDouble(0));
+        figures.put(L2_FIGURES + "_product", table.doubleColumn("product_bound").getDouble(0));
+        figures.put(L2_FIGURES + "_residual_relu", table.doubleColumn("residual_relu_bound").getDouble(0)); // NaN: left out
+        CertifyOutputs.mergeCertificate(file, L2_FIGURES, figures);
+    }
 
     /**
      * Lists the files {@link #write} writes.

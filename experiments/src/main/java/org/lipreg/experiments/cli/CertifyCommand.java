@@ -135,16 +135,30 @@ final class CertifyCommand implements Runnable {
          * The frame of a subcommand that certifies one network (no --sweep): the shared checks, the
          * output directory, the run's lock, the rule against replacing earlier results, then the work.
          */
-        @SuppressWarnings("try") // the lock is held, not used, inside the block
         int certifyOne(String what, java.util.function.Function<Path, List<Path>> outputs, Certification work)
                 throws Exception {
+            return certifyOne(what, outputs, null, work);
+        }
+
+        /**
+         * Like {@link #certifyOne(String, java.util.function.Function, Certification)}, for work that
+         * also writes a family of figures into the --run's certificate (which then counts as an
+         * earlier result too).
+         */
+        @SuppressWarnings("try") // the lock is held, not used, inside the block
+        int certifyOne(String what, java.util.function.Function<Path, List<Path>> outputs, String certificateFamily,
+                Certification work) throws Exception {
             validate();
             if (source.sweep != null) {
                 throw new RunSetupException("--sweep is only for 'certify lipschitz'", null);
             }
             Path dir = outputDirectory(what);
             try (LockedRuns locked = lockRun()) {
-                new ExistingOutputs().files(outputs.apply(dir)).refuseUnless(overwrite.allowed());
+                ExistingOutputs existing = new ExistingOutputs().files(outputs.apply(dir));
+                if (source.run != null && certificateFamily != null) {
+                    existing.certificate(source.run.resolve(CertifyOutputs.CERTIFICATE_FILE), certificateFamily);
+                }
+                existing.refuseUnless(overwrite.allowed());
                 return work.into(dir);
             }
         }
@@ -439,7 +453,8 @@ final class CertifyCommand implements Runnable {
                 throw new RunSetupException("--solver first-order is l2 only; the linf bound is solved by newton", null);
             }
             String name = norm.equals("l2") ? "lipsdp" : "lipsdp-linf-" + output;
-            return certifyOne("lipsdp", dir -> LipSdpOutputs.files(dir, name), dir -> certify(dir, name, chosen));
+            return certifyOne("lipsdp", dir -> LipSdpOutputs.files(dir, name),
+                    norm.equals("l2") ? LipSdpOutputs.L2_FIGURES : null, dir -> certify(dir, name, chosen));
         }
 
         private int certify(Path dir, String name, LipSdp.Solver chosen) throws Exception {
@@ -472,6 +487,9 @@ final class CertifyCommand implements Runnable {
                 Table table = LipSdpOutputs.table(target.name(), norm.equals("l2") ? "l2" : "linf, output " + output, result,
                         baseline);
                 LipSdpOutputs.write(table, dir, name);
+                if (source.run != null && output == null) { // the ℓ2 bound joins the run's certified figures
+                    LipSdpOutputs.writeCertificate(table, source.run.resolve(CertifyOutputs.CERTIFICATE_FILE));
+                }
                 System.out.print(MarkdownTables.of(table));
                 System.out.println("wrote " + name + ".csv and " + name + ".md to " + dir);
                 return ExitCodes.OK;

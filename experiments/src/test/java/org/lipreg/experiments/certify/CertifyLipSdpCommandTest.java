@@ -104,8 +104,27 @@ class CertifyLipSdpCommandTest {
     void aRunIsCertifiedIntoItsCertifyDirectory() throws Exception {
         Path run = TinyRun.copyTo(dir.resolve("run"));
         StringWriter err = new StringWriter();
+        Path certificate = run.resolve("certificate.json");
+        Files.writeString(certificate, "{\"lipschitz_crown_eps0.01_mean_upper\": 7.5}");
         assertEquals(0, run(err, "certify", "lipsdp", "--run", run.toString(), "--points", "20"), err.toString());
-        assertOrdered(Table.read().csv(run.resolve("certify/lipsdp.csv").toFile()));
+        Table t = Table.read().csv(run.resolve("certify/lipsdp.csv").toFile());
+        assertOrdered(t);
+        // the ℓ2 bound joins the run's certified figures (what lipreg report reads), beside the others
+        com.fasterxml.jackson.databind.JsonNode figures = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(certificate.toFile());
+        assertEquals(t.doubleColumn("lipsdp_bound").get(0), figures.path("lipsdp_l2").asDouble(), 0, figures.toString());
+        assertEquals(t.doubleColumn("lower_bound").get(0), figures.path("lipsdp_l2_lower").asDouble(), 0);
+        assertEquals(t.doubleColumn("product_bound").get(0), figures.path("lipsdp_l2_product").asDouble(), 0);
+        assertEquals(7.5, figures.path("lipschitz_crown_eps0.01_mean_upper").asDouble(), 0);
+
+        // they are an earlier result: another output directory still needs --overwrite
+        byte[] before = Files.readAllBytes(certificate);
+        StringWriter again = new StringWriter();
+        assertEquals(2, run(again, "certify", "lipsdp", "--run", run.toString(), "--points", "20", "--out",
+                dir.resolve("elsewhere").toString()));
+        assertTrue(again.toString().contains("certificate.json") && again.toString().contains("lipsdp_l2"),
+                again.toString());
+        assertArrayEquals(before, Files.readAllBytes(certificate));
     }
 
     @Test
