@@ -82,20 +82,18 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
             HiddenActivation activation;
             if (layer instanceof Layer.Relu r) {
                 activation = new HiddenActivation.Relu(r.negativeSlope());
-            } else if (layer instanceof Layer.GroupSort g && g.size() == 2) {
-                activation = new HiddenActivation.MaxMin();
             } else if (layer instanceof Layer.GroupSort g) {
-                throw new UnsupportedLayerException(path,
-                        "GroupSort of size " + g.size() + " (LipSDP here handles MaxMin, size 2)");
+                activation = new HiddenActivation.GroupSort(g.size());
             } else {
                 throw new UnsupportedLayerException(path,
-                        "LipSDP here handles feedforward dense networks with ReLU or MaxMin only");
+                        "LipSDP here handles feedforward dense networks with ReLU or GroupSort / MaxMin only");
             }
             if (pendingW == null) {
                 throw new UnsupportedLayerException(path, "an activation needs a dense layer before it");
             }
-            if (activation instanceof HiddenActivation.MaxMin && pendingW.length % 2 != 0) {
-                throw new UnsupportedLayerException(path, "MaxMin on an odd width " + pendingW.length);
+            if (activation instanceof HiddenActivation.GroupSort g && pendingW.length % g.size() != 0) {
+                throw new UnsupportedLayerException(path, "GroupSort of size " + g.size() + " on width " + pendingW.length
+                        + ", not a multiple");
             }
             weights.add(pendingW);
             biases.add(pendingB);
@@ -157,16 +155,22 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
                         jac[i][j] *= slope;
                     }
                 }
-            } else { // MaxMin
-                for (int a = 0; a < v.length; a += 2) {
-                    z[a] = Math.max(v[a], v[a + 1]); // descending: the larger value comes first
-                    z[a + 1] = Math.min(v[a], v[a + 1]);
-                    if (v[a] < v[a + 1]) {
-                        double[] row = jac[a];
-                        jac[a] = jac[a + 1];
-                        jac[a + 1] = row;
+            } else { // GroupSort: each group's rows in the order that sorts its values, descending
+                int size = ((HiddenActivation.GroupSort) activations.get(k)).size();
+                double[][] sorted = new double[v.length][];
+                for (int a = 0; a < v.length; a += size) {
+                    final int start = a;
+                    Integer[] order = new Integer[size];
+                    for (int i = 0; i < size; i++) {
+                        order[i] = start + i;
+                    }
+                    java.util.Arrays.sort(order, (p, q) -> Double.compare(v[q], v[p])); // stable on ties
+                    for (int i = 0; i < size; i++) {
+                        z[start + i] = v[order[i]];
+                        sorted[start + i] = jac[order[i]];
                     }
                 }
+                jac = sorted;
             }
         }
         return jac;

@@ -25,11 +25,18 @@ import java.util.List;
  *       the usual block-tridiagonal LipSDP matrix: diagonal {@code ρI + 2α W_1ᵀT_1W_1},
  *       {@code 2T_k + 2α W_{k+1}ᵀT_{k+1}W_{k+1}}, last {@code 2T_{L−1} − W_LᵀW_L}; off-diagonal
  *       {@code −(1+α) T_k W_k}.</li>
- *   <li><b>MaxMin</b> (Pauli et al., ICLR 2024), per pair j {@code Λ_j = λ_j I₂ + γ_j 11ᵀ}
- *       ({@code λ_j ≥ 0}, {@code γ_j} free): sorting a pair keeps its sum and its norm, so
- *       {@code QC = Δv_jᵀΛ_jΔv_j − Δz_jᵀΛ_jΔz_j = 0}. Its term is {@code +Λ_j} on the pair's
- *       {@code z_k} coordinates and {@code −W_{k,j}ᵀ Λ_j W_{k,j}} on {@code z_{k−1}}'s. With all
- *       layers MaxMin, M is block diagonal with the paper's blocks {@code ρI − W_1ᵀT_1W_1},
+ *   <li><b>GroupSort of size n, MaxMin for n = 2</b> (Pauli et al., ICLR 2024), per group j
+ *       {@code Λ_j = λ_j I_n + γ_j 11ᵀ} ({@code λ_j ≥ 0}, {@code γ_j} free):
+ *       {@code QC = Δv_jᵀΛ_jΔv_j − Δz_jᵀΛ_jΔz_j = λ_j(‖Δv_j‖² − ‖Δz_j‖²) + γ_j((1ᵀΔv_j)² − (1ᵀΔz_j)²)}.
+ *       Sorting keeps the sum, {@code 1ᵀz = 1ᵀv}, so the γ part is exactly 0 for either sign of γ;
+ *       and sorting is nonexpansive, {@code ‖Δz‖² = ‖v‖² + ‖v'‖² − 2 zᵀz' ≤ ‖Δv‖²}, because the
+ *       sorted pairing maximizes the inner product ({@code zᵀz' ≥ vᵀv'}, rearrangement
+ *       inequality), so the λ part is ≥ 0 for {@code λ ≥ 0}. (Even for n = 2 the norm is not kept:
+ *       {@code ‖Δv‖² − ‖Δz‖² = 2(a − b)(b' − a') ≥ 0} when the two pairs sort differently.) The
+ *       MaxMin argument needs nothing more for n > 2; {@code λI + γ11ᵀ} is also the most general
+ *       Λ that every reordering of a group leaves unchanged. Its term is {@code +Λ_j} on the
+ *       group's {@code z_k} coordinates and {@code −W_{k,j}ᵀ Λ_j W_{k,j}} on {@code z_{k−1}}'s. With
+ *       all layers GroupSort, M is block diagonal with the paper's blocks {@code ρI − W_1ᵀT_1W_1},
  *       {@code T_{k−1} − W_kᵀT_kW_k}, {@code T_{L−1} − W_LᵀW_L}.</li>
  * </ul>
  * The constant {@code C = −W_LᵀW_L} is a term with coefficient 1, stored like the others, so that
@@ -111,7 +118,7 @@ public final class LipSdpMatrix {
 
     /**
      * Builds the matrix function of a chain; variable 0 is ρ, then each hidden layer's
-     * multipliers in order (MaxMin: λ_j, γ_j per pair; ReLU: t_j per neuron).
+     * multipliers in order (GroupSort: λ_j, γ_j per group; ReLU: t_j per neuron).
      *
      * @param chain the network
      */
@@ -142,7 +149,7 @@ public final class LipSdpMatrix {
      */
     public static LipSdpMatrix residualReluBaseline(DenseChain chain, int output) {
         for (HiddenActivation a : chain.activations()) {
-            if (!(a instanceof HiddenActivation.MaxMin)) {
+            if (!(a instanceof HiddenActivation.GroupSort g && g.maxMin())) {
                 throw new IllegalArgumentException("the residual-ReLU rewrite is for MaxMin networks, this one has " + a);
             }
         }
@@ -205,12 +212,27 @@ public final class LipSdpMatrix {
                     add(new Term(List.of(unit(offset[k] + j), input(k, j)), s), true);
                 }
             } else {
-                for (int j = 0; j < w.length; j += 2) {
-                    add(new Term(List.of(unit(offset[k] + j), unit(offset[k] + j + 1), input(k, j), input(k, j + 1)),
-                            new double[][] {
-                                {1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, -1, 0}, {0, 0, 0, -1}}), true);
-                    Column sum = new Column(new int[] {offset[k] + j, offset[k] + j + 1}, new double[] {1, 1}, null);
-                    add(new Term(List.of(sum, inputSum(k, j)), new double[][] {{1, 0}, {0, -1}}), false);
+                int size = ((HiddenActivation.GroupSort) chain.activations().get(k - 1)).size();
+                double[][] plusMinus = new double[2 * size][2 * size]; // λ(‖Δz_j‖² − ‖Δv_j‖²)
+                for (int i = 0; i < size; i++) {
+                    plusMinus[i][i] = 1;
+                    plusMinus[size + i][size + i] = -1;
+                }
+                for (int j = 0; j < w.length; j += size) {
+                    List<Column> columns = new ArrayList<>();
+                    int[] group = new int[size];
+                    for (int i = 0; i < size; i++) {
+                        columns.add(unit(offset[k] + j + i));
+                        group[i] = offset[k] + j + i;
+                    }
+                    for (int i = 0; i < size; i++) {
+                        columns.add(input(k, j + i));
+                    }
+                    add(new Term(columns, plusMinus), true);
+                    double[] ones = new double[size];
+                    java.util.Arrays.fill(ones, 1);
+                    Column sum = new Column(group, ones, null); // γ((1ᵀΔz_j)² − (1ᵀΔv_j)²)
+                    add(new Term(List.of(sum, inputSum(k, j, size)), new double[][] {{1, 0}, {0, -1}}), false);
                 }
             }
             layerVariables.add(new int[] {first, terms.size()});
@@ -315,18 +337,20 @@ public final class LipSdpMatrix {
         return span(offset[k - 1], chain.weights().get(k - 1)[j].clone(), null);
     }
 
-    /** Rows j and j+1 of {@code W_k} added, like {@link #input}. */
-    private Column inputSum(int k, int j) {
-        Column a = input(k, j);
-        Column b = input(k, j + 1);
-        double[] v = new double[a.value().length];
+    /** Rows j … j+size−1 of {@code W_k} added, like {@link #input}. */
+    private Column inputSum(int k, int j, int size) {
+        Column first = input(k, j);
+        double[] v = new double[first.value().length];
         double[] abs = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = a.value()[i] + b.value()[i];
-            abs[i] = (a.absolute() != null ? a.absolute()[i] : Math.abs(a.value()[i]))
-                    + (b.absolute() != null ? b.absolute()[i] : Math.abs(b.value()[i]));
+        for (int r = j; r < j + size; r++) {
+            Column row = input(k, r);
+            double[] rowAbs = absolute(row);
+            for (int i = 0; i < v.length; i++) {
+                v[i] += row.value()[i];
+                abs[i] += rowAbs[i];
+            }
         }
-        return new Column(a.index(), v, abs);
+        return new Column(first.index(), v, abs);
     }
 
     private static Column span(int start, double[] values, double[] absolute) {

@@ -89,7 +89,7 @@ final class MaxMinScaling {
      */
     static boolean applies(DenseChain chain) {
         for (HiddenActivation a : chain.activations()) {
-            if (!(a instanceof HiddenActivation.MaxMin)) {
+            if (!(a instanceof HiddenActivation.GroupSort g && g.maxMin())) {
                 return false;
             }
         }

@@ -27,7 +27,7 @@ class LipSdpReferenceTest {
         int reduced = 0;
         for (JsonNode net : root.path("networks")) {
             HiddenActivation activation = net.path("activation").asText().equals("maxmin")
-                    ? new HiddenActivation.MaxMin() : new HiddenActivation.Relu(0);
+                    ? HiddenActivation.GroupSort.MAX_MIN : new HiddenActivation.Relu(0);
             DenseChain chain = Chains.fromJson(net, activation);
             LipSdpResult r = LipSdp.certify(chain, new double[0][]);
             reduced += new LipSdpMatrix(chain).reduced() ? 1 : 0;

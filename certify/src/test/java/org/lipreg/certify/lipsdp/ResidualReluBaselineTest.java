@@ -22,7 +22,7 @@ class ResidualReluBaselineTest {
         Random random = new Random(2);
         List<double[][]> weights = List.of(Chains.orthonormalRows(random, 6, 6), Chains.orthonormalRows(random, 6, 6),
                 Chains.orthonormalRows(random, 6, 6));
-        DenseChain chain = Chains.chain(random, weights, new HiddenActivation.MaxMin());
+        DenseChain chain = Chains.chain(random, weights, HiddenActivation.GroupSort.MAX_MIN);
         LipSdpResult pair = LipSdp.certify(chain, Chains.points(random, 50, 6));
         LipSdp.Baseline baseline = LipSdp.residualReluBaseline(chain, -1);
         assertEquals(1, pair.verifiedBound(), 1e-4);
@@ -82,7 +82,7 @@ class ResidualReluBaselineTest {
         }
         assertEquals(3, root.path("networks").size());
         for (JsonNode net : root.path("networks")) {
-            DenseChain chain = Chains.fromJson(net, new HiddenActivation.MaxMin());
+            DenseChain chain = Chains.fromJson(net, HiddenActivation.GroupSort.MAX_MIN);
             LipSdp.Baseline baseline = LipSdp.residualReluBaseline(chain, -1);
             double reference = net.path("bound").asDouble();
             String where = baseline + " vs cvxopt " + reference;
@@ -99,7 +99,7 @@ class ResidualReluBaselineTest {
                 1 + random.nextInt(3)};
             List<double[][]> weights = List.of(Chains.gaussian(random, dims[1], dims[0]),
                     Chains.gaussian(random, dims[2], dims[1]), Chains.gaussian(random, dims[3], dims[2]));
-            DenseChain chain = Chains.chain(random, weights, new HiddenActivation.MaxMin());
+            DenseChain chain = Chains.chain(random, weights, HiddenActivation.GroupSort.MAX_MIN);
             double[][] points = Chains.points(random, 300, dims[0]);
             LipSdpResult pair = LipSdp.certify(chain, points);
             LipSdp.Baseline l2 = LipSdp.residualReluBaseline(chain, -1);

@@ -13,6 +13,9 @@ independently of the Java code, in the textbook block forms:
     off-diagonal blocks -T_k W_k.
 minimize rho; the bound is sqrt(rho). Solved with cvxopt.solvers.sdp at tolerances 1e-9.
 
+With the argument groupsort (> reference_groupsort.json, numpy seed 21): the same MaxMin problem
+with groups of 3 or 4, T_k = blkdiag_j(lam_j I_n + gam_j 11^T).
+
 With the argument residual-relu (> reference_residual_relu.json, numpy seed 20): the paper's
 baseline for MaxMin networks, layer by layer as the authors' LipschitzEstimation_ResReLU.m writes
 it: per pair (a, b), r+ = ReLU(v_a - v_b), r- = ReLU(v_b - v_a), z = (v_b + r+, v_b - r-), i.e.
@@ -30,13 +33,13 @@ solvers.options.update({"show_progress": False, "abstol": 1e-9, "reltol": 1e-9, 
                         "maxiters": 200})
 
 
-def maxmin_problem(ws):
-    """Variables: rho, then per hidden layer per pair (lam, gam). Blocks: one per layer input."""
+def maxmin_problem(ws, ng=2):
+    """Variables: rho, then per hidden layer per group of ng (lam, gam). Blocks: one per layer input."""
     layers = len(ws)
     names = ["rho"]
     index = {}
     for k in range(1, layers):
-        for j in range(ws[k - 1].shape[0] // 2):
+        for j in range(ws[k - 1].shape[0] // ng):
             index[(k, j, "lam")] = len(names); names.append("lam")
             index[(k, j, "gam")] = len(names); names.append("gam")
     nvar = len(names)
@@ -45,9 +48,10 @@ def maxmin_problem(ws):
         """T_k as a list of (variable, matrix) pairs."""
         n = ws[k - 1].shape[0]
         out = []
-        for j in range(n // 2):
-            e = np.zeros((n, n)); e[2 * j, 2 * j] = e[2 * j + 1, 2 * j + 1] = 1
-            f = np.zeros((n, n)); f[2 * j:2 * j + 2, 2 * j:2 * j + 2] = 1
+        for j in range(n // ng):
+            g = slice(ng * j, ng * j + ng)
+            e = np.zeros((n, n)); e[g, g] = np.eye(ng)
+            f = np.zeros((n, n)); f[g, g] = 1
             out.append((index[(k, j, "lam")], e)); out.append((index[(k, j, "gam")], f))
         return out
 
@@ -146,6 +150,17 @@ def residual_relu_problem(ws):
     return nvar, blocks, nonneg
 
 
+def groupsort_main():
+    rng = np.random.default_rng(21)
+    out = []
+    for size, dims in ((3, [4, 6, 6, 2]), (4, [5, 8, 4, 3]), (3, [8, 3, 3, 2])):
+        ws = [np.round(rng.standard_normal((dims[i + 1], dims[i])) / np.sqrt(dims[i]), 6) for i in range(len(dims) - 1)]
+        primal, dual = solve(*maxmin_problem(ws, size))
+        out.append({"activation": "groupsort", "size": size, "weights": [w.tolist() for w in ws],
+                    "rho_primal": primal, "rho_dual": dual, "bound": float(np.sqrt(primal))})
+    print(json.dumps({"solver": "cvxopt " + __import__("cvxopt").__version__, "networks": out}, indent=1))
+
+
 def residual_relu_main():
     rng = np.random.default_rng(20)
     out = []
@@ -193,5 +208,7 @@ def main():
 if __name__ == "__main__":
     if sys.argv[1:] == ["residual-relu"]:
         residual_relu_main()
+    elif sys.argv[1:] == ["groupsort"]:
+        groupsort_main()
     else:
         main()

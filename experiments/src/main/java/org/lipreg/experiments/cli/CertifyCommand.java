@@ -414,8 +414,8 @@ final class CertifyCommand implements Runnable {
             name = "lipsdp",
             mixinStandardHelpOptions = true,
             description = {
-                "Global Lipschitz bound by LipSDP (feedforward dense networks with ReLU or MaxMin), proven in",
-                "float64, beside the product bound, LipSDP on the residual-ReLU rewrite of MaxMin (the paper's",
+                "Global Lipschitz bound by LipSDP (feedforward dense networks with ReLU, MaxMin or GroupSort),",
+                "proven in float64, beside the product bound, LipSDP on the residual-ReLU rewrite of MaxMin (the paper's",
                 "baseline) and the largest sampled ||J(x)||_2 (l2) or ||grad f_j(x)||_1 (linf, one output) at",
                 "--points inputs."
             })
