@@ -26,6 +26,12 @@ public sealed interface HiddenActivation {
     }
 
     /**
+     * No activation: a dense layer whose output a residual block reads ({@code z_k = v_k}). It has
+     * no coordinates and no multipliers in {@link LipSdpMatrix}.
+     */
+    record Identity() implements HiddenActivation {}
+
+    /**
      * GroupSort: consecutive groups of {@code size} sorted in descending order; MaxMin is size 2
      * ({@code (v_a, v_b) ↦ (max, min)}). The constraint of Pauli et al. (ICLR 2024), two
      * multipliers per group, {@code Λ = λI + γ11ᵀ} (see {@link LipSdpMatrix}).

@@ -171,7 +171,7 @@ public final class LipSdp {
         boolean maxMin = MaxMinScaling.applies(chain);
         if (solver == Solver.FIRST_ORDER && !maxMin) {
             throw new IllegalArgumentException("the first-order LipSDP solver handles MaxMin networks only"
-                    + " (this one has ReLU or larger GroupSort layers)");
+                    + " (this one has ReLU, larger GroupSort or residual layers)");
         }
         if (solver != Solver.AUTO) {
             return solver;

@@ -100,8 +100,9 @@ public final class LipSdpMatrix {
     private final boolean residualRelu;
     /** Per hidden layer k, {@code Δz_k} as columns over the coordinates when it is not itself coordinates, else null. */
     private final Column[][] zRows;
-    /** Per layer k, the longest chain of floating-point operations behind a value of {@code input(k, ·)}. */
-    private final int[] inputDepth;
+    /** Per hidden layer k, the longest chain of floating-point operations behind a value of {@link #zRows}. */
+    private final int[] zDepth;
+    /** The longest such chain behind any column value (G's entries, combinations). */
     private int columnDepth;
     private final boolean reduced;
     private final double[][] gram;
@@ -162,7 +163,7 @@ public final class LipSdpMatrix {
         this.residualRelu = residualRelu;
         int depth = chain.depth();
         zRows = new Column[depth][];
-        inputDepth = new int[depth + 1];
+        zDepth = new int[depth];
         if (output < -1 || output >= chain.width(depth)) {
             throw new IllegalArgumentException("output " + output + " out of range (the network has "
                     + chain.width(depth) + " outputs)");
@@ -170,16 +171,17 @@ public final class LipSdpMatrix {
         double[][] firstWeights = chain.weights().get(0);
         gram = gram(firstWeights, false);
         gramAbsolute = gram(firstWeights, true);
-        reduced = output < 0 && firstWeights.length < firstWeights[0].length && positiveDefinite(gram);
+        // (a residual first layer adds Δx itself to its output: Δx is needed whole)
+        reduced = output < 0 && firstWeights.length < firstWeights[0].length && !chain.isResidual(0)
+                && positiveDefinite(gram);
         offset = new int[depth];
         int n = reduced ? firstWeights.length : firstWeights[0].length;
         for (int k = 1; k < depth; k++) {
             offset[k] = n;
-            n += chain.width(k);
+            n += chain.activations().get(k - 1) instanceof HiddenActivation.Identity ? 0 : chain.width(k);
         }
         coordinates = n;
         columnDepth = reduced ? firstWeights[0].length : 0; // each entry of G is itself a sum
-        inputDepth[1] = columnDepth;
         if (output < 0) {
             rhoStart = 0;
             rhoEnd = reduced ? firstWeights.length : firstWeights[0].length;
@@ -203,9 +205,16 @@ public final class LipSdpMatrix {
         for (int k = 1; k < depth; k++) {
             double[][] w = chain.weights().get(k - 1);
             int first = terms.size();
+            HiddenActivation activation = chain.activations().get(k - 1);
             if (residualRelu) {
                 addResidualRelu(k, w.length);
-            } else if (chain.activations().get(k - 1) instanceof HiddenActivation.Relu relu) {
+            } else if (activation instanceof HiddenActivation.Identity) { // Δz_k = Δv_k, no coordinates
+                zRows[k] = new Column[w.length];
+                for (int j = 0; j < w.length; j++) {
+                    zRows[k][j] = input(k, j);
+                }
+                setDepth(k, inputDepth(k));
+            } else if (activation instanceof HiddenActivation.Relu relu) {
                 double a = relu.slope();
                 double[][] s = {{2, -(1 + a)}, {-(1 + a), 2 * a}};
                 for (int j = 0; j < w.length; j++) {
@@ -233,7 +242,18 @@ public final class LipSdpMatrix {
                     java.util.Arrays.fill(ones, 1);
                     Column sum = new Column(group, ones, null); // γ((1ᵀΔz_j)² − (1ᵀΔv_j)²)
                     add(new Term(List.of(sum, inputSum(k, j, size)), new double[][] {{1, 0}, {0, -1}}), false);
+                    if (chain.isResidual(k - 1)) { // p((1ᵀΔw_j)² − (1ᵀΔv_j)(1ᵀΔw_j))·2: the paper's P
+                        add(new Term(List.of(sum, inputSum(k, j, size)), new double[][] {{2, -1}, {-1, 0}}), false);
+                    }
                 }
+            }
+            if (chain.isResidual(k - 1)) { // Δz_k = Δz_{k−1} + Δw_k, the activation's output at offset[k]
+                zRows[k] = new Column[w.length];
+                for (int j = 0; j < w.length; j++) {
+                    Column previous = zRows[k - 1] != null ? zRows[k - 1][j] : unit(offset[k - 1] + j);
+                    zRows[k][j] = combine(new Column[] {previous}, new double[] {1}, offset[k] + j, 1);
+                }
+                setDepth(k, zDepth[k - 1] + 1);
             }
             layerVariables.add(new int[] {first, terms.size()});
         }
@@ -273,9 +293,24 @@ public final class LipSdpMatrix {
             zRows[k][a] = combine(new Column[] {vb}, new double[] {1}, plus, 1); // max = b + r_+
             zRows[k][a + 1] = combine(new Column[] {vb}, new double[] {1}, minus, -1); // min = b − r_−
         }
-        // input(k + 1, ·) = W_{k+1} times these rows: a dot product over them, then these rows' own depth
-        inputDepth[k + 1] = inputDepth[k] + 2 + width;
-        columnDepth = Math.max(columnDepth, inputDepth[k + 1]);
+        setDepth(k, inputDepth(k));
+    }
+
+    /** The longest chain of operations behind a value of {@code input(k, ·)}. */
+    private int inputDepth(int k) {
+        if (k == 1 && reduced) {
+            return chain.width(0);
+        }
+        return zRows[k - 1] == null ? 0 : zDepth[k - 1] + 2 + chain.width(k - 1);
+    }
+
+    /**
+     * Records the depth of {@code Δz_k}'s combinations, and a bound for every column built from
+     * them: W_{k+1}'s dot products, and sums of those over a group or pair.
+     */
+    private void setDepth(int k, int depth) {
+        zDepth[k] = depth;
+        columnDepth = Math.max(columnDepth, depth + 2 + 2 * chain.width(k));
     }
 
     /**
@@ -331,7 +366,7 @@ public final class LipSdpMatrix {
         if (k == 1 && reduced) {
             return span(0, gram[j].clone(), gramAbsolute[j].clone());
         }
-        if (zRows[k - 1] != null) { // Δz_{k−1} is itself a combination (a rewritten MaxMin layer)
+        if (zRows[k - 1] != null) { // Δz_{k−1} is itself a combination (rewritten, residual or linear layer)
             return combine(zRows[k - 1], chain.weights().get(k - 1)[j], -1, 0);
         }
         return span(offset[k - 1], chain.weights().get(k - 1)[j].clone(), null);
@@ -339,6 +374,15 @@ public final class LipSdpMatrix {
 
     /** Rows j … j+size−1 of {@code W_k} added, like {@link #input}. */
     private Column inputSum(int k, int j, int size) {
+        if (zRows[k - 1] != null) { // combinations need not share their rows
+            Column[] rows = new Column[size];
+            double[] ones = new double[size];
+            for (int i = 0; i < size; i++) {
+                rows[i] = input(k, j + i);
+                ones[i] = 1;
+            }
+            return combine(rows, ones, -1, 0);
+        }
         Column first = input(k, j);
         double[] v = new double[first.value().length];
         double[] abs = new double[v.length];
@@ -568,8 +612,8 @@ public final class LipSdpMatrix {
      * @return the variables
      */
     public double[] strictlyFeasiblePoint() {
-        if (residualRelu) {
-            return residualReluFeasiblePoint();
+        if (residualRelu || chain.residual().contains(true)) {
+            return chargedFeasiblePoint();
         }
         int depth = chain.depth();
         double[] c = new double[depth];
@@ -600,50 +644,75 @@ public final class LipSdpMatrix {
     }
 
     /**
-     * The strictly feasible point of the residual-ReLU form: with {@code −2tΔrΔd ≥ −t(Δr² + Δd²)},
-     * {@code ‖Δd_k‖² ≤ 4F_k‖Δz_{k−1}‖²} and {@code ‖Δz_k‖² ≤ 4F_k‖Δz_{k−1}‖² + 2‖Δr_k‖²}
-     * ({@code F_k = ‖W_k‖_F²}, {@code ‖Δz_0‖²} ρ's quadratic), the form is at least
-     * {@code Σ_i coef_i q_i} over {@code q_0 = ‖Δz_0‖²}, {@code q_i = ‖Δr_i‖²}, with
-     * {@code ‖Δz_k‖² ≤ Σ_i A[k][i] q_i}; each layer's {@code t_i} (then ρ, or τ) is chosen from the
-     * back to leave every {@code coef_i} a small positive margin. ℓ∞ splits {@code −2t cᵀΔz ≥ −t² − ‖c‖²‖Δz‖²}.
+     * A strictly feasible point for chains with residual or rewritten layers, by charging each
+     * layer's coupling to the earlier coordinates. With γ = p = 0 and one multiplier {@code c_k}
+     * per layer, each layer's terms are at least {@code c_k(q_k − β_k F_k ‖Δz_{k−1}‖²)}, where
+     * {@code q_k} is the squared norm of the layer's own coordinates, {@code F_k = ‖W_k‖_F²} bounds
+     * {@code ‖Δv_k‖² ≤ F_k‖Δz_{k−1}‖²}, and β is 1 for GroupSort ({@code λ(‖Δw‖² − ‖Δv‖²)}), 2 for
+     * ReLU ({@code −2(1+α)wv ≥ −w² − (1+α)²v²}) and 4 for a rewritten pair
+     * ({@code −2tΔrΔd ≥ −t(Δr² + Δd²)}, {@code ‖Δd‖² ≤ 4‖Δv‖²}). The state is bounded by
+     * {@code ‖Δz_k‖² ≤ Σ_i A[k][i] q_i}: its own coordinates (A = 1), a dense layer without
+     * activation ({@code F_k A[k−1]}), a residual layer ({@code ‖Δz + Δw‖² ≤ 2‖Δz‖² + 2‖Δw‖²}), a
+     * rewritten pair ({@code (v_b + r_+)² + (v_b − r_−)² ≤ 4v_b² + 2(r_+² + r_−²)}). ℓ∞ splits
+     * {@code −2t cᵀΔz ≥ −t² − ‖c‖²‖Δz‖²}. Each {@code c_i} (then ρ, or τ) is chosen from the back to
+     * leave a small positive margin on every {@code q_i}.
      */
-    private double[] residualReluFeasiblePoint() {
+    private double[] chargedFeasiblePoint() {
         int depth = chain.depth();
         double[] f = new double[depth + 1];
+        double[] beta = new double[depth];
         for (int k = 1; k <= depth; k++) {
             double[][] w = chain.weights().get(k - 1);
             f[k] = frobeniusSquared(k == depth && output >= 0 ? new double[][] {w[output]} : w);
+            if (k < depth) {
+                HiddenActivation a = chain.activations().get(k - 1);
+                beta[k] = residualRelu ? 4 : a instanceof HiddenActivation.Relu ? 2
+                        : a instanceof HiddenActivation.GroupSort ? 1 : 0;
+            }
         }
         double[][] a = new double[depth][depth];
         a[0][0] = 1;
         for (int k = 1; k < depth; k++) {
-            for (int i = 0; i < k; i++) {
-                a[k][i] = 4 * f[k] * a[k - 1][i];
+            if (residualRelu) {
+                for (int i = 0; i < k; i++) {
+                    a[k][i] = 4 * f[k] * a[k - 1][i];
+                }
+                a[k][k] = 2;
+            } else if (chain.isResidual(k - 1)) {
+                for (int i = 0; i < k; i++) {
+                    a[k][i] = 2 * a[k - 1][i];
+                }
+                a[k][k] = 2;
+            } else if (chain.activations().get(k - 1) instanceof HiddenActivation.Identity) {
+                for (int i = 0; i < k; i++) {
+                    a[k][i] = f[k] * a[k - 1][i];
+                }
+            } else {
+                a[k][k] = 1;
             }
-            a[k][k] = 2;
         }
-        double[] t = new double[depth]; // t[0] is ρ's (or τ's) coefficient
+        double[] c = new double[depth]; // c[0] is ρ's (or τ's) coefficient
         for (int i = depth - 1; i >= 0; i--) {
             double need = f[depth] * a[depth - 1][i];
             for (int k = i + 1; k < depth; k++) {
-                need += 4 * t[k] * f[k] * a[k - 1][i];
+                need += beta[k] * c[k] * f[k] * a[k - 1][i];
             }
-            t[i] = need + 1e-3 * (1 + need);
+            c[i] = need + 1e-3 * (1 + need);
         }
         double[] x = new double[terms.size()];
         if (output < 0) {
-            x[0] = t[0];
+            x[0] = c[0];
         } else {
             int inputs = chain.width(0);
             for (int i = 1; i <= inputs; i++) {
-                x[i] = t[0];
+                x[i] = c[0];
             }
-            x[0] = (inputs * t[0] + 1 + 1e-3) / 2; // 2ρ − Στ = 1 + δ beats the t² of the split
+            x[0] = (inputs * c[0] + 1 + 1e-3) / 2; // 2ρ − Στ = 1 + δ beats the t² of the split
         }
         for (int k = 1; k < depth; k++) {
             int[] range = layerVariables.get(k - 1);
             for (int i = range[0]; i < range[1]; i++) {
-                x[i] = t[k];
+                x[i] = nonnegative(i) ? c[k] : 0;
             }
         }
         return x;

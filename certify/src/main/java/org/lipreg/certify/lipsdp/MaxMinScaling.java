@@ -88,6 +88,9 @@ final class MaxMinScaling {
      * @return true if the scaling form applies
      */
     static boolean applies(DenseChain chain) {
+        if (chain.residual().contains(true)) {
+            return false;
+        }
         for (HiddenActivation a : chain.activations()) {
             if (!(a instanceof HiddenActivation.GroupSort g && g.maxMin())) {
                 return false;

@@ -16,6 +16,17 @@ minimize rho; the bound is sqrt(rho). Solved with cvxopt.solvers.sdp at toleranc
 With the argument groupsort (> reference_groupsort.json, numpy seed 21): the same MaxMin problem
 with groups of 3 or 4, T_k = blkdiag_j(lam_j I_n + gam_j 11^T).
 
+With the argument residual (> reference_residual.json, numpy seed 22): residual MaxMin layers
+h_k = h_{k-1} + MaxMin(W_k h_{k-1}) (biases do not matter), as the authors'
+LipschitzEstimationRes.m writes it: with xi = (h_1, w_2, ..., w_{n-1}), v = Atilde xi,
+w = Btilde xi, and the last state h_1 + sum w,
+  [Atilde; Btilde]' [[T - 2S, S], [S, -T]] [Atilde; Btilde] + G <= 0   ('Pzero'),
+  G = (sum of the blocks)'(sum) - blkdiag(rho I, 0),  S = blkdiag(s_j 11^T),
+and the same without S ('PSzero'): "bound_without_p". ('PSnonzero' has the optimum of 'Pzero',
+P and S being redundant beside gam.) With S the optimum is often approached only as multipliers
+grow without bound, where cvxopt stops with status "unknown": "bound" is then null.
+Here the weights are the residual layers only (the authors multiply by ||W_1|| ||W_n|| outside).
+
 With the argument residual-relu (> reference_residual_relu.json, numpy seed 20): the paper's
 baseline for MaxMin networks, layer by layer as the authors' LipschitzEstimation_ResReLU.m writes
 it: per pair (a, b), r+ = ReLU(v_a - v_b), r- = ReLU(v_b - v_a), z = (v_b + r+, v_b - r-), i.e.
@@ -161,6 +172,61 @@ def groupsort_main():
     print(json.dumps({"solver": "cvxopt " + __import__("cvxopt").__version__, "networks": out}, indent=1))
 
 
+def residual_problem(ws, with_s):
+    """ws: the residual layers' square weights, all nx x nx. Variables: rho, then per pair lam, gam (, s)."""
+    nx = ws[0].shape[0]
+    layers = len(ws)
+    nblocks = layers + 1  # h_1, then w per layer
+    per_pair = 3 if with_s else 2
+    nvar = 1 + per_pair * layers * (nx // 2)
+    atilde = np.zeros((layers * nx, nblocks * nx))
+    for r in range(layers):  # v_r = W_r (h_1 + w_1 + ... + w_{r-1})
+        for c in range(r + 1):
+            atilde[r * nx:(r + 1) * nx, c * nx:(c + 1) * nx] = ws[r]
+    btilde = np.zeros((layers * nx, nblocks * nx))
+    btilde[:, nx:] = np.eye(layers * nx)
+    ab = np.vstack([atilde, btilde])
+    total = np.hstack([np.eye(nx)] * nblocks)
+    const = -(total.T @ total)  # -(h_final' h_final); the matrix below must be >= 0
+    terms = []
+    rho = np.zeros((nblocks * nx, nblocks * nx)); rho[:nx, :nx] = np.eye(nx)
+    terms.append((0, rho))
+    var = 1
+    m = layers * nx
+    for r in range(layers):
+        for j in range(nx // 2):
+            g = slice(r * nx + 2 * j, r * nx + 2 * j + 2)
+            ident = np.zeros((m, m)); ident[g, g] = np.eye(2)
+            ones = np.zeros((m, m)); ones[g, g] = 1
+            z = np.zeros((m, m))
+            # the constraint's middle matrix per variable: lam, gam in T; s in S
+            mids = [np.block([[ident, z], [z, -ident]]), np.block([[ones, z], [z, -ones]])]
+            if with_s:
+                mids.append(np.block([[-2 * ones, ones], [ones, z]]))
+            for mid in mids:
+                terms.append((var, -(ab.T @ mid @ ab)))
+                var += 1
+    nonneg = [0] + [1 + per_pair * i for i in range(layers * (nx // 2))]
+    return nvar, [(const, terms)], nonneg
+
+
+def residual_main():
+    rng = np.random.default_rng(22)
+    out = []
+    for nx, layers in ((4, 2), (6, 2), (4, 3), (4, 2)):
+        ws = [np.round(0.5 * rng.standard_normal((nx, nx)) / np.sqrt(nx), 6) for _ in range(layers)]
+        primal, dual = solve(*residual_problem(ws, False))
+        entry = {"activation": "maxmin", "residual": True, "weights": [w.tolist() for w in ws],
+                 "rho_without_p": primal, "bound_without_p": float(np.sqrt(primal)), "bound": None}
+        try:
+            primal, dual = solve(*residual_problem(ws, True))
+            entry.update({"rho_primal": primal, "rho_dual": dual, "bound": float(np.sqrt(primal))})
+        except AssertionError:
+            pass
+        out.append(entry)
+    print(json.dumps({"solver": "cvxopt " + __import__("cvxopt").__version__, "networks": out}, indent=1))
+
+
 def residual_relu_main():
     rng = np.random.default_rng(20)
     out = []
@@ -208,6 +274,8 @@ def main():
 if __name__ == "__main__":
     if sys.argv[1:] == ["residual-relu"]:
         residual_relu_main()
+    elif sys.argv[1:] == ["residual"]:
+        residual_main()
     elif sys.argv[1:] == ["groupsort"]:
         groupsort_main()
     else:
