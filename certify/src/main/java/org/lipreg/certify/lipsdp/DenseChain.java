@@ -160,14 +160,20 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
         if (layer instanceof Layer.GroupSort g) {
             return new HiddenActivation.GroupSort(g.size());
         }
-        throw new UnsupportedLayerException(path,
-                "LipSDP here handles dense networks with ReLU or GroupSort / MaxMin (and residual blocks of them) only");
+        if (layer instanceof Layer.Householder h) {
+            return new HiddenActivation.Householder(h.angle());
+        }
+        throw new UnsupportedLayerException(path, "LipSDP here handles dense networks with ReLU, GroupSort / MaxMin or"
+                + " Householder (and residual blocks of them) only");
     }
 
     private static void checkGroups(HiddenActivation activation, int width, String path) {
         if (activation instanceof HiddenActivation.GroupSort g && width % g.size() != 0) {
             throw new UnsupportedLayerException(path, "GroupSort of size " + g.size() + " on width " + width
                     + ", not a multiple");
+        }
+        if (activation instanceof HiddenActivation.Householder && width % 2 != 0) {
+            throw new UnsupportedLayerException(path, "the Householder activation on an odd width " + width);
         }
     }
 
@@ -233,6 +239,21 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
                 }
             } else if (activations.get(k) instanceof HiddenActivation.Identity) {
                 continue; // z_k = v_k, never residual
+            } else if (activations.get(k) instanceof HiddenActivation.Householder h) {
+                double c = Math.cos(h.angle());
+                double s = Math.sin(h.angle());
+                for (int a = 0; a < v.length; a += 2) {
+                    double along = c * v[a] + s * v[a + 1];
+                    if (along <= 0) { // reflected: z − 2(uᵀz)u, and the rows by I − 2uuᵀ
+                        z[a] = v[a] - 2 * along * c;
+                        z[a + 1] = v[a + 1] - 2 * along * s;
+                        for (int j = 0; j < jac[a].length; j++) {
+                            double rowAlong = c * jac[a][j] + s * jac[a + 1][j];
+                            jac[a][j] -= 2 * rowAlong * c;
+                            jac[a + 1][j] -= 2 * rowAlong * s;
+                        }
+                    }
+                }
             } else { // GroupSort: each group's rows in the order that sorts its values, descending
                 int size = ((HiddenActivation.GroupSort) activations.get(k)).size();
                 double[][] sorted = new double[v.length][];
@@ -290,7 +311,8 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
     /**
      * Returns the trivial ℓ∞ bound of one output: ReLU and GroupSort never increase {@code ‖Δ‖∞}, so
      * {@code ‖c‖₁ Π_{k<L} ‖W_k‖_∞} with c row j of W_L and {@code ‖W‖_∞} the largest absolute row sum
-     * ({@code 1 + ‖W_k‖_∞} for a residual layer).
+     * ({@code 1 + ‖W_k‖_∞} for a residual layer); a Householder layer multiplies by its
+     * reflection's {@code ‖I − 2uuᵀ‖_∞} when that exceeds 1.
      *
      * @param output the output j
      * @return the bound
@@ -309,6 +331,9 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
                     sum += Math.abs(v);
                 }
                 largest = Math.max(largest, sum);
+            }
+            if (k < activations.size() && activations.get(k) instanceof HiddenActivation.Householder h) {
+                largest *= new Layer.Householder(h.angle()).linfNorm(); // the reflection can grow ‖·‖∞
             }
             product *= isResidual(k) ? 1 + largest : largest;
         }

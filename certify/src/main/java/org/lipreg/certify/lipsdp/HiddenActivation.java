@@ -26,6 +26,21 @@ public sealed interface HiddenActivation {
     }
 
     /**
+     * The Householder activation: each pair z kept if {@code uᵀz > 0}, else reflected to
+     * {@code (I − 2uuᵀ)z}, {@code u = (cos θ, sin θ)}; per pair {@code Λ = λI + γ u⊥u⊥ᵀ} (see
+     * {@link LipSdpMatrix}).
+     *
+     * @param angle θ
+     */
+    record Householder(double angle) implements HiddenActivation {
+
+        /** @return {@code u⊥ = (−sin θ, cos θ)}, the direction the activation keeps */
+        public double[] kept() {
+            return new double[] {-Math.sin(angle), Math.cos(angle)};
+        }
+    }
+
+    /**
      * No activation: a dense layer whose output a residual block reads ({@code z_k = v_k}). It has
      * no coordinates and no multipliers in {@link LipSdpMatrix}.
      */

@@ -38,6 +38,14 @@ import java.util.List;
  *       group's {@code z_k} coordinates and {@code −W_{k,j}ᵀ Λ_j W_{k,j}} on {@code z_{k−1}}'s. With
  *       all layers GroupSort, M is block diagonal with the paper's blocks {@code ρI − W_1ᵀT_1W_1},
  *       {@code T_{k−1} − W_kᵀT_kW_k}, {@code T_{L−1} − W_LᵀW_L}.</li>
+ *   <li><b>Householder</b> (derived here), per pair {@code Λ_j = λ_j I₂ + γ_j u⊥u⊥ᵀ},
+ *       {@code u = (cos θ, sin θ)}, {@code u⊥ = (−sin θ, cos θ)}: in the frame (u, u⊥) the
+ *       activation maps {@code (s, t) ↦ (|s|, t)} (keeping z when {@code s > 0}, reflecting
+ *       {@code s} when not), so {@code u⊥ᵀΔz = u⊥ᵀΔv} exactly and {@code |Δ|s|| ≤ |Δs|}, i.e.
+ *       {@code ‖Δz‖ ≤ ‖Δv‖}: the GroupSort argument with u⊥ in place of 1 (MaxMin is θ = −π/4, where
+ *       u⊥ ∝ 1). |·| is slope-restricted in [−1, 1], whose sector constraint is {@code Δs² − Δ|s|² ≥ 0},
+ *       the λ part itself, so nothing more is gained on the u-component; the only other valid terms
+ *       are multiples of the equality {@code u⊥ᵀ(Δv − Δz) = 0} (the residual layers' p).</li>
  * </ul>
  * The constant {@code C = −W_LᵀW_L} is a term with coefficient 1, stored like the others, so that
  * {@link #assembleAbsolute} bounds the rounding of every entry the same way.
@@ -220,8 +228,17 @@ public final class LipSdpMatrix {
                 for (int j = 0; j < w.length; j++) {
                     add(new Term(List.of(unit(offset[k] + j), input(k, j)), s), true);
                 }
-            } else {
-                int size = ((HiddenActivation.GroupSort) chain.activations().get(k - 1)).size();
+            } else { // GroupSort, or Householder: λ on the norms, γ on the direction the activation keeps
+                double[] kept;
+                if (activation instanceof HiddenActivation.Householder h) {
+                    kept = h.kept();
+                    // u⊥'s entries are sin and cos rounded: their error joins the columns' depth
+                    columnDepth = Math.max(columnDepth, inputDepth(k) + 6);
+                } else {
+                    kept = new double[((HiddenActivation.GroupSort) activation).size()];
+                    java.util.Arrays.fill(kept, 1);
+                }
+                int size = kept.length;
                 double[][] plusMinus = new double[2 * size][2 * size]; // λ(‖Δz_j‖² − ‖Δv_j‖²)
                 for (int i = 0; i < size; i++) {
                     plusMinus[i][i] = 1;
@@ -238,12 +255,10 @@ public final class LipSdpMatrix {
                         columns.add(input(k, j + i));
                     }
                     add(new Term(columns, plusMinus), true);
-                    double[] ones = new double[size];
-                    java.util.Arrays.fill(ones, 1);
-                    Column sum = new Column(group, ones, null); // γ((1ᵀΔz_j)² − (1ᵀΔv_j)²)
-                    add(new Term(List.of(sum, inputSum(k, j, size)), new double[][] {{1, 0}, {0, -1}}), false);
-                    if (chain.isResidual(k - 1)) { // p((1ᵀΔw_j)² − (1ᵀΔv_j)(1ᵀΔw_j))·2: the paper's P
-                        add(new Term(List.of(sum, inputSum(k, j, size)), new double[][] {{2, -1}, {-1, 0}}), false);
+                    Column sum = new Column(group, kept.clone(), null); // γ((eᵀΔz_j)² − (eᵀΔv_j)²), e = 1 or u⊥
+                    add(new Term(List.of(sum, inputSum(k, j, kept)), new double[][] {{1, 0}, {0, -1}}), false);
+                    if (chain.isResidual(k - 1)) { // p((eᵀΔw_j)² − (eᵀΔv_j)(eᵀΔw_j))·2: the paper's P
+                        add(new Term(List.of(sum, inputSum(k, j, kept)), new double[][] {{2, -1}, {-1, 0}}), false);
                     }
                 }
             }
@@ -372,16 +387,15 @@ public final class LipSdpMatrix {
         return span(offset[k - 1], chain.weights().get(k - 1)[j].clone(), null);
     }
 
-    /** Rows j … j+size−1 of {@code W_k} added, like {@link #input}. */
-    private Column inputSum(int k, int j, int size) {
+    /** Rows j … j+size−1 of {@code W_k} weighted by e and added ({@code eᵀΔv_j}), like {@link #input}. */
+    private Column inputSum(int k, int j, double[] e) {
+        int size = e.length;
         if (zRows[k - 1] != null) { // combinations need not share their rows
             Column[] rows = new Column[size];
-            double[] ones = new double[size];
             for (int i = 0; i < size; i++) {
                 rows[i] = input(k, j + i);
-                ones[i] = 1;
             }
-            return combine(rows, ones, -1, 0);
+            return combine(rows, e, -1, 0);
         }
         Column first = input(k, j);
         double[] v = new double[first.value().length];
@@ -389,9 +403,10 @@ public final class LipSdpMatrix {
         for (int r = j; r < j + size; r++) {
             Column row = input(k, r);
             double[] rowAbs = absolute(row);
+            double weight = e[r - j];
             for (int i = 0; i < v.length; i++) {
-                v[i] += row.value()[i];
-                abs[i] += rowAbs[i];
+                v[i] += weight * row.value()[i];
+                abs[i] += Math.abs(weight) * rowAbs[i];
             }
         }
         return new Column(first.index(), v, abs);
@@ -667,7 +682,7 @@ public final class LipSdpMatrix {
             if (k < depth) {
                 HiddenActivation a = chain.activations().get(k - 1);
                 beta[k] = residualRelu ? 4 : a instanceof HiddenActivation.Relu ? 2
-                        : a instanceof HiddenActivation.GroupSort ? 1 : 0;
+                        : a instanceof HiddenActivation.GroupSort || a instanceof HiddenActivation.Householder ? 1 : 0;
             }
         }
         double[][] a = new double[depth][depth];

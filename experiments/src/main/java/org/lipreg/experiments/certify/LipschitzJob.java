@@ -88,7 +88,10 @@ public final class LipschitzJob {
         Table perOutput = Table.create("lipschitz_per_output").addColumns(IntColumn.create("point"),
                 DoubleColumn.create("eps"), StringColumn.create("method"), StringColumn.create("function"),
                 DoubleColumn.create("lower"), DoubleColumn.create("upper"));
-        LipschitzCertifier certifier = target.network() == null ? null : LipschitzCertifier.of(target.network());
+        // an IR network that bound propagation refuses (e.g. the Householder activation, which only
+        // LipSDP reads) gets lower bounds only, like a model without one
+        LipschitzCertifier certifier = target.network() == null || target.unsupported() != null ? null
+                : LipschitzCertifier.of(target.network());
         try {
             GradientOracle oracle = certifier != null ? new GraphOracle(certifier.graph()) : target.blockOracle();
             double[][] points = target.points();

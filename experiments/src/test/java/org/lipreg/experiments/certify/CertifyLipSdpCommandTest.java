@@ -110,6 +110,24 @@ class CertifyLipSdpCommandTest {
     }
 
     @Test
+    void aRunTrainedWithTheHouseholderActivationIsCertified() throws Exception {
+        Path run = TinyRun.train(Files.createDirectories(dir.resolve("hh")),
+                "{preset: mlp, hidden: [8], activation: householder}");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "certify", "lipsdp", "--run", run.toString(), "--points", "20"), err.toString());
+        Table t = Table.read().csv(run.resolve("certify/lipsdp.csv").toFile());
+        assertOrdered(t);
+        assertTrue(t.column("residual_relu_bound").isMissing(0), t.print());
+        // the local certifiers have no graph form for it: lower bounds only, and exit 2
+        assertEquals(2, run(new StringWriter(), "certify", "lipschitz", "--run", run.toString(), "--eps", "0.1",
+                "--points", "2", "--method", "crown"));
+        Table local = Table.read().csv(run.resolve("certify/summary.csv").toFile());
+        assertTrue(local.column("mean_upper").isMissing(0)
+                && Double.parseDouble(local.column("mean_lower").getString(0)) > 0,
+                local.print());
+    }
+
+    @Test
     void aRunIsCertifiedIntoItsCertifyDirectory() throws Exception {
         Path run = TinyRun.copyTo(dir.resolve("run"));
         StringWriter err = new StringWriter();
