@@ -82,6 +82,10 @@ public final class Lowering {
                 throw new org.lipreg.certify.ir.UnsupportedLayerException(here, "max pooling with padding "
                         + Arrays.toString(p.padding()) + " (padded positions are −∞; only padding 0 is bounded)");
             }
+            if (layer instanceof Layer.Householder) {
+                throw new org.lipreg.certify.ir.UnsupportedLayerException(here, "the Householder activation (no bound "
+                        + "propagation for it here; 'lipreg certify lipsdp' gives its global bound)");
+            }
             if (layer instanceof Layer.Residual r) {
                 check(r.body(), here + ".body");
                 check(r.shortcut(), here + ".shortcut");
@@ -156,6 +160,13 @@ public final class Lowering {
         if (layer instanceof Layer.GroupSort g) {
             if (in[0] % g.size() != 0) {
                 throw new IllegalArgumentException("group size " + g.size() + " does not divide " + in[0] + " channels");
+            }
+            return in.clone();
+        }
+        if (layer instanceof Layer.Householder) {
+            if (in[0] % 2 != 0) {
+                throw new IllegalArgumentException("the Householder activation needs an even number of channels, got "
+                        + in[0]);
             }
             return in.clone();
         }

@@ -19,6 +19,7 @@ import ai.djl.util.Pair;
 
 import org.lipreg.certify.graph.Lowering;
 import org.lipreg.normalization.activation.GroupSort;
+import org.lipreg.normalization.activation.HouseholderActivation;
 import org.lipreg.normalization.groupnorm.BatchChannelNorm;
 import org.lipreg.normalization.groupnorm.GroupNorm;
 import org.lipreg.normalization.residual.Residual;
@@ -170,6 +171,11 @@ public final class IrReader {
         if (block instanceof GroupSort sort) {
             return new Layer.GroupSort(sort.getGroupSize());
         }
+        if (block instanceof HouseholderActivation) {
+            try (NDArray theta = param(block, "theta").toType(DataType.FLOAT64, true)) {
+                return new Layer.Householder(theta.getDouble(0));
+            }
+        }
         if (block instanceof GroupNorm gn) {
             return groupNorm(gn, shape);
         }
@@ -190,7 +196,7 @@ public final class IrReader {
         }
         throw new UnsupportedLayerException(path, block.getClass().getSimpleName() + " is not in the certification IR "
                 + "(it reads Linear, Conv2d, their weight-standardized and spectrally normalized forms, BatchNorm, "
-                + "ReLU, LeakyReLU, MaxMin/GroupSort, average pooling, flatten, dropout and Residual)");
+                + "ReLU, LeakyReLU, MaxMin/GroupSort, Householder, average pooling, flatten, dropout and Residual)");
     }
 
     private Layer lambda(LambdaBlock lambda, String path, int[] shape) {

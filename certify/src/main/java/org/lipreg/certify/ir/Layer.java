@@ -241,6 +241,30 @@ public sealed interface Layer {
         }
     }
 
+    /**
+     * The Householder activation on axis 0 (channels): consecutive pairs z kept if {@code uᵀz > 0},
+     * else reflected to {@code (I − 2uuᵀ)z}, with {@code u = (cos θ, sin θ)}.
+     *
+     * @param angle θ
+     */
+    record Householder(double angle) implements Layer {
+        /**
+         * Checks the angle.
+         *
+         * @param angle θ
+         */
+        public Householder {
+            if (!Double.isFinite(angle)) {
+                throw new IllegalArgumentException("Householder angle must be finite, got " + angle);
+            }
+        }
+
+        /** @return {@code max(1, |cos 2θ| + |sin 2θ|)}: the ℓ∞ operator norm of the reflection, or 1 */
+        public double linfNorm() {
+            return Math.max(1, Math.abs(Math.cos(2 * angle)) + Math.abs(Math.sin(2 * angle)));
+        }
+    }
+
     /** Flattens to one axis (a no-op on the channel-major layout). */
     record Flatten() implements Layer {}
 

@@ -80,17 +80,18 @@ public final class NetworkFiles {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-    private static final Map<String, Set<String>> FIELDS = Map.of(
-            "dense", Set.of("weight", "bias"),
-            "conv2d", Set.of("weight", "bias", "stride", "padding", "dilation", "groups"),
-            "avgpool2d", Set.of("kernel", "stride", "padding"),
-            "maxpool2d", Set.of("kernel", "stride", "padding"),
-            "channel_affine", Set.of("scale", "shift"),
-            "group_norm", Set.of("groups", "epsilon", "scale", "shift"),
-            "relu", Set.of("negative_slope"),
-            "groupsort", Set.of("size"),
-            "flatten", Set.of(),
-            "residual", Set.of("body", "shortcut"));
+    private static final Map<String, Set<String>> FIELDS = Map.ofEntries(
+            Map.entry("dense", Set.of("weight", "bias")),
+            Map.entry("conv2d", Set.of("weight", "bias", "stride", "padding", "dilation", "groups")),
+            Map.entry("avgpool2d", Set.of("kernel", "stride", "padding")),
+            Map.entry("maxpool2d", Set.of("kernel", "stride", "padding")),
+            Map.entry("channel_affine", Set.of("scale", "shift")),
+            Map.entry("group_norm", Set.of("groups", "epsilon", "scale", "shift")),
+            Map.entry("relu", Set.of("negative_slope")),
+            Map.entry("groupsort", Set.of("size")),
+            Map.entry("householder", Set.of("angle")),
+            Map.entry("flatten", Set.of()),
+            Map.entry("residual", Set.of("body", "shortcut")));
 
     private NetworkFiles() {}
 
@@ -311,6 +312,9 @@ public final class NetworkFiles {
         } else if (layer instanceof Layer.GroupSort g) {
             node.put("type", "groupsort");
             node.put("size", g.size());
+        } else if (layer instanceof Layer.Householder h) {
+            node.put("type", "householder");
+            node.put("angle", h.angle());
         } else if (layer instanceof Layer.Flatten) {
             node.put("type", "flatten");
         } else if (layer instanceof Layer.Residual r) {
@@ -542,6 +546,8 @@ public final class NetworkFiles {
                         return new Layer.Relu(number(node, "negative_slope", path));
                     case "groupsort":
                         return new Layer.GroupSort(integer(node, "size", path, 2));
+                    case "householder":
+                        return new Layer.Householder(number(node, "angle", path));
                     case "flatten":
                         return new Layer.Flatten();
                     case "residual":

@@ -124,6 +124,9 @@ public final class GlobalBounds {
             int n = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b) / g.groups();
             return maxAbs(g.scale().data()) * (2 + Math.sqrt(n - 1)) / Math.sqrt(g.epsilon());
         }
+        if (layer instanceof Layer.Householder h) { // continuous, linear pieces I and I − 2uuᵀ
+            return h.linfNorm();
+        }
         return 1; // ReLU, leaky ReLU, GroupSort, flatten, average and max pooling
     }
 

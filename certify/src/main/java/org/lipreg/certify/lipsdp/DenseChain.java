@@ -9,15 +9,31 @@ import java.util.List;
 
 /**
  * A feedforward network as LipSDP sees it, in float64: {@code v_1 = W_1 x + b_1},
- * {@code z_k = φ_k(v_k)}, {@code v_{k+1} = W_{k+1} z_k + b_{k+1}}, {@code y = W_L z_{L−1} + b_L}.
+ * {@code z_k = φ_k(v_k)}, {@code v_{k+1} = W_{k+1} z_k + b_{k+1}}, {@code y = W_L z_{L−1} + b_L};
+ * a residual layer k has {@code z_k = z_{k−1} + φ_k(v_k)} instead (the form of Pauli et al.'s
+ * {@code LipschitzEstimationRes.m}: an identity shortcut around one dense layer and its activation).
  * Consecutive dense layers are multiplied into one (the map is the same), flatten is a no-op, a
- * network that ends in an activation gets an identity output layer.
+ * network that ends in an activation gets an identity output layer, a dense layer right before a
+ * residual block becomes a hidden layer with {@link HiddenActivation.Identity}.
  *
  * @param weights {@code W_1 … W_L}, each {@code [out][in]}
  * @param biases {@code b_1 … b_L}
  * @param activations {@code φ_1 … φ_{L−1}}
+ * @param residual for each hidden layer, whether it adds its input to {@code φ_k(v_k)}
  */
-public record DenseChain(List<double[][]> weights, List<double[]> biases, List<HiddenActivation> activations) {
+public record DenseChain(List<double[][]> weights, List<double[]> biases, List<HiddenActivation> activations,
+        List<Boolean> residual) {
+
+    /**
+     * A chain without residual layers.
+     *
+     * @param weights {@code W_1 … W_L}, each {@code [out][in]}
+     * @param biases {@code b_1 … b_L}
+     * @param activations {@code φ_1 … φ_{L−1}}
+     */
+    public DenseChain(List<double[][]> weights, List<double[]> biases, List<HiddenActivation> activations) {
+        this(weights, biases, activations, java.util.Collections.nCopies(activations.size(), false));
+    }
 
     /**
      * Checks that the layers fit together.
@@ -25,13 +41,24 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
      * @param weights {@code W_1 … W_L}, each {@code [out][in]}
      * @param biases {@code b_1 … b_L}
      * @param activations {@code φ_1 … φ_{L−1}}
+     * @param residual for each hidden layer, whether it is residual
      */
     public DenseChain {
         weights = List.copyOf(weights);
         biases = List.copyOf(biases);
         activations = List.copyOf(activations);
-        if (weights.isEmpty() || biases.size() != weights.size() || activations.size() != weights.size() - 1) {
-            throw new IllegalArgumentException("a chain needs L weight matrices, L biases and L−1 activations");
+        residual = List.copyOf(residual);
+        if (weights.isEmpty() || biases.size() != weights.size() || activations.size() != weights.size() - 1
+                || residual.size() != activations.size()) {
+            throw new IllegalArgumentException("a chain needs L weight matrices, L biases, L−1 activations and L−1 "
+                    + "residual flags");
+        }
+        for (int k = 0; k < residual.size(); k++) {
+            if (residual.get(k) && (weights.get(k).length != weights.get(k)[0].length
+                    || activations.get(k) instanceof HiddenActivation.Identity)) {
+                throw new IllegalArgumentException("layer " + (k + 1) + ": a residual layer needs a square weight "
+                        + "and an activation");
+            }
         }
         for (int k = 0; k < weights.size(); k++) {
             if (biases.get(k).length != weights.get(k).length) {
@@ -45,7 +72,8 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
     }
 
     /**
-     * Reads an IR network made of dense layers, ReLU / leaky ReLU, MaxMin and flatten.
+     * Reads an IR network made of dense layers, ReLU / leaky ReLU, GroupSort, flatten, and residual
+     * blocks {@code x + φ(Wx + b)} (identity shortcut, a body of one dense layer and its activation).
      *
      * @param network the network
      * @return the chain
@@ -55,6 +83,7 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
         List<double[][]> weights = new ArrayList<>();
         List<double[]> biases = new ArrayList<>();
         List<HiddenActivation> activations = new ArrayList<>();
+        List<Boolean> residual = new ArrayList<>();
         double[][] pendingW = null;
         double[] pendingB = null;
         List<Layer> layers = network.layers();
@@ -79,27 +108,35 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
                 pendingB = b;
                 continue;
             }
-            HiddenActivation activation;
-            if (layer instanceof Layer.Relu r) {
-                activation = new HiddenActivation.Relu(r.negativeSlope());
-            } else if (layer instanceof Layer.GroupSort g && g.size() == 2) {
-                activation = new HiddenActivation.MaxMin();
-            } else if (layer instanceof Layer.GroupSort g) {
-                throw new UnsupportedLayerException(path,
-                        "GroupSort of size " + g.size() + " (LipSDP here handles MaxMin, size 2)");
-            } else {
-                throw new UnsupportedLayerException(path,
-                        "LipSDP here handles feedforward dense networks with ReLU or MaxMin only");
+            if (layer instanceof Layer.Residual res) {
+                if (pendingW != null) { // the block reads this dense layer's output as it is
+                    weights.add(pendingW);
+                    biases.add(pendingB);
+                    activations.add(new HiddenActivation.Identity());
+                    residual.add(false);
+                    pendingW = null;
+                    pendingB = null;
+                }
+                int width = weights.isEmpty() ? network.inputSize() : weights.get(weights.size() - 1).length;
+                Layer.Dense body = residualBody(res, path, width);
+                double[][] w = matrix(body);
+                HiddenActivation activation = activation(res.body().get(1), path);
+                checkGroups(activation, w.length, path);
+                weights.add(w);
+                biases.add(body.bias().data().clone());
+                activations.add(activation);
+                residual.add(true);
+                continue;
             }
+            HiddenActivation activation = activation(layer, path);
             if (pendingW == null) {
                 throw new UnsupportedLayerException(path, "an activation needs a dense layer before it");
             }
-            if (activation instanceof HiddenActivation.MaxMin && pendingW.length % 2 != 0) {
-                throw new UnsupportedLayerException(path, "MaxMin on an odd width " + pendingW.length);
-            }
+            checkGroups(activation, pendingW.length, path);
             weights.add(pendingW);
             biases.add(pendingB);
             activations.add(activation);
+            residual.add(false);
             pendingW = null;
             pendingB = null;
         }
@@ -113,7 +150,48 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
         }
         weights.add(pendingW);
         biases.add(pendingB);
-        return new DenseChain(weights, biases, activations);
+        return new DenseChain(weights, biases, activations, residual);
+    }
+
+    private static HiddenActivation activation(Layer layer, String path) {
+        if (layer instanceof Layer.Relu r) {
+            return new HiddenActivation.Relu(r.negativeSlope());
+        }
+        if (layer instanceof Layer.GroupSort g) {
+            return new HiddenActivation.GroupSort(g.size());
+        }
+        if (layer instanceof Layer.Householder h) {
+            return new HiddenActivation.Householder(h.angle());
+        }
+        throw new UnsupportedLayerException(path, "LipSDP here handles dense networks with ReLU, GroupSort / MaxMin or"
+                + " Householder (and residual blocks of them) only");
+    }
+
+    private static void checkGroups(HiddenActivation activation, int width, String path) {
+        if (activation instanceof HiddenActivation.GroupSort g && width % g.size() != 0) {
+            throw new UnsupportedLayerException(path, "GroupSort of size " + g.size() + " on width " + width
+                    + ", not a multiple");
+        }
+        if (activation instanceof HiddenActivation.Householder && width % 2 != 0) {
+            throw new UnsupportedLayerException(path, "the Householder activation on an odd width " + width);
+        }
+    }
+
+    /** The dense layer of a residual block {@code x + φ(Wx + b)}, or a refusal naming what differs. */
+    private static Layer.Dense residualBody(Layer.Residual res, String path, int width) {
+        if (!res.shortcut().isEmpty()) {
+            throw new UnsupportedLayerException(path, "a shortcut with layers (LipSDP here reads identity shortcuts)");
+        }
+        if (res.body().size() != 2 || !(res.body().get(0) instanceof Layer.Dense body)
+                || res.body().get(1) instanceof Layer.Dense) {
+            throw new UnsupportedLayerException(path, "LipSDP here reads residual bodies of one dense layer and its"
+                    + " activation, x + φ(Wx + b)");
+        }
+        if (body.weight().dim(0) != width || body.weight().dim(1) != width) {
+            throw new UnsupportedLayerException(path, "a residual dense layer of " + body.weight().dim(1) + " → "
+                    + body.weight().dim(0) + " on width " + width);
+        }
+        return body;
     }
 
     /** @return the number of affine layers L */
@@ -144,11 +222,13 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
         double[] z = x;
         for (int k = 0; k < depth(); k++) {
             double[] v = add(multiply(weights.get(k), z), biases.get(k));
+            double[][] before = jac;
+            double[] input = z;
             jac = multiply(weights.get(k), jac);
             if (k == depth() - 1) {
                 break;
             }
-            z = new double[v.length];
+            z = v.clone();
             if (activations.get(k) instanceof HiddenActivation.Relu r) {
                 for (int i = 0; i < v.length; i++) {
                     double slope = v[i] > 0 ? 1 : r.slope();
@@ -157,14 +237,45 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
                         jac[i][j] *= slope;
                     }
                 }
-            } else { // MaxMin
+            } else if (activations.get(k) instanceof HiddenActivation.Identity) {
+                continue; // z_k = v_k, never residual
+            } else if (activations.get(k) instanceof HiddenActivation.Householder h) {
+                double c = Math.cos(h.angle());
+                double s = Math.sin(h.angle());
                 for (int a = 0; a < v.length; a += 2) {
-                    z[a] = Math.max(v[a], v[a + 1]); // descending: the larger value comes first
-                    z[a + 1] = Math.min(v[a], v[a + 1]);
-                    if (v[a] < v[a + 1]) {
-                        double[] row = jac[a];
-                        jac[a] = jac[a + 1];
-                        jac[a + 1] = row;
+                    double along = c * v[a] + s * v[a + 1];
+                    if (along <= 0) { // reflected: z − 2(uᵀz)u, and the rows by I − 2uuᵀ
+                        z[a] = v[a] - 2 * along * c;
+                        z[a + 1] = v[a + 1] - 2 * along * s;
+                        for (int j = 0; j < jac[a].length; j++) {
+                            double rowAlong = c * jac[a][j] + s * jac[a + 1][j];
+                            jac[a][j] -= 2 * rowAlong * c;
+                            jac[a + 1][j] -= 2 * rowAlong * s;
+                        }
+                    }
+                }
+            } else { // GroupSort: each group's rows in the order that sorts its values, descending
+                int size = ((HiddenActivation.GroupSort) activations.get(k)).size();
+                double[][] sorted = new double[v.length][];
+                for (int a = 0; a < v.length; a += size) {
+                    final int start = a;
+                    Integer[] order = new Integer[size];
+                    for (int i = 0; i < size; i++) {
+                        order[i] = start + i;
+                    }
+                    java.util.Arrays.sort(order, (p, q) -> Double.compare(v[q], v[p])); // stable on ties
+                    for (int i = 0; i < size; i++) {
+                        z[start + i] = v[order[i]];
+                        sorted[start + i] = jac[order[i]];
+                    }
+                }
+                jac = sorted;
+            }
+            if (residual.get(k)) { // z_k = z_{k−1} + φ(v_k)
+                for (int i = 0; i < z.length; i++) {
+                    z[i] += input[i];
+                    for (int j = 0; j < jac[i].length; j++) {
+                        jac[i][j] += before[i][j];
                     }
                 }
             }
@@ -173,21 +284,35 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
     }
 
     /**
-     * Returns the product of the layers' spectral norms, the trivial upper bound.
+     * Returns the product of the layers' spectral norms, the trivial upper bound (a residual layer
+     * counts {@code 1 + ‖W_k‖₂}).
      *
      * @return {@code Π ‖W_k‖₂}
      */
     public double productBound() {
         double product = 1;
-        for (double[][] w : weights) {
-            product *= SpectralNorm.of(w);
+        for (int k = 0; k < weights.size(); k++) {
+            double norm = SpectralNorm.of(weights.get(k));
+            product *= isResidual(k) ? 1 + norm : norm;
         }
         return product;
     }
 
     /**
-     * Returns the trivial ℓ∞ bound of one output: ReLU and MaxMin never increase {@code ‖Δ‖∞}, so
-     * {@code ‖c‖₁ Π_{k<L} ‖W_k‖_∞} with c row j of W_L and {@code ‖W‖_∞} the largest absolute row sum.
+     * Whether a layer is residual.
+     *
+     * @param k the layer, 0-based ({@code W_{k+1}})
+     * @return true for a residual hidden layer, false for others and the output layer
+     */
+    public boolean isResidual(int k) {
+        return k < residual.size() && residual.get(k);
+    }
+
+    /**
+     * Returns the trivial ℓ∞ bound of one output: ReLU and GroupSort never increase {@code ‖Δ‖∞}, so
+     * {@code ‖c‖₁ Π_{k<L} ‖W_k‖_∞} with c row j of W_L and {@code ‖W‖_∞} the largest absolute row sum
+     * ({@code 1 + ‖W_k‖_∞} for a residual layer); a Householder layer multiplies by its
+     * reflection's {@code ‖I − 2uuᵀ‖_∞} when that exceeds 1.
      *
      * @param output the output j
      * @return the bound
@@ -207,7 +332,10 @@ public record DenseChain(List<double[][]> weights, List<double[]> biases, List<H
                 }
                 largest = Math.max(largest, sum);
             }
-            product *= largest;
+            if (k < activations.size() && activations.get(k) instanceof HiddenActivation.Householder h) {
+                largest *= new Layer.Householder(h.angle()).linfNorm(); // the reflection can grow ‖·‖∞
+            }
+            product *= isResidual(k) ? 1 + largest : largest;
         }
         return product;
     }

@@ -26,8 +26,52 @@ public sealed interface HiddenActivation {
     }
 
     /**
-     * MaxMin: consecutive pairs {@code (v_a, v_b)} mapped to {@code (max, min)} (GroupSort of size
-     * 2), with the constraint of Pauli et al. (ICLR 2024): two multipliers per pair.
+     * The Householder activation: each pair z kept if {@code uᵀz > 0}, else reflected to
+     * {@code (I − 2uuᵀ)z}, {@code u = (cos θ, sin θ)}; per pair {@code Λ = λI + γ u⊥u⊥ᵀ} (see
+     * {@link LipSdpMatrix}).
+     *
+     * @param angle θ
      */
-    record MaxMin() implements HiddenActivation {}
+    record Householder(double angle) implements HiddenActivation {
+
+        /** @return {@code u⊥ = (−sin θ, cos θ)}, the direction the activation keeps */
+        public double[] kept() {
+            return new double[] {-Math.sin(angle), Math.cos(angle)};
+        }
+    }
+
+    /**
+     * No activation: a dense layer whose output a residual block reads ({@code z_k = v_k}). It has
+     * no coordinates and no multipliers in {@link LipSdpMatrix}.
+     */
+    record Identity() implements HiddenActivation {}
+
+    /**
+     * GroupSort: consecutive groups of {@code size} sorted in descending order; MaxMin is size 2
+     * ({@code (v_a, v_b) ↦ (max, min)}). The constraint of Pauli et al. (ICLR 2024), two
+     * multipliers per group, {@code Λ = λI + γ11ᵀ} (see {@link LipSdpMatrix}).
+     *
+     * @param size the group size, at least 2
+     */
+    record GroupSort(int size) implements HiddenActivation {
+
+        /** MaxMin, GroupSort of size 2. */
+        public static final GroupSort MAX_MIN = new GroupSort(2);
+
+        /**
+         * Checks the size.
+         *
+         * @param size the group size
+         */
+        public GroupSort {
+            if (size < 2) {
+                throw new IllegalArgumentException("group size must be at least 2, got " + size);
+            }
+        }
+
+        /** @return whether this is MaxMin (size 2) */
+        public boolean maxMin() {
+            return size == 2;
+        }
+    }
 }

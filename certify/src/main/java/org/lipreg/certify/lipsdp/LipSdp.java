@@ -108,6 +108,38 @@ public final class LipSdp {
     }
 
     /**
+     * The paper's baseline: LipSDP on the residual-ReLU rewrite of a MaxMin network
+     * ({@link LipSdpMatrix#residualReluBaseline}), solved by Newton and proven by the same check.
+     *
+     * @param bound the proven bound (ℓ2, or ℓ∞ of one output)
+     * @param seconds wall time of solver and check
+     * @param converged whether the solver reached its tolerance
+     */
+    public record Baseline(double bound, double seconds, boolean converged) {}
+
+    /**
+     * Certifies the residual-ReLU rewrite of a MaxMin network, if it is one and small enough for the
+     * Newton solver (at most {@value #NEWTON_LIMIT} variables).
+     *
+     * @param chain the network
+     * @param output the output j for ℓ∞, or −1 for ℓ2
+     * @return the baseline, or null if a hidden layer is not MaxMin or the problem is too large
+     */
+    public static Baseline residualReluBaseline(DenseChain chain, int output) {
+        if (!MaxMinScaling.applies(chain)) {
+            return null;
+        }
+        long start = System.nanoTime();
+        LipSdpMatrix lmi = LipSdpMatrix.residualReluBaseline(chain, output);
+        if (lmi.variables() > NEWTON_LIMIT) {
+            return null;
+        }
+        LipSdpSolver.Solution solution = new LipSdpSolver(1e-9, 2000).solve(lmi);
+        CertificateCheck.Verified verified = new CertificateCheck(lmi).verify(solution.x(), 1e-13);
+        return new Baseline(verified.bound(), (System.nanoTime() - start) / 1e9, solution.converged());
+    }
+
+    /**
      * Returns the largest {@code ‖∇f_j(x)‖₁} over the points (attained, like {@link #lowerBound}).
      *
      * @param chain the network
@@ -139,7 +171,7 @@ public final class LipSdp {
         boolean maxMin = MaxMinScaling.applies(chain);
         if (solver == Solver.FIRST_ORDER && !maxMin) {
             throw new IllegalArgumentException("the first-order LipSDP solver handles MaxMin networks only"
-                    + " (this one has ReLU layers)");
+                    + " (this one has ReLU, larger GroupSort or residual layers)");
         }
         if (solver != Solver.AUTO) {
             return solver;

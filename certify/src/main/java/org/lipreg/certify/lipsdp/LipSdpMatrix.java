@@ -25,12 +25,27 @@ import java.util.List;
  *       the usual block-tridiagonal LipSDP matrix: diagonal {@code ρI + 2α W_1ᵀT_1W_1},
  *       {@code 2T_k + 2α W_{k+1}ᵀT_{k+1}W_{k+1}}, last {@code 2T_{L−1} − W_LᵀW_L}; off-diagonal
  *       {@code −(1+α) T_k W_k}.</li>
- *   <li><b>MaxMin</b> (Pauli et al., ICLR 2024), per pair j {@code Λ_j = λ_j I₂ + γ_j 11ᵀ}
- *       ({@code λ_j ≥ 0}, {@code γ_j} free): sorting a pair keeps its sum and its norm, so
- *       {@code QC = Δv_jᵀΛ_jΔv_j − Δz_jᵀΛ_jΔz_j = 0}. Its term is {@code +Λ_j} on the pair's
- *       {@code z_k} coordinates and {@code −W_{k,j}ᵀ Λ_j W_{k,j}} on {@code z_{k−1}}'s. With all
- *       layers MaxMin, M is block diagonal with the paper's blocks {@code ρI − W_1ᵀT_1W_1},
+ *   <li><b>GroupSort of size n, MaxMin for n = 2</b> (Pauli et al., ICLR 2024), per group j
+ *       {@code Λ_j = λ_j I_n + γ_j 11ᵀ} ({@code λ_j ≥ 0}, {@code γ_j} free):
+ *       {@code QC = Δv_jᵀΛ_jΔv_j − Δz_jᵀΛ_jΔz_j = λ_j(‖Δv_j‖² − ‖Δz_j‖²) + γ_j((1ᵀΔv_j)² − (1ᵀΔz_j)²)}.
+ *       Sorting keeps the sum, {@code 1ᵀz = 1ᵀv}, so the γ part is exactly 0 for either sign of γ;
+ *       and sorting is nonexpansive, {@code ‖Δz‖² = ‖v‖² + ‖v'‖² − 2 zᵀz' ≤ ‖Δv‖²}, because the
+ *       sorted pairing maximizes the inner product ({@code zᵀz' ≥ vᵀv'}, rearrangement
+ *       inequality), so the λ part is ≥ 0 for {@code λ ≥ 0}. (Even for n = 2 the norm is not kept:
+ *       {@code ‖Δv‖² − ‖Δz‖² = 2(a − b)(b' − a') ≥ 0} when the two pairs sort differently.) The
+ *       MaxMin argument needs nothing more for n > 2; {@code λI + γ11ᵀ} is also the most general
+ *       Λ that every reordering of a group leaves unchanged. Its term is {@code +Λ_j} on the
+ *       group's {@code z_k} coordinates and {@code −W_{k,j}ᵀ Λ_j W_{k,j}} on {@code z_{k−1}}'s. With
+ *       all layers GroupSort, M is block diagonal with the paper's blocks {@code ρI − W_1ᵀT_1W_1},
  *       {@code T_{k−1} − W_kᵀT_kW_k}, {@code T_{L−1} − W_LᵀW_L}.</li>
+ *   <li><b>Householder</b> (derived here), per pair {@code Λ_j = λ_j I₂ + γ_j u⊥u⊥ᵀ},
+ *       {@code u = (cos θ, sin θ)}, {@code u⊥ = (−sin θ, cos θ)}: in the frame (u, u⊥) the
+ *       activation maps {@code (s, t) ↦ (|s|, t)} (keeping z when {@code s > 0}, reflecting
+ *       {@code s} when not), so {@code u⊥ᵀΔz = u⊥ᵀΔv} exactly and {@code |Δ|s|| ≤ |Δs|}, i.e.
+ *       {@code ‖Δz‖ ≤ ‖Δv‖}: the GroupSort argument with u⊥ in place of 1 (MaxMin is θ = −π/4, where
+ *       u⊥ ∝ 1). |·| is slope-restricted in [−1, 1], whose sector constraint is {@code Δs² − Δ|s|² ≥ 0},
+ *       the λ part itself, so nothing more is gained on the u-component; the only other valid terms
+ *       are multiples of the equality {@code u⊥ᵀ(Δv − Δz) = 0} (the residual layers' p).</li>
  * </ul>
  * The constant {@code C = −W_LᵀW_L} is a term with coefficient 1, stored like the others, so that
  * {@link #assembleAbsolute} bounds the rounding of every entry the same way.
@@ -52,6 +67,17 @@ import java.util.List;
  * paper's blocks {@code diag(τ) − W_1ᵀT_1W_1}, …, {@code [[T_{L−1}, −c], [−cᵀ, 2ρ − Στ]]}. The input
  * block is never reduced here (τ is a diagonal on the input's own coordinates). Variable 0 is ρ,
  * then τ_1…τ_{n_0}, then the hidden multipliers.
+ *
+ * <p><b>Residual-ReLU baseline</b> ({@link #residualReluBaseline}; the paper's comparison, as the
+ * authors' {@code LipschitzEstimation_ResReLU.m} sets it up): every MaxMin pair is rewritten with
+ * two ReLUs, {@code max(a, b) = b + ReLU(a − b)}, {@code min(a, b) = b − ReLU(b − a)}, and standard
+ * LipSDP is applied to them: the coordinates of such a layer are the {@code Δr} (two per pair),
+ * {@code Δz_k} is the linear combination {@code (Δv_b + Δr_+, Δv_b − Δr_−)} of earlier coordinates,
+ * and each ReLU has its term with {@code Δd = ±(Δv_a − Δv_b)}. The one-ReLU rewrite
+ * ({@code min = a − ReLU(a − b)}) would be no baseline: with {@code t = 1} its term is exactly
+ * {@code ‖Δv‖² − ‖Δz‖²}, the pair constraint with γ = 0, so it too proves orthogonal MaxMin
+ * networks 1-Lipschitz; the two ReLUs are not tied to {@code r_+ − r_− = a − b}, which is what
+ * loses.
  */
 public final class LipSdpMatrix {
 
@@ -79,10 +105,18 @@ public final class LipSdpMatrix {
 
     private final DenseChain chain;
     private final int output;
+    private final boolean residualRelu;
+    /** Per hidden layer k, {@code Δz_k} as columns over the coordinates when it is not itself coordinates, else null. */
+    private final Column[][] zRows;
+    /** Per hidden layer k, the longest chain of floating-point operations behind a value of {@link #zRows}. */
+    private final int[] zDepth;
+    /** The longest such chain behind any column value (G's entries, combinations). */
+    private int columnDepth;
     private final boolean reduced;
     private final double[][] gram;
     private final double[][] gramAbsolute;
     private final int size;
+    private final int coordinates;
     private final int[] offset;
     private final int rhoStart;
     private final int rhoEnd;
@@ -93,7 +127,7 @@ public final class LipSdpMatrix {
 
     /**
      * Builds the matrix function of a chain; variable 0 is ρ, then each hidden layer's
-     * multipliers in order (MaxMin: λ_j, γ_j per pair; ReLU: t_j per neuron).
+     * multipliers in order (GroupSort: λ_j, γ_j per group; ReLU: t_j per neuron).
      *
      * @param chain the network
      */
@@ -110,9 +144,34 @@ public final class LipSdpMatrix {
      * @throws IllegalArgumentException if the output is out of range
      */
     public LipSdpMatrix(DenseChain chain, int output) {
+        this(chain, output, false);
+    }
+
+    /**
+     * Builds the matrix function of the residual-ReLU rewrite of a MaxMin network (see the class
+     * comment): standard LipSDP on {@code max(a, b) = b + ReLU(a − b)}, {@code min(a, b) = a − ReLU(a − b)}.
+     *
+     * @param chain the network, every hidden layer MaxMin
+     * @param output the output j for ℓ∞, or −1 for ℓ2
+     * @return the matrix function; its multipliers are one {@code t ≥ 0} per ReLU, two per pair
+     * @throws IllegalArgumentException if a hidden layer is not MaxMin
+     */
+    public static LipSdpMatrix residualReluBaseline(DenseChain chain, int output) {
+        for (HiddenActivation a : chain.activations()) {
+            if (!(a instanceof HiddenActivation.GroupSort g && g.maxMin())) {
+                throw new IllegalArgumentException("the residual-ReLU rewrite is for MaxMin networks, this one has " + a);
+            }
+        }
+        return new LipSdpMatrix(chain, output, true);
+    }
+
+    private LipSdpMatrix(DenseChain chain, int output, boolean residualRelu) {
         this.chain = chain;
         this.output = output;
+        this.residualRelu = residualRelu;
         int depth = chain.depth();
+        zRows = new Column[depth][];
+        zDepth = new int[depth];
         if (output < -1 || output >= chain.width(depth)) {
             throw new IllegalArgumentException("output " + output + " out of range (the network has "
                     + chain.width(depth) + " outputs)");
@@ -120,13 +179,17 @@ public final class LipSdpMatrix {
         double[][] firstWeights = chain.weights().get(0);
         gram = gram(firstWeights, false);
         gramAbsolute = gram(firstWeights, true);
-        reduced = output < 0 && firstWeights.length < firstWeights[0].length && positiveDefinite(gram);
+        // (a residual first layer adds Δx itself to its output: Δx is needed whole)
+        reduced = output < 0 && firstWeights.length < firstWeights[0].length && !chain.isResidual(0)
+                && positiveDefinite(gram);
         offset = new int[depth];
         int n = reduced ? firstWeights.length : firstWeights[0].length;
         for (int k = 1; k < depth; k++) {
             offset[k] = n;
-            n += chain.width(k);
+            n += chain.activations().get(k - 1) instanceof HiddenActivation.Identity ? 0 : chain.width(k);
         }
+        coordinates = n;
+        columnDepth = reduced ? firstWeights[0].length : 0; // each entry of G is itself a sum
         if (output < 0) {
             rhoStart = 0;
             rhoEnd = reduced ? firstWeights.length : firstWeights[0].length;
@@ -150,20 +213,62 @@ public final class LipSdpMatrix {
         for (int k = 1; k < depth; k++) {
             double[][] w = chain.weights().get(k - 1);
             int first = terms.size();
-            if (chain.activations().get(k - 1) instanceof HiddenActivation.Relu relu) {
+            HiddenActivation activation = chain.activations().get(k - 1);
+            if (residualRelu) {
+                addResidualRelu(k, w.length);
+            } else if (activation instanceof HiddenActivation.Identity) { // Δz_k = Δv_k, no coordinates
+                zRows[k] = new Column[w.length];
+                for (int j = 0; j < w.length; j++) {
+                    zRows[k][j] = input(k, j);
+                }
+                setDepth(k, inputDepth(k));
+            } else if (activation instanceof HiddenActivation.Relu relu) {
                 double a = relu.slope();
                 double[][] s = {{2, -(1 + a)}, {-(1 + a), 2 * a}};
                 for (int j = 0; j < w.length; j++) {
                     add(new Term(List.of(unit(offset[k] + j), input(k, j)), s), true);
                 }
-            } else {
-                for (int j = 0; j < w.length; j += 2) {
-                    add(new Term(List.of(unit(offset[k] + j), unit(offset[k] + j + 1), input(k, j), input(k, j + 1)),
-                            new double[][] {
-                                {1, 0, 0, 0}, {0, 1, 0, 0}, {0, 0, -1, 0}, {0, 0, 0, -1}}), true);
-                    Column sum = new Column(new int[] {offset[k] + j, offset[k] + j + 1}, new double[] {1, 1}, null);
-                    add(new Term(List.of(sum, inputSum(k, j)), new double[][] {{1, 0}, {0, -1}}), false);
+            } else { // GroupSort, or Householder: λ on the norms, γ on the direction the activation keeps
+                double[] kept;
+                if (activation instanceof HiddenActivation.Householder h) {
+                    kept = h.kept();
+                    // u⊥'s entries are sin and cos rounded: their error joins the columns' depth
+                    columnDepth = Math.max(columnDepth, inputDepth(k) + 6);
+                } else {
+                    kept = new double[((HiddenActivation.GroupSort) activation).size()];
+                    java.util.Arrays.fill(kept, 1);
                 }
+                int size = kept.length;
+                double[][] plusMinus = new double[2 * size][2 * size]; // λ(‖Δz_j‖² − ‖Δv_j‖²)
+                for (int i = 0; i < size; i++) {
+                    plusMinus[i][i] = 1;
+                    plusMinus[size + i][size + i] = -1;
+                }
+                for (int j = 0; j < w.length; j += size) {
+                    List<Column> columns = new ArrayList<>();
+                    int[] group = new int[size];
+                    for (int i = 0; i < size; i++) {
+                        columns.add(unit(offset[k] + j + i));
+                        group[i] = offset[k] + j + i;
+                    }
+                    for (int i = 0; i < size; i++) {
+                        columns.add(input(k, j + i));
+                    }
+                    add(new Term(columns, plusMinus), true);
+                    Column sum = new Column(group, kept.clone(), null); // γ((eᵀΔz_j)² − (eᵀΔv_j)²), e = 1 or u⊥
+                    add(new Term(List.of(sum, inputSum(k, j, kept)), new double[][] {{1, 0}, {0, -1}}), false);
+                    if (chain.isResidual(k - 1)) { // p((eᵀΔw_j)² − (eᵀΔv_j)(eᵀΔw_j))·2: the paper's P
+                        add(new Term(List.of(sum, inputSum(k, j, kept)), new double[][] {{2, -1}, {-1, 0}}), false);
+                    }
+                }
+            }
+            if (chain.isResidual(k - 1)) { // Δz_k = Δz_{k−1} + Δw_k, the activation's output at offset[k]
+                zRows[k] = new Column[w.length];
+                for (int j = 0; j < w.length; j++) {
+                    Column previous = zRows[k - 1] != null ? zRows[k - 1][j] : unit(offset[k - 1] + j);
+                    zRows[k][j] = combine(new Column[] {previous}, new double[] {1}, offset[k] + j, 1);
+                }
+                setDepth(k, zDepth[k - 1] + 1);
             }
             layerVariables.add(new int[] {first, terms.size()});
         }
@@ -183,6 +288,85 @@ public final class LipSdpMatrix {
         }
     }
 
+    /**
+     * The ReLU terms of a rewritten MaxMin layer k, and {@code Δz_k} as combinations: the pair
+     * (a, a + 1) has the coordinates {@code Δr_+ = ΔReLU(v_a − v_{a+1})} at {@code offset[k] + a}
+     * and {@code Δr_− = ΔReLU(v_{a+1} − v_a)} after it.
+     */
+    private void addResidualRelu(int k, int width) {
+        double[][] slopeZeroOne = {{2, -1}, {-1, 0}}; // the ReLU term with α = 0
+        zRows[k] = new Column[width];
+        for (int a = 0; a < width; a += 2) {
+            int plus = offset[k] + a;
+            int minus = plus + 1;
+            Column va = input(k, a);
+            Column vb = input(k, a + 1);
+            add(new Term(List.of(unit(plus), combine(new Column[] {va, vb}, new double[] {1, -1}, -1, 0)), slopeZeroOne),
+                    true);
+            add(new Term(List.of(unit(minus), combine(new Column[] {va, vb}, new double[] {-1, 1}, -1, 0)), slopeZeroOne),
+                    true);
+            zRows[k][a] = combine(new Column[] {vb}, new double[] {1}, plus, 1); // max = b + r_+
+            zRows[k][a + 1] = combine(new Column[] {vb}, new double[] {1}, minus, -1); // min = b − r_−
+        }
+        setDepth(k, inputDepth(k));
+    }
+
+    /** The longest chain of operations behind a value of {@code input(k, ·)}. */
+    private int inputDepth(int k) {
+        if (k == 1 && reduced) {
+            return chain.width(0);
+        }
+        return zRows[k - 1] == null ? 0 : zDepth[k - 1] + 2 + chain.width(k - 1);
+    }
+
+    /**
+     * Records the depth of {@code Δz_k}'s combinations, and a bound for every column built from
+     * them: W_{k+1}'s dot products, and sums of those over a group or pair.
+     */
+    private void setDepth(int k, int depth) {
+        zDepth[k] = depth;
+        columnDepth = Math.max(columnDepth, depth + 2 + 2 * chain.width(k));
+    }
+
+    /**
+     * {@code Σ_i c_i columns_i + unitCoefficient · e_unit} as one column over all coordinates, with
+     * its absolute form (for the rounding bound); {@code unit} −1 for none.
+     */
+    private Column combine(Column[] columns, double[] c, int unit, double unitCoefficient) {
+        double[] value = new double[coordinates];
+        double[] abs = new double[coordinates];
+        for (int i = 0; i < columns.length; i++) {
+            if (c[i] == 0) {
+                continue;
+            }
+            Column col = columns[i];
+            double[] colAbs = absolute(col);
+            for (int p = 0; p < col.index().length; p++) {
+                value[col.index()[p]] += c[i] * col.value()[p];
+                abs[col.index()[p]] += Math.abs(c[i]) * colAbs[p];
+            }
+        }
+        if (unit >= 0) {
+            value[unit] += unitCoefficient;
+            abs[unit] += Math.abs(unitCoefficient);
+        }
+        int count = 0;
+        for (double v : abs) {
+            count += v != 0 ? 1 : 0;
+        }
+        int[] index = new int[count];
+        double[] v = new double[count];
+        double[] av = new double[count];
+        for (int i = 0, q = 0; i < coordinates; i++) {
+            if (abs[i] != 0) {
+                index[q] = i;
+                v[q] = value[i];
+                av[q++] = abs[i];
+            }
+        }
+        return new Column(index, v, av);
+    }
+
     private void add(Term term, boolean nonneg) {
         terms.add(term);
         nonnegative.add(nonneg);
@@ -197,21 +381,35 @@ public final class LipSdpMatrix {
         if (k == 1 && reduced) {
             return span(0, gram[j].clone(), gramAbsolute[j].clone());
         }
+        if (zRows[k - 1] != null) { // Δz_{k−1} is itself a combination (rewritten, residual or linear layer)
+            return combine(zRows[k - 1], chain.weights().get(k - 1)[j], -1, 0);
+        }
         return span(offset[k - 1], chain.weights().get(k - 1)[j].clone(), null);
     }
 
-    /** Rows j and j+1 of {@code W_k} added, like {@link #input}. */
-    private Column inputSum(int k, int j) {
-        Column a = input(k, j);
-        Column b = input(k, j + 1);
-        double[] v = new double[a.value().length];
-        double[] abs = new double[v.length];
-        for (int i = 0; i < v.length; i++) {
-            v[i] = a.value()[i] + b.value()[i];
-            abs[i] = (a.absolute() != null ? a.absolute()[i] : Math.abs(a.value()[i]))
-                    + (b.absolute() != null ? b.absolute()[i] : Math.abs(b.value()[i]));
+    /** Rows j … j+size−1 of {@code W_k} weighted by e and added ({@code eᵀΔv_j}), like {@link #input}. */
+    private Column inputSum(int k, int j, double[] e) {
+        int size = e.length;
+        if (zRows[k - 1] != null) { // combinations need not share their rows
+            Column[] rows = new Column[size];
+            for (int i = 0; i < size; i++) {
+                rows[i] = input(k, j + i);
+            }
+            return combine(rows, e, -1, 0);
         }
-        return new Column(a.index(), v, abs);
+        Column first = input(k, j);
+        double[] v = new double[first.value().length];
+        double[] abs = new double[v.length];
+        for (int r = j; r < j + size; r++) {
+            Column row = input(k, r);
+            double[] rowAbs = absolute(row);
+            double weight = e[r - j];
+            for (int i = 0; i < v.length; i++) {
+                v[i] += weight * row.value()[i];
+                abs[i] += Math.abs(weight) * rowAbs[i];
+            }
+        }
+        return new Column(first.index(), v, abs);
     }
 
     private static Column span(int start, double[] values, double[] absolute) {
@@ -362,9 +560,9 @@ public final class LipSdpMatrix {
         for (Term t : terms) {
             count += countProducts(t);
         }
-        if (reduced) {
-            count += 2L * chain.width(0) + 2; // each entry of G is itself a sum, and two of them multiply
-        }
+        // a column's values can themselves be sums (G's entries, a rewritten layer's combinations),
+        // and two of them multiply
+        count += 2L * columnDepth + 2;
         return (int) Math.min(Integer.MAX_VALUE / 4, count);
     }
 
@@ -429,6 +627,9 @@ public final class LipSdpMatrix {
      * @return the variables
      */
     public double[] strictlyFeasiblePoint() {
+        if (residualRelu || chain.residual().contains(true)) {
+            return chargedFeasiblePoint();
+        }
         int depth = chain.depth();
         double[] c = new double[depth];
         double next = 1;
@@ -447,6 +648,81 @@ public final class LipSdpMatrix {
                 x[i] = c[0];
             }
             x[0] = (inputs * c[0] + 1 + 1e-3) / 2;
+        }
+        for (int k = 1; k < depth; k++) {
+            int[] range = layerVariables.get(k - 1);
+            for (int i = range[0]; i < range[1]; i++) {
+                x[i] = nonnegative(i) ? c[k] : 0;
+            }
+        }
+        return x;
+    }
+
+    /**
+     * A strictly feasible point for chains with residual or rewritten layers, by charging each
+     * layer's coupling to the earlier coordinates. With γ = p = 0 and one multiplier {@code c_k}
+     * per layer, each layer's terms are at least {@code c_k(q_k − β_k F_k ‖Δz_{k−1}‖²)}, where
+     * {@code q_k} is the squared norm of the layer's own coordinates, {@code F_k = ‖W_k‖_F²} bounds
+     * {@code ‖Δv_k‖² ≤ F_k‖Δz_{k−1}‖²}, and β is 1 for GroupSort ({@code λ(‖Δw‖² − ‖Δv‖²)}), 2 for
+     * ReLU ({@code −2(1+α)wv ≥ −w² − (1+α)²v²}) and 4 for a rewritten pair
+     * ({@code −2tΔrΔd ≥ −t(Δr² + Δd²)}, {@code ‖Δd‖² ≤ 4‖Δv‖²}). The state is bounded by
+     * {@code ‖Δz_k‖² ≤ Σ_i A[k][i] q_i}: its own coordinates (A = 1), a dense layer without
+     * activation ({@code F_k A[k−1]}), a residual layer ({@code ‖Δz + Δw‖² ≤ 2‖Δz‖² + 2‖Δw‖²}), a
+     * rewritten pair ({@code (v_b + r_+)² + (v_b − r_−)² ≤ 4v_b² + 2(r_+² + r_−²)}). ℓ∞ splits
+     * {@code −2t cᵀΔz ≥ −t² − ‖c‖²‖Δz‖²}. Each {@code c_i} (then ρ, or τ) is chosen from the back to
+     * leave a small positive margin on every {@code q_i}.
+     */
+    private double[] chargedFeasiblePoint() {
+        int depth = chain.depth();
+        double[] f = new double[depth + 1];
+        double[] beta = new double[depth];
+        for (int k = 1; k <= depth; k++) {
+            double[][] w = chain.weights().get(k - 1);
+            f[k] = frobeniusSquared(k == depth && output >= 0 ? new double[][] {w[output]} : w);
+            if (k < depth) {
+                HiddenActivation a = chain.activations().get(k - 1);
+                beta[k] = residualRelu ? 4 : a instanceof HiddenActivation.Relu ? 2
+                        : a instanceof HiddenActivation.GroupSort || a instanceof HiddenActivation.Householder ? 1 : 0;
+            }
+        }
+        double[][] a = new double[depth][depth];
+        a[0][0] = 1;
+        for (int k = 1; k < depth; k++) {
+            if (residualRelu) {
+                for (int i = 0; i < k; i++) {
+                    a[k][i] = 4 * f[k] * a[k - 1][i];
+                }
+                a[k][k] = 2;
+            } else if (chain.isResidual(k - 1)) {
+                for (int i = 0; i < k; i++) {
+                    a[k][i] = 2 * a[k - 1][i];
+                }
+                a[k][k] = 2;
+            } else if (chain.activations().get(k - 1) instanceof HiddenActivation.Identity) {
+                for (int i = 0; i < k; i++) {
+                    a[k][i] = f[k] * a[k - 1][i];
+                }
+            } else {
+                a[k][k] = 1;
+            }
+        }
+        double[] c = new double[depth]; // c[0] is ρ's (or τ's) coefficient
+        for (int i = depth - 1; i >= 0; i--) {
+            double need = f[depth] * a[depth - 1][i];
+            for (int k = i + 1; k < depth; k++) {
+                need += beta[k] * c[k] * f[k] * a[k - 1][i];
+            }
+            c[i] = need + 1e-3 * (1 + need);
+        }
+        double[] x = new double[terms.size()];
+        if (output < 0) {
+            x[0] = c[0];
+        } else {
+            int inputs = chain.width(0);
+            for (int i = 1; i <= inputs; i++) {
+                x[i] = c[0];
+            }
+            x[0] = (inputs * c[0] + 1 + 1e-3) / 2; // 2ρ − Στ = 1 + δ beats the t² of the split
         }
         for (int k = 1; k < depth; k++) {
             int[] range = layerVariables.get(k - 1);

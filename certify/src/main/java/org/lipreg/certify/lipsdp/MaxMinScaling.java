@@ -88,8 +88,11 @@ final class MaxMinScaling {
      * @return true if the scaling form applies
      */
     static boolean applies(DenseChain chain) {
+        if (chain.residual().contains(true)) {
+            return false;
+        }
         for (HiddenActivation a : chain.activations()) {
-            if (!(a instanceof HiddenActivation.MaxMin)) {
+            if (!(a instanceof HiddenActivation.GroupSort g && g.maxMin())) {
                 return false;
             }
         }

@@ -328,6 +328,23 @@ class IrReaderTest {
     }
 
     @Test
+    void theHouseholderActivationIsReadWithItsAngleAndTheGraphRefusesIt() {
+        SequentialBlock model = new SequentialBlock()
+                .add(Linear.builder().setUnits(6).build())
+                .add(new org.lipreg.normalization.activation.HouseholderActivation())
+                .add(Linear.builder().setUnits(2).build());
+        init(model, 4);
+        Parameter theta = model.getChildren().get(1).getValue().getParameters().get("theta");
+        theta.getArray().set(new float[] {0.7f});
+        Network network = IrReader.read(model, new Shape(4));
+        assertEquals(0.7f, ((Layer.Householder) network.layers().get(1)).angle(), 0);
+        org.lipreg.certify.ir.UnsupportedLayerException e = assertThrows(
+                org.lipreg.certify.ir.UnsupportedLayerException.class,
+                () -> org.lipreg.certify.graph.Lowering.check(network));
+        assertTrue(e.getMessage().contains("layers[1]") && e.getMessage().contains("Householder"), e.getMessage());
+    }
+
+    @Test
     void groupSortOfFourOnConvChannels() {
         SequentialBlock model = new SequentialBlock()
                 .add(Conv2d.builder().setKernelShape(new Shape(3, 3)).setFilters(8).build())

@@ -108,6 +108,16 @@ class NetworkFilesTest {
     }
 
     @Test
+    void theHouseholderActivationRoundTripsWithItsAngle() throws IOException {
+        Random random = new Random(15);
+        Network original = new Network(new int[] {3}, List.of(new Layer.Dense(gaussian(random, 4, 3), gaussian(random, 4)),
+                new Layer.Householder(-0.785), new Layer.Dense(gaussian(random, 2, 4), gaussian(random, 2))));
+        NetworkFiles.write(original, dir.resolve("hh.npz"), dir.resolve("hh.json"));
+        assertEquals(original, NetworkFiles.read(dir.resolve("hh.npz"), dir.resolve("hh.json")));
+        assertTrue(Files.readString(dir.resolve("hh.json")).contains("\"householder\""));
+    }
+
+    @Test
     void everyLayerTypeRoundTrips() throws IOException {
         Network original = everyLayer(new Random(7));
         Path npz = dir.resolve("net.npz");

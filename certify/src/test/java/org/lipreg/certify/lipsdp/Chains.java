@@ -63,6 +63,23 @@ final class Chains {
         return new DenseChain(weights, biases, Collections.nCopies(weights.size() - 1, activation));
     }
 
+    /** The network of one reference entry ("weights": [out][in] arrays), zero biases. */
+    static DenseChain fromJson(com.fasterxml.jackson.databind.JsonNode net, HiddenActivation activation) {
+        List<double[][]> weights = new ArrayList<>();
+        List<double[]> biases = new ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode w : net.path("weights")) {
+            double[][] m = new double[w.size()][w.get(0).size()];
+            for (int i = 0; i < m.length; i++) {
+                for (int j = 0; j < m[i].length; j++) {
+                    m[i][j] = w.get(i).get(j).asDouble();
+                }
+            }
+            weights.add(m);
+            biases.add(new double[m.length]);
+        }
+        return new DenseChain(weights, biases, Collections.nCopies(weights.size() - 1, activation));
+    }
+
     /** Random points, N(0, 1) per coordinate. */
     static double[][] points(Random random, int count, int dim) {
         double[][] p = new double[count][dim];

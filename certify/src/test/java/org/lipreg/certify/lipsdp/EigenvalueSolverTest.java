@@ -18,7 +18,7 @@ class EigenvalueSolverTest {
         for (int[] dims : new int[][] {{5, 6, 4, 3}, {8, 4, 6, 2}}) {
             List<double[][]> weights = List.of(Chains.gaussian(random, dims[1], dims[0]),
                     Chains.gaussian(random, dims[2], dims[1]), Chains.gaussian(random, dims[3], dims[2]));
-            MaxMinScaling problem = new MaxMinScaling(Chains.chain(random, weights, new HiddenActivation.MaxMin()));
+            MaxMinScaling problem = new MaxMinScaling(Chains.chain(random, weights, HiddenActivation.GroupSort.MAX_MIN));
             double[] s = new double[problem.dimension()];
             for (int i = 0; i < s.length; i++) {
                 s[i] = 0.5 * random.nextGaussian();
@@ -46,7 +46,7 @@ class EigenvalueSolverTest {
         Random random = new Random(12);
         List<double[][]> weights = List.of(Chains.gaussian(random, 6, 5), Chains.gaussian(random, 4, 6),
                 Chains.gaussian(random, 2, 4));
-        DenseChain chain = Chains.chain(random, weights, new HiddenActivation.MaxMin());
+        DenseChain chain = Chains.chain(random, weights, HiddenActivation.GroupSort.MAX_MIN);
         MaxMinScaling problem = new MaxMinScaling(chain);
         double[] s = new double[problem.dimension()];
         for (int i = 0; i < s.length; i++) {
@@ -72,7 +72,7 @@ class EigenvalueSolverTest {
                 1 + random.nextInt(3)};
             List<double[][]> weights = List.of(Chains.gaussian(random, dims[1], dims[0]),
                     Chains.gaussian(random, dims[2], dims[1]), Chains.gaussian(random, dims[3], dims[2]));
-            DenseChain chain = Chains.chain(random, weights, new HiddenActivation.MaxMin());
+            DenseChain chain = Chains.chain(random, weights, HiddenActivation.GroupSort.MAX_MIN);
             double[][] points = Chains.points(random, 100, dims[0]);
             LipSdpResult newton = LipSdp.certify(chain, points, LipSdp.Solver.NEWTON);
             LipSdpResult first = LipSdp.certify(chain, points, LipSdp.Solver.FIRST_ORDER);
@@ -91,7 +91,7 @@ class EigenvalueSolverTest {
         Random random = new Random(14);
         List<double[][]> weights = List.of(Chains.orthonormalRows(random, 8, 8), Chains.orthonormalRows(random, 8, 8),
                 Chains.orthonormalRows(random, 4, 8));
-        LipSdpResult r = LipSdp.certify(Chains.chain(random, weights, new HiddenActivation.MaxMin()), new double[0][],
+        LipSdpResult r = LipSdp.certify(Chains.chain(random, weights, HiddenActivation.GroupSort.MAX_MIN), new double[0][],
                 LipSdp.Solver.FIRST_ORDER);
         assertEquals(1, r.verifiedBound(), 1e-4);
     }
@@ -100,9 +100,9 @@ class EigenvalueSolverTest {
     void theAutomaticChoiceFollowsTheRule() {
         Random random = new Random(15);
         DenseChain small = Chains.chain(random, List.of(Chains.gaussian(random, 6, 4), Chains.gaussian(random, 2, 6)),
-                new HiddenActivation.MaxMin());
+                HiddenActivation.GroupSort.MAX_MIN);
         DenseChain wide = Chains.chain(random, List.of(Chains.gaussian(random, 2 * LipSdp.NEWTON_LIMIT, 4),
-                Chains.gaussian(random, 2, 2 * LipSdp.NEWTON_LIMIT)), new HiddenActivation.MaxMin());
+                Chains.gaussian(random, 2, 2 * LipSdp.NEWTON_LIMIT)), HiddenActivation.GroupSort.MAX_MIN);
         DenseChain wideRelu = Chains.chain(random, List.of(Chains.gaussian(random, 2 * LipSdp.NEWTON_LIMIT, 4),
                 Chains.gaussian(random, 2, 2 * LipSdp.NEWTON_LIMIT)), new HiddenActivation.Relu(0));
         assertEquals(LipSdp.Solver.NEWTON, LipSdp.choose(small, new LipSdpMatrix(small), LipSdp.Solver.AUTO));

@@ -36,7 +36,7 @@ class LipSdpLinfTest {
     void randomNetworksLieBetweenTheSampledGradientOneNormAndTheProductBound() {
         Random random = new Random(22);
         for (int trial = 0; trial < 6; trial++) {
-            HiddenActivation activation = trial % 2 == 0 ? new HiddenActivation.MaxMin() : new HiddenActivation.Relu(0);
+            HiddenActivation activation = trial % 2 == 0 ? HiddenActivation.GroupSort.MAX_MIN : new HiddenActivation.Relu(0);
             int[] dims = {3 + random.nextInt(4), 2 * (2 + random.nextInt(3)), 2 * (2 + random.nextInt(2)), 3};
             List<double[][]> weights = List.of(Chains.gaussian(random, dims[1], dims[0]),
                     Chains.gaussian(random, dims[2], dims[1]), Chains.gaussian(random, dims[3], dims[2]));
@@ -72,7 +72,7 @@ class LipSdpLinfTest {
         Random random = new Random(23);
         List<double[][]> weights = List.of(Chains.gaussian(random, 6, 4), Chains.gaussian(random, 4, 6),
                 Chains.gaussian(random, 2, 4));
-        for (HiddenActivation activation : List.of(new HiddenActivation.MaxMin(), new HiddenActivation.Relu(0))) {
+        for (HiddenActivation activation : List.of(HiddenActivation.GroupSort.MAX_MIN, new HiddenActivation.Relu(0))) {
             LipSdpMatrix lmi = new LipSdpMatrix(Chains.chain(random, weights, activation), 1);
             LipSdpSolver.Solution solution = new LipSdpSolver(1e-9, 2000).solve(lmi);
             CertificateCheck check = new CertificateCheck(lmi);

@@ -9,9 +9,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;
 
 import java.io.InputStream;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
 
 /**
  * Our verified bound against optima from an interior-point solver outside lipreg: cvxopt on the
@@ -29,21 +26,9 @@ class LipSdpReferenceTest {
         assertEquals(5, root.path("networks").size());
         int reduced = 0;
         for (JsonNode net : root.path("networks")) {
-            List<double[][]> weights = new ArrayList<>();
-            List<double[]> biases = new ArrayList<>();
-            for (JsonNode w : net.path("weights")) {
-                double[][] m = new double[w.size()][w.get(0).size()];
-                for (int i = 0; i < m.length; i++) {
-                    for (int j = 0; j < m[i].length; j++) {
-                        m[i][j] = w.get(i).get(j).asDouble();
-                    }
-                }
-                weights.add(m);
-                biases.add(new double[m.length]);
-            }
             HiddenActivation activation = net.path("activation").asText().equals("maxmin")
-                    ? new HiddenActivation.MaxMin() : new HiddenActivation.Relu(0);
-            DenseChain chain = new DenseChain(weights, biases, Collections.nCopies(weights.size() - 1, activation));
+                    ? HiddenActivation.GroupSort.MAX_MIN : new HiddenActivation.Relu(0);
+            DenseChain chain = Chains.fromJson(net, activation);
             LipSdpResult r = LipSdp.certify(chain, new double[0][]);
             reduced += new LipSdpMatrix(chain).reduced() ? 1 : 0;
             double reference = net.path("bound").asDouble();

@@ -32,7 +32,7 @@ class LipSdpTest {
         Random random = new Random(2);
         List<double[][]> weights = List.of(Chains.orthonormalRows(random, 6, 6), Chains.orthonormalRows(random, 6, 6),
                 Chains.orthonormalRows(random, 3, 6));
-        LipSdpResult result = LipSdp.certify(Chains.chain(random, weights, new HiddenActivation.MaxMin()),
+        LipSdpResult result = LipSdp.certify(Chains.chain(random, weights, HiddenActivation.GroupSort.MAX_MIN),
                 Chains.points(random, 50, 6));
         assertEquals(1, result.verifiedBound(), 1e-4);
         assertTrue(result.lowerBound() <= result.verifiedBound());
@@ -42,7 +42,7 @@ class LipSdpTest {
     void randomNetworksLieBetweenTheSampledLowerBoundAndTheProductBound() {
         Random random = new Random(3);
         for (int trial = 0; trial < 6; trial++) {
-            HiddenActivation activation = trial % 3 == 0 ? new HiddenActivation.MaxMin()
+            HiddenActivation activation = trial % 3 == 0 ? HiddenActivation.GroupSort.MAX_MIN
                     : new HiddenActivation.Relu(trial % 3 == 1 ? 0 : 0.2);
             int[] dims = {3 + random.nextInt(3), 2 * (2 + random.nextInt(3)), 2 * (2 + random.nextInt(2)),
                 1 + random.nextInt(3)};
@@ -66,7 +66,7 @@ class LipSdpTest {
         Random random = new Random(4);
         List<double[][]> weights = List.of(Chains.gaussian(random, 6, 4), Chains.gaussian(random, 4, 6),
                 Chains.gaussian(random, 2, 4));
-        for (HiddenActivation activation : List.of(new HiddenActivation.MaxMin(), new HiddenActivation.Relu(0))) {
+        for (HiddenActivation activation : List.of(HiddenActivation.GroupSort.MAX_MIN, new HiddenActivation.Relu(0))) {
             LipSdpMatrix lmi = new LipSdpMatrix(Chains.chain(random, weights, activation));
             LipSdpSolver.Solution solution = new LipSdpSolver(1e-9, 2000).solve(lmi);
             CertificateCheck check = new CertificateCheck(lmi);
@@ -127,7 +127,7 @@ class LipSdpTest {
     @Test
     void theJacobianMatchesCentralDifferences() {
         Random random = new Random(5);
-        for (HiddenActivation activation : List.of(new HiddenActivation.MaxMin(), new HiddenActivation.Relu(0.1))) {
+        for (HiddenActivation activation : List.of(HiddenActivation.GroupSort.MAX_MIN, new HiddenActivation.Relu(0.1))) {
             List<double[][]> weights = List.of(Chains.gaussian(random, 6, 3), Chains.gaussian(random, 4, 6),
                     Chains.gaussian(random, 2, 4));
             DenseChain chain = Chains.chain(random, weights, activation);

@@ -66,7 +66,10 @@ final class LipschitzPointWork implements PointWork<LipschitzPointWork.Session, 
         private Session(CertifyTarget target, boolean ownsTarget) {
             this.target = target;
             this.ownsTarget = ownsTarget;
-            this.certifier = target.network() == null ? null : LipschitzCertifier.of(target.network());
+            // an IR network that bound propagation refuses (e.g. the Householder activation, which
+            // only LipSDP reads) gets lower bounds only, like a model without one
+            this.certifier = target.network() == null || target.unsupported() != null ? null
+                    : LipschitzCertifier.of(target.network());
             this.oracle = certifier != null ? new GraphOracle(certifier.graph()) : target.blockOracle();
         }
 

@@ -136,16 +136,30 @@ final class CertifyCommand implements Runnable {
          * The frame of a subcommand that certifies one network (no --sweep): the shared checks, the
          * output directory, the run's lock, the rule against replacing earlier results, then the work.
          */
-        @SuppressWarnings("try") // the lock is held, not used, inside the block
         int certifyOne(String what, java.util.function.Function<Path, List<Path>> outputs, Certification work)
                 throws Exception {
+            return certifyOne(what, outputs, null, work);
+        }
+
+        /**
+         * Like {@link #certifyOne(String, java.util.function.Function, Certification)}, for work that
+         * also writes a family of figures into the --run's certificate (which then counts as an
+         * earlier result too).
+         */
+        @SuppressWarnings("try") // the lock is held, not used, inside the block
+        int certifyOne(String what, java.util.function.Function<Path, List<Path>> outputs, String certificateFamily,
+                Certification work) throws Exception {
             validate();
             if (source.sweep != null) {
                 throw new RunSetupException("--sweep is only for 'certify lipschitz'", null);
             }
             Path dir = outputDirectory(what);
             try (LockedRuns locked = lockRun()) {
-                new ExistingOutputs().files(outputs.apply(dir)).refuseUnless(overwrite.allowed());
+                ExistingOutputs existing = new ExistingOutputs().files(outputs.apply(dir));
+                if (source.run != null && certificateFamily != null) {
+                    existing.certificate(source.run.resolve(CertifyOutputs.CERTIFICATE_FILE), certificateFamily);
+                }
+                existing.refuseUnless(overwrite.allowed());
                 return work.into(dir);
             }
         }
@@ -405,9 +419,10 @@ final class CertifyCommand implements Runnable {
             name = "lipsdp",
             mixinStandardHelpOptions = true,
             description = {
-                "Global Lipschitz bound by LipSDP (feedforward dense networks with ReLU or MaxMin), proven in",
-                "float64, beside the product bound and the largest sampled ||J(x)||_2 (l2) or ||grad f_j(x)||_1",
-                "(linf, one output) at --points inputs."
+                "Global Lipschitz bound by LipSDP (feedforward dense networks with ReLU, MaxMin or GroupSort),",
+                "proven in float64, beside the product bound, LipSDP on the residual-ReLU rewrite of MaxMin (the paper's",
+                "baseline) and the largest sampled ||J(x)||_2 (l2) or ||grad f_j(x)||_1 (linf, one output) at",
+                "--points inputs."
             })
     static final class LipSdpBound extends Common implements Callable<Integer> {
 
@@ -443,7 +458,8 @@ final class CertifyCommand implements Runnable {
                 throw new RunSetupException("--solver first-order is l2 only; the linf bound is solved by newton", null);
             }
             String name = norm.equals("l2") ? "lipsdp" : "lipsdp-linf-" + output;
-            return certifyOne("lipsdp", dir -> LipSdpOutputs.files(dir, name), dir -> certify(dir, name, chosen));
+            return certifyOne("lipsdp", dir -> LipSdpOutputs.files(dir, name),
+                    norm.equals("l2") ? LipSdpOutputs.L2_FIGURES : null, dir -> certify(dir, name, chosen));
         }
 
         private int certify(Path dir, String name, LipSdp.Solver chosen) throws Exception {
@@ -472,8 +488,13 @@ final class CertifyCommand implements Runnable {
                         throw new RunSetupException("--solver: " + e.getMessage(), e);
                     }
                 }
-                Table table = LipSdpOutputs.table(target.name(), norm.equals("l2") ? "l2" : "linf, output " + output, result);
+                LipSdp.Baseline baseline = LipSdp.residualReluBaseline(chain, output != null ? output : -1);
+                Table table = LipSdpOutputs.table(target.name(), norm.equals("l2") ? "l2" : "linf, output " + output, result,
+                        baseline);
                 LipSdpOutputs.write(table, dir, name);
+                if (source.run != null && output == null) { // the ℓ2 bound joins the run's certified figures
+                    LipSdpOutputs.writeCertificate(table, source.run.resolve(CertifyOutputs.CERTIFICATE_FILE));
+                }
                 System.out.print(MarkdownTables.of(table));
                 System.out.println("wrote " + name + ".csv and " + name + ".md to " + dir);
                 return ExitCodes.OK;

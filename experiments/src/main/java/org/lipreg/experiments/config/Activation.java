@@ -40,6 +40,20 @@ public enum Activation implements Choice {
         public int sortGroup(ModelConfig model) {
             return model.groupSize;
         }
+    },
+
+    /** Householder: each pair kept or reflected by a learnable unit vector (one angle per layer). */
+    HOUSEHOLDER("householder", "each pair of channels kept or reflected by a learnable unit vector (1-Lipschitz, "
+            + "gradient-norm preserving; starts as MaxMin); widths must be even") {
+        @Override
+        public LayerSpec layer(ModelConfig model) {
+            return new LayerSpec.Householder();
+        }
+
+        @Override
+        public int sortGroup(ModelConfig model) {
+            return 2;
+        }
     };
 
     private final String id;

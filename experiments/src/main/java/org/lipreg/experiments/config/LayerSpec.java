@@ -20,7 +20,8 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
     @JsonSubTypes.Type(value = LayerSpec.GroupNorm.class, name = "groupnorm"),
     @JsonSubTypes.Type(value = LayerSpec.BatchChannelNorm.class, name = "bcn"),
     @JsonSubTypes.Type(value = LayerSpec.MaxMin.class, name = "maxmin"),
-    @JsonSubTypes.Type(value = LayerSpec.GroupSort.class, name = "groupsort")
+    @JsonSubTypes.Type(value = LayerSpec.GroupSort.class, name = "groupsort"),
+    @JsonSubTypes.Type(value = LayerSpec.Householder.class, name = "householder")
 })
 public abstract class LayerSpec {
 
@@ -92,6 +93,11 @@ public abstract class LayerSpec {
         @Key(value = "channels per group", usedBy = "normalization.activation", min = 2)
         public int groupSize = 4;
     }
+
+    /** Householder activation: each pair of channels kept or reflected by a learnable unit vector. */
+    @Section(value = "Householder activation: each pair of channels kept or reflected (learnable angle)",
+            usedBy = "ModelFactory → normalization.activation")
+    public static final class Householder extends LayerSpec {}
 
     /** Max pooling. */
     @Section(value = "max pooling", usedBy = "ModelFactory → DJL")

@@ -170,6 +170,9 @@ public final class ModelFactory {
         if (layer instanceof LayerSpec.GroupSort g) {
             return GroupSort.of(g.groupSize);
         }
+        if (layer instanceof LayerSpec.Householder) {
+            return new org.lipreg.normalization.activation.HouseholderActivation();
+        }
         if (layer instanceof LayerSpec.GroupNorm g) {
             return GroupNorm.builder().optGroups(g.groups).build();
         }

@@ -63,8 +63,12 @@ class CertifyLipSdpCommandTest {
             "--out", out.toString()};
         StringWriter err = new StringWriter();
         assertEquals(0, run(err, args), err.toString());
-        assertOrdered(Table.read().csv(out.resolve("lipsdp.csv").toFile()));
-        assertTrue(Files.readString(out.resolve("lipsdp.md")).contains("| lipsdp_bound |"));
+        Table table = Table.read().csv(out.resolve("lipsdp.csv").toFile());
+        assertOrdered(table);
+        // the baseline is proven too, so it is never below the attained lower bound
+        assertTrue(table.doubleColumn("residual_relu_bound").get(0) >= table.doubleColumn("lower_bound").get(0),
+                table.print());
+        assertTrue(Files.readString(out.resolve("lipsdp.md")).contains("| residual_relu_bound |"));
 
         byte[] before = Files.readAllBytes(out.resolve("lipsdp.csv"));
         StringWriter again = new StringWriter();
@@ -82,26 +86,72 @@ class CertifyLipSdpCommandTest {
         Network conv = new Network(new int[] {1, 4, 4}, List.of(new Layer.Conv2d(
                 new Tensor(new int[] {2, 1, 3, 3}, new double[18]), Tensor.zeros(2), new int[] {1, 1},
                 new int[] {0, 0}, new int[] {1, 1}, 1), new Layer.Relu(0), new Layer.Flatten(), dense(random, 8, 2)));
-        Network groupSort4 = new Network(new int[] {4}, List.of(dense(random, 4, 8), new Layer.GroupSort(4),
-                dense(random, 8, 2)));
         NetworkFiles.write(conv, dir.resolve("conv"));
-        NetworkFiles.write(groupSort4, dir.resolve("gs4"));
         Path out = dir.resolve("out");
         StringWriter err = new StringWriter();
         assertEquals(2, run(err, "certify", "lipsdp", "--npz", dir.resolve("conv.npz").toString(), "--out", out.toString()));
         assertTrue(err.toString().contains("#0 Conv2d"), err.toString());
-        StringWriter gs = new StringWriter();
-        assertEquals(2, run(gs, "certify", "lipsdp", "--npz", dir.resolve("gs4.npz").toString(), "--out", out.toString()));
-        assertTrue(gs.toString().contains("#1 GroupSort") && gs.toString().contains("size 4"), gs.toString());
         assertFalse(Files.exists(out));
+    }
+
+    @Test
+    void aGroupSortNetworkOfSizeFourIsCertified() throws Exception {
+        Random random = new Random(10);
+        Network network = new Network(new int[] {4}, List.of(dense(random, 4, 8), new Layer.GroupSort(4),
+                dense(random, 8, 2)));
+        NetworkFiles.write(network, dir.resolve("gs4"));
+        Path out = dir.resolve("out");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "certify", "lipsdp", "--npz", dir.resolve("gs4.npz").toString(), "--points", "50",
+                "--out", out.toString()), err.toString());
+        Table t = Table.read().csv(out.resolve("lipsdp.csv").toFile());
+        assertOrdered(t);
+        assertTrue(t.column("residual_relu_bound").isMissing(0), t.print()); // the rewrite is for pairs
+    }
+
+    @Test
+    void aRunTrainedWithTheHouseholderActivationIsCertified() throws Exception {
+        Path run = TinyRun.train(Files.createDirectories(dir.resolve("hh")),
+                "{preset: mlp, hidden: [8], activation: householder}");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "certify", "lipsdp", "--run", run.toString(), "--points", "20"), err.toString());
+        Table t = Table.read().csv(run.resolve("certify/lipsdp.csv").toFile());
+        assertOrdered(t);
+        assertTrue(t.column("residual_relu_bound").isMissing(0), t.print());
+        // the local certifiers have no graph form for it: lower bounds only, and exit 2
+        assertEquals(2, run(new StringWriter(), "certify", "lipschitz", "--run", run.toString(), "--eps", "0.1",
+                "--points", "2", "--method", "crown"));
+        Table local = Table.read().csv(run.resolve("certify/summary.csv").toFile());
+        assertTrue(local.column("mean_upper").isMissing(0)
+                && Double.parseDouble(local.column("mean_lower").getString(0)) > 0,
+                local.print());
     }
 
     @Test
     void aRunIsCertifiedIntoItsCertifyDirectory() throws Exception {
         Path run = TinyRun.copyTo(dir.resolve("run"));
         StringWriter err = new StringWriter();
+        Path certificate = run.resolve("certificate.json");
+        Files.writeString(certificate, "{\"lipschitz_crown_eps0.01_mean_upper\": 7.5}");
         assertEquals(0, run(err, "certify", "lipsdp", "--run", run.toString(), "--points", "20"), err.toString());
-        assertOrdered(Table.read().csv(run.resolve("certify/lipsdp.csv").toFile()));
+        Table t = Table.read().csv(run.resolve("certify/lipsdp.csv").toFile());
+        assertOrdered(t);
+        // the ℓ2 bound joins the run's certified figures (what lipreg report reads), beside the others
+        com.fasterxml.jackson.databind.JsonNode figures = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(certificate.toFile());
+        assertEquals(t.doubleColumn("lipsdp_bound").get(0), figures.path("lipsdp_l2").asDouble(), 0, figures.toString());
+        assertEquals(t.doubleColumn("lower_bound").get(0), figures.path("lipsdp_l2_lower").asDouble(), 0);
+        assertEquals(t.doubleColumn("product_bound").get(0), figures.path("lipsdp_l2_product").asDouble(), 0);
+        assertEquals(7.5, figures.path("lipschitz_crown_eps0.01_mean_upper").asDouble(), 0);
+
+        // they are an earlier result: another output directory still needs --overwrite
+        byte[] before = Files.readAllBytes(certificate);
+        StringWriter again = new StringWriter();
+        assertEquals(2, run(again, "certify", "lipsdp", "--run", run.toString(), "--points", "20", "--out",
+                dir.resolve("elsewhere").toString()));
+        assertTrue(again.toString().contains("certificate.json") && again.toString().contains("lipsdp_l2"),
+                again.toString());
+        assertArrayEquals(before, Files.readAllBytes(certificate));
     }
 
     @Test
@@ -118,6 +168,7 @@ class CertifyLipSdpCommandTest {
         Table t = Table.read().csv(out.resolve("lipsdp-linf-2.csv").toFile());
         assertEquals("linf, output 2", t.stringColumn("norm").get(0));
         assertOrdered(t);
+        assertTrue(t.column("residual_relu_bound").isMissing(0), t.print()); // a ReLU network: nothing to rewrite
         assertFalse(Files.exists(out.resolve("lipsdp.csv")));
 
         Path other = dir.resolve("other");

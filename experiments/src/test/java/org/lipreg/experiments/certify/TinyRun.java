@@ -55,6 +55,18 @@ final class TinyRun {
     private static Path train() throws Exception {
         Path dir = Files.createTempDirectory("lipreg-tiny-run");
         Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(dir)));
+        return train(dir, "{preset: mlp, hidden: [8]}");
+    }
+
+    /**
+     * Trains the tiny run with another model section (not cached).
+     *
+     * @param dir an empty directory for the data, the config and the run
+     * @param model the YAML of the model section, e.g. {@code {preset: mlp, hidden: [8]}}
+     * @return the run directory
+     * @throws Exception if training fails
+     */
+    static Path train(Path dir, String model) throws Exception {
         // Two Gaussian blobs in 4-d, labels 1 and 2: small enough that every certifier takes
         // well under a second on it, and tabular, so counterfactuals work on it too.
         Random random = new Random(3);
@@ -73,7 +85,7 @@ final class TinyRun {
         Files.writeString(config, "name: tiny\nseed: 1\nepochs: 3\n"
                 + "data: {type: csv, path: " + data.toAbsolutePath() + ", trainSize: 160, testSize: 40, batchSize: 32,"
                 + " trainingNoise: 0.25}\n"
-                + "model: {preset: mlp, hidden: [8]}\noptimizer: {name: adam, learningRate: 0.01}\n");
+                + "model: " + model + "\noptimizer: {name: adam, learningRate: 0.01}\n");
         Path run = dir.resolve("run");
         StringWriter err = new StringWriter();
         int code = LipregCli.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),

@@ -149,7 +149,8 @@ class ConfigCommandTest {
     void referencePrintsTheCommittedConfigurationPage() throws IOException {
         assertEquals(0, run("config", "--reference"), err.toString());
         assertEquals(Files.readString(Path.of("..", "docs", "configuration.md")), out.toString());
-        assertTrue(out.toString().contains("| `model.activation` | choice | `relu` | `relu`, `maxmin`, `groupsort` |"),
+        assertTrue(out.toString().contains(
+                "| `model.activation` | choice | `relu` | `relu`, `maxmin`, `groupsort`, `householder` |"),
                 out.toString());
         assertEquals(2, run("config"));
         assertTrue(err.toString().contains("give a CONFIG, or --reference"), err.toString());

@@ -51,6 +51,9 @@ class NormalizedTrainingTest {
         List<Block> sortedLayers = ((SequentialBlock) ModelFactory.build(sorted.model, new Shape(1, 28, 28), 10, 2))
                 .getChildren().values();
         assertEquals(2, ((org.lipreg.normalization.activation.GroupSort) sortedLayers.get(1)).getGroupSize());
+        RunConfig householder = config("model.activation=householder");
+        assertTrue(((SequentialBlock) ModelFactory.build(householder.model, new Shape(1, 28, 28), 10, 2)).getChildren()
+                .values().get(1) instanceof org.lipreg.normalization.activation.HouseholderActivation);
         RunConfig gn = config("model.norm=gn");
         assertEquals(4, ((GroupNorm) ((SequentialBlock) ModelFactory.build(gn.model, new Shape(1, 28, 28), 10, 2))
                 .getChildren().values().get(1)).getGroups());

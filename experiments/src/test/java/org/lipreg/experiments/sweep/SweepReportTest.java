@@ -115,6 +115,29 @@ class SweepReportTest {
     }
 
     @Test
+    void theLipSdpBoundIsACertifiedFigure() throws IOException {
+        plan();
+        run("a_seed-1", "a", "1", new double[] {0.9}, "finished");
+        run("a_seed-2", "a", "2", new double[] {0.8}, "finished");
+        run("b_seed-1", "b", "1", new double[] {0.7}, "finished");
+        double[] bounds = {2.0, 3.0};
+        for (int i = 0; i < 2; i++) {
+            org.lipreg.certify.lipsdp.LipSdpResult result = new org.lipreg.certify.lipsdp.LipSdpResult(5.0, bounds[i],
+                    bounds[i], 1.0, 0.1, org.lipreg.certify.lipsdp.LipSdp.Solver.NEWTON, 10, true);
+            org.lipreg.experiments.certify.LipSdpOutputs.writeCertificate(
+                    org.lipreg.experiments.certify.LipSdpOutputs.table("m", "l2", result, null),
+                    dir.resolve("a_seed-" + (i + 1) + "/certificate.json"));
+        }
+        SweepReport report = SweepReport.read(dir);
+        assertEquals(2.0, report.runs().doubleColumn("final_lipsdp_l2").get(0), 0);
+        assertEquals(5.0, report.runs().doubleColumn("final_lipsdp_l2_product").get(1), 0);
+        assertEquals(true, Double.isNaN(report.runs().doubleColumn("final_lipsdp_l2").getDouble(2)));
+        assertEquals(2.5, report.summary().doubleColumn("lipsdp_l2_mean").get(0), 1e-12);
+        // no residual-ReLU baseline in the table: no figure, rather than a blank one
+        assertEquals(false, report.runs().containsColumn("final_lipsdp_l2_residual_relu"));
+    }
+
+    @Test
     void csvTablesWriteSecondsToTheMillisecondAndCountsAsIntegers() throws IOException {
         plan();
         for (String[] r : new String[][] {{"a_seed-1", "a", "1"}, {"a_seed-2", "a", "2"}, {"a_seed-3", "a", "3"},

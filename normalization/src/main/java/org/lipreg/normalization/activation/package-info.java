@@ -1,7 +1,8 @@
 /**
  * Activations that are 1-Lipschitz and gradient-norm preserving:
- * {@link org.lipreg.normalization.activation.GroupSort} (sorted groups of channels) and its
- * pairwise case MaxMin.
+ * {@link org.lipreg.normalization.activation.GroupSort} (sorted groups of channels), its
+ * pairwise case MaxMin, and {@link org.lipreg.normalization.activation.HouseholderActivation}
+ * (each pair kept or reflected by a learnable Householder reflection).
  *
  * <p>Depends on DJL and {@link org.lipreg.normalization.engine}.
  */

@@ -12,6 +12,7 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.util.Pair;
 
 import org.lipreg.normalization.activation.GroupSort;
+import org.lipreg.normalization.activation.HouseholderActivation;
 import org.lipreg.training.runner.EpochMetricsSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,8 +39,8 @@ import java.util.Set;
  * module gives certified bounds).
  *
  * <p>The product is a bound only through blocks whose constant is known: the layers above, ReLU,
- * flatten, MaxMin/GroupSort (1-Lipschitz) and dropout (identity at inference), composed in a
- * {@code SequentialBlock}. Through anything else (normalization by batch or sample statistics,
+ * flatten, MaxMin/GroupSort and the Householder activation (1-Lipschitz) and dropout (identity at
+ * inference), composed in a {@code SequentialBlock}. Through anything else (normalization by batch or sample statistics,
  * pooling whose window overlap is not known, residual branches) it is NaN rather than a number
  * that might be wrong. Such blocks ({@link #unboundedBlocks()}) and weight layers whose σ is not
  * logged ({@link #uncoveredLayers()}) are named in a warning, once per monitor.
@@ -124,7 +125,7 @@ public final class LipschitzMonitor implements EpochMetricsSource {
         } else if (block instanceof SpectrallyNormalized sn) {
             factor = sigma(sn.getLayer(), manager) * sn.scaleFor(sn.sigma());
             logged.add(sn.getLayer());
-        } else if (block instanceof GroupSort || block instanceof Dropout
+        } else if (block instanceof GroupSort || block instanceof HouseholderActivation || block instanceof Dropout
                 || block instanceof LambdaBlock lambda && ONE_LIPSCHITZ_LAMBDAS.contains(lambda.getName())) {
             return;
         } else {
