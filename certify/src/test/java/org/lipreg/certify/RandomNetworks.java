@@ -199,7 +199,8 @@ public final class RandomNetworks {
      * A tiny random network mixing every operator the certifier knows: 1–4 stages on an input of
      * 2–6 values (an image of 1–2 channels, or flat). An image stage is a convolution (kernel
      * 1–3, stride 1–2, padding, dilation, groups), a flat stage a dense layer (width 2–8); each
-     * maybe followed by batch norm (a channel affine), group norm, or batch-channel norm (both:
+     * maybe followed by batch norm (a channel affine), group norm (ε 1e-5 to 0.1, groups of one
+     * value included: a constant), or batch-channel norm (both:
      * the BN folded, then GN), then an activation (ReLU, leaky ReLU, MaxMin, GroupSort 3 or 4,
      * max or average pooling on images), and maybe wrapped in a residual; flatten between, a
      * dense layer to 2–3 outputs last.
@@ -231,10 +232,10 @@ public final class RandomNetworks {
             int channels = out[0];
             switch (random.nextInt(5)) {
                 case 0 -> block.add(channelAffine(random, channels));
-                case 1 -> block.add(groupNorm(random, channels, divisor(random, channels)));
+                case 1 -> block.add(tinyGroupNorm(random, channels));
                 case 2 -> { // batch-channel norm at inference: batch norm folded, then group norm
                     block.add(channelAffine(random, channels));
-                    block.add(groupNorm(random, channels, divisor(random, channels)));
+                    block.add(tinyGroupNorm(random, channels));
                 }
                 default -> { }
             }
@@ -330,6 +331,13 @@ public final class RandomNetworks {
                     break;
             }
         }
+    }
+
+    /** Group norm with a random group count and ε from 1e-5 (nearly singular on a constant group) to 0.1. */
+    private static Layer.GroupNorm tinyGroupNorm(Random random, int channels) {
+        Layer.ChannelAffine affine = channelAffine(random, channels);
+        double epsilon = new double[] {1e-5, 1e-3, 0.1}[random.nextInt(3)];
+        return new Layer.GroupNorm(divisor(random, channels), epsilon, affine.scale(), affine.shift());
     }
 
     /** A random divisor of n (the group count of a group norm). */

@@ -142,10 +142,10 @@ final class ForwardBounds {
 
     /**
      * Computes the bounds of D boxes at once, one unsplit domain per box: many points of one
-     * network share each pass (the fuzz tests run thousands of small boxes this way). Each
-     * domain's bounds are those {@link #compute} or {@link #alphaCrown} gives its box alone; with
-     * α-CROWN the slopes are shared by the boxes (any slopes are sound) and optimized for their
-     * sum.
+     * network share each pass (the fuzz tests run thousands of small boxes this way). An
+     * activation's inputs are tightened by CROWN where any box's interval crosses zero, so a box
+     * may get tighter bounds than alone; with α-CROWN the slopes are shared by the boxes (any
+     * slopes are sound) and optimized for their sum.
      *
      * @param graph the network
      * @param boxes the D boxes

@@ -247,8 +247,10 @@ public final class LipschitzCertifier implements AutoCloseable {
 
     /**
      * Bounds each of several boxes with one pass through the graph (their bounds are the domains
-     * of one batch): what {@link #bound} gives each box alone, for the methods without branching
-     * (with α-CROWN the boxes share their slopes, so a box's bound may differ, soundly).
+     * of one batch), for the methods without branching. A batch of one box gives what {@link
+     * #bound} gives; in a larger batch a box may get tighter bounds, never looser ones for IBP, as
+     * an activation's input is tightened by CROWN where any box needs it, and with α-CROWN the
+     * boxes share their slopes. Every bound is sound.
      *
      * @param boxes the boxes
      * @param specs the spec rows, the same for every box
