@@ -259,7 +259,27 @@ public final class RandomNetworks {
             shape = new int[] {shape[0] * shape[1] * shape[2]};
         }
         layers.add(dense(random, shape[0], 2 + random.nextInt(2)));
-        return new Network(input, layers);
+        // One in four without biases: at input 0 every activation then sits on its kink, every
+        // group norm on a constant group, every sort on a tie.
+        return new Network(input, random.nextInt(4) == 0 ? withoutBiases(layers) : layers);
+    }
+
+    /** The layers with every dense and convolution bias set to 0. */
+    private static List<Layer> withoutBiases(List<Layer> layers) {
+        List<Layer> out = new ArrayList<>();
+        for (Layer layer : layers) {
+            if (layer instanceof Layer.Dense d) {
+                out.add(new Layer.Dense(d.weight(), new Tensor(d.bias().shape(), new double[d.bias().data().length])));
+            } else if (layer instanceof Layer.Conv2d c) {
+                out.add(new Layer.Conv2d(c.weight(), new Tensor(c.bias().shape(), new double[c.bias().data().length]),
+                        c.stride(), c.padding(), c.dilation(), c.groups()));
+            } else if (layer instanceof Layer.Residual r) {
+                out.add(new Layer.Residual(withoutBiases(r.body()), withoutBiases(r.shortcut())));
+            } else {
+                out.add(layer);
+            }
+        }
+        return out;
     }
 
     /** A convolution that fits the image, at most 8 channels × positions out. */
