@@ -11,8 +11,14 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 
 import org.junit.jupiter.api.Test;
+import org.lipreg.certify.ir.Layer;
+import org.lipreg.certify.ir.Network;
+import org.lipreg.certify.lipschitz.DerivativeBounds;
+import org.lipreg.certify.lipschitz.InputBox;
+import org.lipreg.certify.lipschitz.LipschitzCertifier;
 import org.lipreg.normalization.groupnorm.GroupNorm;
 
+import java.util.List;
 import java.util.Random;
 
 /**
@@ -176,6 +182,90 @@ class GroupNormalizationTest {
                 }
             }
         }
+    }
+
+    /**
+     * Batch-channel norm at inference (batch norm folded into a channel affine map, then group
+     * norm) and group norm alone, in a network: the certifier's bounds on every input derivative
+     * of every output over a box contain the Jacobian that central differences of the plain-loop
+     * function give at points of the box (corners first).
+     */
+    @Test
+    void networkJacobianBoundsContainFiniteDifferences() {
+        Random random = new Random(4);
+        for (int trial = 0; trial < 12; trial++) {
+            int[] s = SHAPES[trial % SHAPES.length];
+            boolean batchChannel = trial % 2 == 0;
+            Layer.ChannelAffine bn = org.lipreg.certify.RandomNetworks.channelAffine(random, s[0]);
+            Layer.GroupNorm gn = org.lipreg.certify.RandomNetworks.groupNorm(random, s[0], s[2]);
+            List<Layer> layers = batchChannel ? List.of(bn, gn) : List.of(gn);
+            Network network = new Network(new int[] {s[0], s[1], 1}, layers);
+            int size = s[0] * s[1];
+            double radius = new double[] {0.01, 0.1, 0.5}[trial % 3];
+            double[] x0 = new double[size];
+            for (int i = 0; i < size; i++) {
+                x0[i] = random.nextDouble();
+            }
+            InputBox box = InputBox.around(x0, radius, -1, 2);
+            DerivativeBounds bounds;
+            try (LipschitzCertifier certifier = LipschitzCertifier.of(network)) {
+                bounds = certifier.derivativeBounds(box, LipschitzCertifier.outputSpecs(size));
+            }
+            double h = 1e-6;
+            for (int p = 0; p < 40; p++) {
+                double[] x = new double[size];
+                for (int i = 0; i < size; i++) {
+                    double u = p < 10 ? (random.nextBoolean() ? 0 : 1) : random.nextDouble();
+                    x[i] = box.lower()[i] + u * (box.upper()[i] - box.lower()[i]);
+                }
+                for (int k = 0; k < size; k++) {
+                    double[] up = x.clone();
+                    double[] down = x.clone();
+                    up[k] += h;
+                    down[k] -= h;
+                    double[] yUp = plainForward(layers, s[1], up);
+                    double[] yDown = plainForward(layers, s[1], down);
+                    for (int j = 0; j < size; j++) {
+                        double d = (yUp[j] - yDown[j]) / (2 * h);
+                        assertTrue(d >= bounds.lower()[j][k] - 1e-5 && d <= bounds.upper()[j][k] + 1e-5,
+                                "trial " + trial + (batchChannel ? " BCN" : " GN") + " ∂y" + j + "/∂x" + k + " = " + d
+                                        + " outside [" + bounds.lower()[j][k] + ", " + bounds.upper()[j][k] + "]");
+                    }
+                }
+            }
+        }
+    }
+
+    /** The layers' function in plain loops: channel affine y = a_c x + b_c, group norm as in {@link Fixture}. */
+    private static double[] plainForward(List<Layer> layers, int positions, double[] x) {
+        double[] y = x.clone();
+        for (Layer layer : layers) {
+            if (layer instanceof Layer.ChannelAffine a) {
+                for (int i = 0; i < y.length; i++) {
+                    y[i] = a.scale().data()[i / positions] * y[i] + a.shift().data()[i / positions];
+                }
+            } else {
+                Layer.GroupNorm g = (Layer.GroupNorm) layer;
+                int n = y.length / g.groups();
+                double[] out = new double[y.length];
+                for (int group = 0; group < g.groups(); group++) {
+                    double mean = 0;
+                    for (int i = group * n; i < (group + 1) * n; i++) {
+                        mean += y[i] / n;
+                    }
+                    double variance = 0;
+                    for (int i = group * n; i < (group + 1) * n; i++) {
+                        variance += (y[i] - mean) * (y[i] - mean) / n;
+                    }
+                    for (int i = group * n; i < (group + 1) * n; i++) {
+                        out[i] = g.scale().data()[i / positions] * (y[i] - mean) / Math.sqrt(variance + g.epsilon())
+                                + g.shift().data()[i / positions];
+                    }
+                }
+                y = out;
+            }
+        }
+        return y;
     }
 
     /** An operator with random γ, β and its plain-loop twin. */

@@ -49,8 +49,13 @@ class SoundnessFuzzTest {
                 LowerBound lower = new LowerBound(lowest, walked.points(), 0, 0);
                 double[] naive = certifier.bound(box, specs, Method.NAIVE).perSpec();
                 double[] crown = null;
+                double[] ibp = null;
                 for (Method method : Method.values()) {
-                    double[] upper = certifier.bound(box, specs, method, bab).perSpec();
+                    LipschitzBound bound = certifier.bound(box, specs, method, bab);
+                    double[] upper = bound.perSpec();
+                    // When the time budget ends before branch-and-bound's starting CROWN pass (a
+                    // loaded machine), the interval bound is its certificate: above CROWN, soundly.
+                    boolean startCut = method == Method.BAB && bound.domains() == 0;
                     for (int s = 0; s < specs.length; s++) {
                         String where = "trial " + trial + " kind " + kind + " " + method + " spec " + s;
                         // Exactly: every bound is rounded outward (RoundingMargin), every attained
@@ -65,12 +70,16 @@ class SoundnessFuzzTest {
                                     where + ": naive " + naive[s] + " < " + upper[s]);
                         }
                         if (method == Method.BAB) {
-                            assertTrue(upper[s] <= crown[s] * (1 + TOLERANCE) + TOLERANCE,
-                                    where + ": bab " + upper[s] + " > crown " + crown[s]);
+                            boolean belowCrown = upper[s] <= crown[s] * (1 + TOLERANCE) + TOLERANCE;
+                            assertTrue(belowCrown || (startCut && upper[s] == ibp[s]),
+                                    where + ": bab " + upper[s] + " > crown " + crown[s] + " (start cut: " + startCut + ")");
                         }
                     }
                     if (method == Method.CROWN) {
                         crown = upper;
+                    }
+                    if (method == Method.IBP) {
+                        ibp = upper;
                     }
                     if (method == Method.BAB && trial % 3 == 0) {
                         // Told the attained values, bab refines less; it must stay sound.
