@@ -30,13 +30,14 @@ class PackageDependenciesTest {
     /** Each package and the lipreg packages it may use (besides itself). */
     private static final Map<String, Set<String>> ALLOWED = Map.of(
             "engine", Set.of(),
+            "internal", Set.of("engine"),
             "hook", Set.of(),
             "residual", Set.of(),
-            "activation", Set.of("engine"),
-            "ws", Set.of("engine"),
-            "groupnorm", Set.of("engine", "hook"),
-            "powernorm", Set.of("engine", "hook"),
-            "transformer", Set.of("engine", "hook", "powernorm"));
+            "activation", Set.of("engine", "internal"),
+            "ws", Set.of("engine", "internal"),
+            "groupnorm", Set.of("engine", "hook", "internal"),
+            "powernorm", Set.of("engine", "hook", "internal"),
+            "transformer", Set.of("engine", "hook", "internal", "powernorm"));
 
     private static final Pattern REFERENCE = Pattern.compile("org\\.lipreg\\.(\\w+)(?:\\.(\\w+))?");
 

@@ -4,6 +4,6 @@
  * pairwise case MaxMin, and {@link org.lipreg.normalization.activation.HouseholderActivation}
  * (each pair kept or reflected by a learnable Householder reflection).
  *
- * <p>Depends on DJL and {@link org.lipreg.normalization.engine}.
+ * <p>Depends on DJL, {@link org.lipreg.normalization.engine} and {@link org.lipreg.normalization.internal}.
  */
 package org.lipreg.normalization.activation;
