@@ -1,6 +1,7 @@
 package org.lipreg.certify.graph;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -23,6 +24,8 @@ public final class ConvMap implements LinearMap {
     private final Shape dilation;
     private final int groups;
     private ConvMap absolute;
+    /** The kernel on the Java heap, made when rows or columns are first asked for. */
+    private double[] kernel;
 
     /**
      * Builds the map; it owns the weight from now on.
@@ -76,6 +79,81 @@ public final class ConvMap implements LinearMap {
         NDArray in = ConvTranspose.apply(images, weight, inputShape[1], inputShape[2], stride, padding, dilation,
                 groups);
         return leading(in.reshape(-1, inputSize()), u, inputSize());
+    }
+
+    @Override
+    public NDArray rows(NDManager manager, int[] outputs) {
+        return unitImages(manager, outputs, true);
+    }
+
+    @Override
+    public NDArray columns(NDManager manager, int[] inputs) {
+        return unitImages(manager, inputs, false);
+    }
+
+    /**
+     * Rows of A (the kernel of output k's channel placed at k's window of the input) or columns
+     * (the weights by which input j reaches each output), written entry by entry from the kernel:
+     * each is the only term of its sum in {@code Aᵀe_k} or {@code Ae_j}, so they equal the engine's
+     * results exactly, without an engine call on unit images.
+     */
+    private NDArray unitImages(NDManager manager, int[] indices, boolean rows) {
+        if (kernel == null) {
+            kernel = weight.toDoubleArray();
+        }
+        int kh = Math.toIntExact(weight.getShape().get(2));
+        int kw = Math.toIntExact(weight.getShape().get(3));
+        int inPerGroup = inputShape[0] / groups;
+        int outPerGroup = outputShape[0] / groups;
+        int length = rows ? inputSize() : outputSize();
+        double[] result = new double[indices.length * length];
+        for (int r = 0; r < indices.length; r++) {
+            int base = r * length;
+            int[] at = position(indices[r], rows ? outputShape : inputShape);
+            // Rows fix one output (its channel o and place), columns one input (channel c and place).
+            int group = rows ? at[0] / outPerGroup : at[0] / inPerGroup;
+            for (int o = group * outPerGroup; o < (group + 1) * outPerGroup; o++) {
+                if (rows && o != at[0]) {
+                    continue;
+                }
+                for (int ci = 0; ci < inPerGroup; ci++) {
+                    int c = group * inPerGroup + ci;
+                    if (!rows && c != at[0]) {
+                        continue;
+                    }
+                    for (int a = 0; a < kh; a++) {
+                        for (int b = 0; b < kw; b++) {
+                            double w = kernel[((o * inPerGroup + ci) * kh + a) * kw + b];
+                            if (rows) { // input (c, y·s − p + a·d, x·s − p + b·d) of output (o, y, x)
+                                int iy = at[1] * (int) stride.get(0) - (int) padding.get(0) + a * (int) dilation.get(0);
+                                int ix = at[2] * (int) stride.get(1) - (int) padding.get(1) + b * (int) dilation.get(1);
+                                if (iy >= 0 && ix >= 0 && iy < inputShape[1] && ix < inputShape[2]) {
+                                    result[base + (c * inputShape[1] + iy) * inputShape[2] + ix] += w;
+                                }
+                            } else { // outputs (o, y, x) whose window puts tap (a, b) on input (c, iy, ix)
+                                int ty = at[1] + (int) padding.get(0) - a * (int) dilation.get(0);
+                                int tx = at[2] + (int) padding.get(1) - b * (int) dilation.get(1);
+                                if (ty < 0 || tx < 0 || ty % stride.get(0) != 0 || tx % stride.get(1) != 0) {
+                                    continue;
+                                }
+                                int y = ty / (int) stride.get(0);
+                                int x = tx / (int) stride.get(1);
+                                if (y < outputShape[1] && x < outputShape[2]) {
+                                    result[base + (o * outputShape[1] + y) * outputShape[2] + x] += w;
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return manager.create(result, new Shape(indices.length, length));
+    }
+
+    /** (channel, y, x) of a flat index into a (C, H, W) image. */
+    private static int[] position(int index, int[] shape) {
+        int plane = shape[1] * shape[2];
+        return new int[] {index / plane, index % plane / shape[2], index % shape[2]};
     }
 
     @Override
