@@ -39,6 +39,16 @@ public record Affine(int input, LinearMap map, NDArray bias) implements Node, Fo
     }
 
     @Override
+    public int[] imageShape() {
+        return map.outputImage();
+    }
+
+    @Override
+    public int[] inputImageShape() {
+        return map.inputImage();
+    }
+
+    @Override
     public int[] inputs() {
         return new int[] {input};
     }

@@ -61,6 +61,16 @@ public final class ConvMap implements LinearMap {
     }
 
     @Override
+    public int[] inputImage() {
+        return inputShape.clone();
+    }
+
+    @Override
+    public int[] outputImage() {
+        return outputShape.clone();
+    }
+
+    @Override
     public int fanIn() {
         Shape w = weight.getShape();
         return Math.toIntExact(w.get(1) * w.get(2) * w.get(3));

@@ -68,6 +68,24 @@ public interface LinearMap {
     double maxRowAbsSum();
 
     /**
+     * Returns the image layout of the vectors the map reads, for a convolution.
+     *
+     * @return (C, H, W), or null for maps that do not read images
+     */
+    default int[] inputImage() {
+        return null;
+    }
+
+    /**
+     * Returns the image layout of the vectors the map writes, for a convolution.
+     *
+     * @return (C, H, W), or null for maps that do not write images
+     */
+    default int[] outputImage() {
+        return null;
+    }
+
+    /**
      * Returns the rows of {@code A} at the given outputs, {@code Aᵀ·e_k} for each k: the first
      * step of a backward bound on those outputs. Made from the map's entries where it can (no
      * unit vectors, no engine call on them); each entry equals what {@link #applyTranspose} gives

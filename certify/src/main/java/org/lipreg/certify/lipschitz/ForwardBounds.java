@@ -157,7 +157,7 @@ final class ForwardBounds {
                         // Split constraints record every neuron's linear bounds; otherwise only
                         // the neurons that can change the relaxation get a CROWN row.
                         int[] columns = node.relaxesOnlyAcrossZero() && constraintSteps == 0
-                                ? Entries.acrossZero(bounds[p]) : null;
+                                ? Locality.order(graph, p, Entries.acrossZero(bounds[p])) : null;
                         if (columns == null) {
                             NDArray[] crownBounds = crownBounds(i, p, null, xl, xu, manager);
                             Interval b = bounds[p];

@@ -124,6 +124,7 @@ final class GradientBounds {
                     columns = intervalOnlyBefore(i) ? all(i) : Entries.anyRow(edges[i].matters(gradient[i]));
                 }
                 if (columns.length > 0) {
+                    columns = Locality.order(graph, i, columns); // chunks of neighbours stay local
                     NDArray[] bounds = linearBounds(i, columns);
                     gradient[i] = Entries.tighten(gradient[i], columns, bounds[0], bounds[1], margin);
                 }
