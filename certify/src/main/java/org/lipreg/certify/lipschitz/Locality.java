@@ -32,9 +32,17 @@ final class Locality {
                 shape = graph.node(c).inputImageShape();
             }
         }
-        if (shape == null || entries.length < 2) {
-            return entries;
-        }
+        return shape == null ? entries : order(shape, entries);
+    }
+
+    /**
+     * Returns the entries of a {@code (C, H, W)} image in Z-order over positions, channels together.
+     *
+     * @param shape (C, H, W)
+     * @param entries flat indices into the image
+     * @return the same entries, reordered
+     */
+    static int[] order(int[] shape, int[] entries) {
         int height = shape[1];
         int width = shape[2];
         int plane = height * width;
