@@ -1,6 +1,8 @@
 package org.lipreg.certify.graph;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 
 import org.lipreg.normalization.engine.Scalars;
 
@@ -34,6 +36,16 @@ public record Affine(int input, LinearMap map, NDArray bias) implements Node, Fo
     @Override
     public long operations() {
         return map.fanIn();
+    }
+
+    @Override
+    public int[] imageShape() {
+        return map.outputImage();
+    }
+
+    @Override
+    public int[] inputImageShape() {
+        return map.inputImage();
     }
 
     @Override
@@ -79,6 +91,20 @@ public record Affine(int input, LinearMap map, NDArray bias) implements Node, Fo
     }
 
     @Override
+    public Step backwardFromUnitRows(NDManager manager, int[] entries, int size) {
+        // λ = ±e_k: the rows of A at k and the biases b_k, read off the map instead of applied.
+        NDArray rows = map.rows(manager, entries);
+        double[] b = bias.toDoubleArray();
+        double[] constant = new double[2 * entries.length];
+        for (int r = 0; r < entries.length; r++) {
+            constant[r] = b[entries[r]];
+            constant[entries.length + r] = -b[entries[r]];
+        }
+        return new Step(new NDArray[] {rows.concat(rows.neg(), 0).expandDims(0)},
+                manager.create(constant, new Shape(1, constant.length)));
+    }
+
+    @Override
     public GradientEdge gradientEdge(long rowsPerDomain, RoundingMargin margin) {
         return this;
     }
@@ -91,6 +117,12 @@ public record Affine(int input, LinearMap map, NDArray bias) implements Node, Fo
         NDArray centre = map.applyTranspose(mid);
         NDArray radius = map.abs().applyTranspose(rad);
         return new Interval(centre.sub(radius), centre.add(radius), map.abs().applyTranspose(output.magnitude()));
+    }
+
+    @Override
+    public Step forwardFromUnitRows(NDManager manager, int[] entries, int inputSize) {
+        NDArray columns = map.columns(manager, entries);
+        return new Step(new NDArray[] {columns.concat(columns.neg(), 0).expandDims(0)}, null);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package org.lipreg.certify.graph;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /**
  * What a node is over a box of inputs, for the bound passes: its linear relaxation for CROWN
@@ -18,6 +19,21 @@ public interface ForwardRelaxation {
      * @return the step
      */
     Step backward(NDArray lambda, FreeSlopes slopes);
+
+    /**
+     * Returns {@link #backward} for λ = the unit rows {@code e_k}, then {@code −e_k}, of the given
+     * entries ({@code (1, 2·entries, size)}): a bound pass's first step. A node may make it
+     * without forming the unit rows; it equals {@code backward} on them exactly.
+     *
+     * @param manager the manager for new arrays
+     * @param entries the entries bounded
+     * @param size the node's size
+     * @return the step
+     */
+    default Step backwardFromUnitRows(NDManager manager, int[] entries, int size) {
+        NDArray unit = LinearMap.unitRows(manager, entries, size);
+        return backward(unit.concat(unit.neg(), 0).expandDims(0), null);
+    }
 
     /**
      * Returns the lower slopes α-CROWN may choose, started at the default ones.

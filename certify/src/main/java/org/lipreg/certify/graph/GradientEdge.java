@@ -1,6 +1,7 @@
 package org.lipreg.certify.graph;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /**
  * A node's edge in the Jacobian graph, {@code ∂x = J(x)ᵀ·∂y} with x in the box: how bounds on its
@@ -27,6 +28,22 @@ public interface GradientEdge {
      * @return a step whose single coefficient is λ', or null where the edge was bounded by intervals
      */
     Step forward(NDArray lambda, boolean record);
+
+    /**
+     * Returns {@link #forward} (not recorded) for λ = the unit rows {@code e_j}, then {@code −e_j},
+     * of the given entries of the gradient sent back ({@code (1, 2·entries, inputSize)}): the first
+     * step of a linear bound on those entries. An edge may make it without forming the unit rows;
+     * it equals {@code forward} on them exactly.
+     *
+     * @param manager the manager for new arrays
+     * @param entries the entries bounded
+     * @param inputSize the length of the gradient sent back
+     * @return the step
+     */
+    default Step forwardFromUnitRows(NDManager manager, int[] entries, int inputSize) {
+        NDArray unit = LinearMap.unitRows(manager, entries, inputSize);
+        return forward(unit.concat(unit.neg(), 0).expandDims(0), false);
+    }
 
     /**
      * Returns whether the edge relaxes a function of its output gradient, so that tighter

@@ -68,38 +68,58 @@ public interface LinearMap {
     double maxRowAbsSum();
 
     /**
-     * Returns rows {@code from … to − 1} of the {@code size × size} identity, without making the
-     * whole identity (the engine's eye takes no diagonal offset).
+     * Returns the image layout of the vectors the map reads, for a convolution.
      *
-     * @param manager the manager
-     * @param from the first row
-     * @param to past the last row
-     * @param size the identity's size
-     * @return {@code (to − from, size)}, float64
+     * @return (C, H, W), or null for maps that do not read images
      */
-    static NDArray identityRows(ai.djl.ndarray.NDManager manager, int from, int to, int size) {
-        int rows = to - from;
-        NDArray eye = manager.eye(rows, rows, 0, ai.djl.ndarray.types.DataType.FLOAT64);
-        ai.djl.ndarray.NDList parts = new ai.djl.ndarray.NDList();
-        if (from > 0) {
-            parts.add(manager.zeros(new ai.djl.ndarray.types.Shape(rows, from), ai.djl.ndarray.types.DataType.FLOAT64));
-        }
-        parts.add(eye);
-        if (to < size) {
-            parts.add(manager.zeros(new ai.djl.ndarray.types.Shape(rows, size - to), ai.djl.ndarray.types.DataType.FLOAT64));
-        }
-        return parts.size() == 1 ? eye : ai.djl.ndarray.NDArrays.concat(parts, 1);
+    default int[] inputImage() {
+        return null;
+    }
+
+    /**
+     * Returns the image layout of the vectors the map writes, for a convolution.
+     *
+     * @return (C, H, W), or null for maps that do not write images
+     */
+    default int[] outputImage() {
+        return null;
+    }
+
+    /**
+     * Returns the rows of {@code A} at the given outputs, {@code Aᵀ·e_k} for each k: the first
+     * step of a backward bound on those outputs. Made from the map's entries where it can (no
+     * unit vectors, no engine call on them); each entry equals what {@link #applyTranspose} gives
+     * for the unit vector, to the last bit (one nonzero term in every sum).
+     *
+     * @param manager the manager for the result
+     * @param outputs the outputs, each in {@code [0, outputSize)}
+     * @return {@code (outputs.length, inputSize)}, float64
+     */
+    default NDArray rows(ai.djl.ndarray.NDManager manager, int[] outputs) {
+        return applyTranspose(unitRows(manager, outputs, outputSize()));
+    }
+
+    /**
+     * Returns the columns of {@code A} at the given inputs, {@code A·e_j} for each j: the first
+     * step of a bound carried outward from those inputs. As exact as {@link #rows}.
+     *
+     * @param manager the manager for the result
+     * @param inputs the inputs, each in {@code [0, inputSize)}
+     * @return {@code (inputs.length, outputSize)}, float64
+     */
+    default NDArray columns(ai.djl.ndarray.NDManager manager, int[] inputs) {
+        return apply(unitRows(manager, inputs, inputSize()));
     }
 
     /**
      * Returns the rows of the {@code size × size} identity at the given indices.
      *
      * @param manager the manager
-     * @param indices the rows, ascending
+     * @param indices the rows
      * @param size the identity's size
      * @return {@code (indices.length, size)}, float64
      */
-    static NDArray oneHotRows(ai.djl.ndarray.NDManager manager, int[] indices, int size) {
+    static NDArray unitRows(ai.djl.ndarray.NDManager manager, int[] indices, int size) {
         double[] rows = new double[indices.length * size];
         for (int r = 0; r < indices.length; r++) {
             rows[r * size + indices[r]] = 1;

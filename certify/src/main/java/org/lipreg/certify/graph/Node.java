@@ -110,4 +110,23 @@ public sealed interface Node permits Input, Affine, Activation, Sum, Normalizati
     default boolean piecewiseLinear() {
         return true;
     }
+
+    /**
+     * Returns how the node's value is laid out as images, where a map says so: neighbouring
+     * entries of an image are what a convolution mixes.
+     *
+     * @return (C, H, W), or null when not known
+     */
+    default int[] imageShape() {
+        return null;
+    }
+
+    /**
+     * Returns how the node reads its input as images, where a map says so.
+     *
+     * @return (C, H, W), or null when not known
+     */
+    default int[] inputImageShape() {
+        return null;
+    }
 }

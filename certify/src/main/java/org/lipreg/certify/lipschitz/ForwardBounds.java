@@ -12,7 +12,6 @@ import org.lipreg.certify.graph.ForwardRelaxation;
 import org.lipreg.certify.graph.FreeSlopes;
 import org.lipreg.certify.graph.Graph;
 import org.lipreg.certify.graph.Interval;
-import org.lipreg.certify.graph.LinearMap;
 import org.lipreg.certify.graph.Node;
 import org.lipreg.certify.graph.RoundingMargin;
 import org.lipreg.certify.graph.Step;
@@ -189,7 +188,7 @@ final class ForwardBounds {
                         // Split constraints record every neuron's linear bounds; otherwise only
                         // the neurons that can change the relaxation get a CROWN row.
                         int[] columns = node.relaxesOnlyAcrossZero() && constraintSteps == 0
-                                ? Entries.acrossZero(bounds[p]) : null;
+                                ? Locality.order(graph, p, Entries.acrossZero(bounds[p])) : null;
                         if (columns == null) {
                             NDArray[] crownBounds = crownBounds(i, p, null, xl, xu, manager);
                             Interval b = bounds[p];
@@ -251,14 +250,15 @@ final class ForwardBounds {
             int to = Math.min(size, from + chunk);
             Map<Integer, FreeSlopes> free = alphaSteps > 0 ? freeSlopes(p, 2 * (to - from)) : Map.of();
             try (ChunkScope chunkScope = new ChunkScope()) {
-                NDArray seed = columns == null ? LinearMap.identityRows(manager, from, to, graph.node(p).size())
-                        : LinearMap.oneHotRows(manager, java.util.Arrays.copyOfRange(columns, from, to),
-                                graph.node(p).size());
+                int[] entries = columns == null ? java.util.stream.IntStream.range(from, to).toArray()
+                        : java.util.Arrays.copyOfRange(columns, from, to);
+                // The first step, on the unit rows ±e_k, is the same for any α: made once, by the node.
+                Step first = relaxations[p].backwardFromUnitRows(manager, entries, graph.node(p).size());
                 int recorded = linearParts.size();
                 NDArray[] result = free.isEmpty()
-                        ? crownChunk(consumer, p, seed, xl, xu, manager, linearParts, Map.of())
+                        ? crownChunk(consumer, p, first, xl, xu, manager, linearParts, Map.of())
                         : AlphaOptimizer.minimize(free, alphaSteps, deadline,
-                                slopes -> crownChunk(consumer, p, seed, xl, xu, manager, linearParts, slopes));
+                                slopes -> crownChunk(consumer, p, first, xl, xu, manager, linearParts, slopes));
                 lows.add(chunkScope.keep(result[0]));
                 highs.add(chunkScope.keep(result[1]));
                 for (NDArray[] part : linearParts.subList(recorded, linearParts.size())) {
@@ -274,15 +274,18 @@ final class ForwardBounds {
                 : new NDArray[] {NDArrays.concat(lows, 1), NDArrays.concat(highs, 1)};
     }
 
-    /** The bounds of the neurons of node p that the seed's one-hot rows pick. */
-    private NDArray[] crownChunk(int consumer, int p, NDArray seed, NDArray xl, NDArray xu, NDManager manager,
+    /**
+     * The bounds of the chunk's neurons of node p, from the first step: node p's backward step on
+     * the unit rows {@code ±e_k} of those neurons.
+     */
+    private NDArray[] crownChunk(int consumer, int p, Step first, NDArray xl, NDArray xu, NDManager manager,
             List<NDArray[]> linearParts, Map<Integer, FreeSlopes> slopes) {
-        int rows = Math.toIntExact(seed.getShape().get(0));
+        int rows = Math.toIntExact(first.coefficients()[0].getShape().get(1) / 2);
         NDArray[] pending = new NDArray[p + 1];
-        pending[p] = seed.concat(seed.neg(), 0).expandDims(0);
         NDArray constant = manager.zeros(new Shape(1, 2L * rows), DataType.FLOAT64);
+        constant = collect(first, graph.node(p).inputs(), pending, constant);
         NDArray result = null;
-        for (int i = p; i >= 0; i--) {
+        for (int i = p - 1; i >= 0; i--) {
             NDArray lambda = pending[i];
             if (lambda == null) {
                 continue;
@@ -303,20 +306,22 @@ final class ForwardBounds {
                 }
                 continue;
             }
-            Step step = relaxations[i].backward(lambda, slopes.get(i));
-            if (step.constant() != null) {
-                constant = constant.add(step.constant());
-            }
-            int[] inputs = graph.node(i).inputs();
-            for (int j = 0; j < inputs.length; j++) {
-                pending[inputs[j]] = pending[inputs[j]] == null ? step.coefficients()[j]
-                        : pending[inputs[j]].add(step.coefficients()[j]);
-            }
+            constant = collect(relaxations[i].backward(lambda, slopes.get(i)), graph.node(i).inputs(), pending,
+                    constant);
         }
         if (result == null) { // p does not depend on the input (cannot happen in a lowered network)
             result = constant;
         }
         return new NDArray[] {result.get(":, " + rows + ":").neg(), result.get(":, :" + rows)};
+    }
+
+    /** Adds a step's coefficients to its node's inputs' pending ones; returns the constant with the step's. */
+    private static NDArray collect(Step step, int[] inputs, NDArray[] pending, NDArray constant) {
+        for (int j = 0; j < inputs.length; j++) {
+            pending[inputs[j]] = pending[inputs[j]] == null ? step.coefficients()[j]
+                    : pending[inputs[j]].add(step.coefficients()[j]);
+        }
+        return step.constant() == null ? constant : constant.add(step.constant());
     }
 
     /** The lower slopes α-CROWN may choose for a bound on node p: those of the relaxations before it. */

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import org.lipreg.certify.graph.Graph;
 import org.lipreg.certify.graph.GradientEdge;
 import org.lipreg.certify.graph.Interval;
-import org.lipreg.certify.graph.LinearMap;
 import org.lipreg.certify.graph.RoundingMargin;
 import org.lipreg.certify.graph.Step;
 import org.lipreg.normalization.engine.Scalars;
@@ -125,6 +124,7 @@ final class GradientBounds {
                     columns = intervalOnlyBefore(i) ? all(i) : Entries.anyRow(edges[i].matters(gradient[i]));
                 }
                 if (columns.length > 0) {
+                    columns = Locality.order(graph, i, columns); // chunks of neighbours stay local
                     NDArray[] bounds = linearBounds(i, columns);
                     gradient[i] = Entries.tighten(gradient[i], columns, bounds[0], bounds[1], margin);
                 }
@@ -218,11 +218,14 @@ final class GradientBounds {
     private NDArray[] linearChunk(int t, int[] columns) {
         int count = columns.length;
         NDArray[] pending = new NDArray[graph.nodes().size()];
-        NDArray e = LinearMap.oneHotRows(spec.getManager(), columns, graph.node(t).size());
-        pending[t] = e.concat(e.neg(), 0).expandDims(0);
         NDArray constant = spec.getManager().zeros(new Shape(1, 2L * count), DataType.FLOAT64);
         deadline.check();
-        NDArray result = propagate(t, pending, constant, false);
+        // The first steps, from the unit rows ±e_j on node t's gradient, each consumer's edge makes.
+        for (int c : graph.consumers(t)) {
+            constant = carry(edges[c].forwardFromUnitRows(spec.getManager(), columns, graph.node(t).size()), c,
+                    pending, constant);
+        }
+        NDArray result = propagate(t + 1, pending, constant, false);
         return new NDArray[] {result.get(":, " + count + ":").neg(), result.get(":, :" + count)};
     }
 
@@ -244,8 +247,8 @@ final class GradientBounds {
     }
 
     /**
-     * Pushes the coefficients on node t's gradient outward, across each consumer's edge, to the
-     * output's spec; returns the upper bounds.
+     * Pushes the pending coefficients on the gradients of nodes t and later outward, across each
+     * consumer's edge, to the output's spec; returns the upper bounds.
      */
     private NDArray propagate(int t, NDArray[] pending, NDArray constant, boolean record) {
         for (int i = t; i <= graph.output(); i++) {
@@ -259,16 +262,18 @@ final class GradientBounds {
                 continue;
             }
             for (int c : graph.consumers(i)) {
-                Step step = edges[c].forward(lambda, record);
-                if (step.constant() != null) {
-                    constant = constant.add(step.constant());
-                }
-                NDArray onOutput = step.coefficients()[0];
-                if (onOutput != null) {
-                    pending[c] = pending[c] == null ? onOutput : pending[c].add(onOutput);
-                }
+                constant = carry(edges[c].forward(lambda, record), c, pending, constant);
             }
         }
         return constant;
+    }
+
+    /** Adds a step across consumer c's edge to c's pending coefficients; returns the constant with the step's. */
+    private static NDArray carry(Step step, int c, NDArray[] pending, NDArray constant) {
+        NDArray onOutput = step.coefficients()[0];
+        if (onOutput != null) {
+            pending[c] = pending[c] == null ? onOutput : pending[c].add(onOutput);
+        }
+        return step.constant() == null ? constant : constant.add(step.constant());
     }
 }

@@ -69,6 +69,64 @@ class ConvMapTest {
         }
     }
 
+    /**
+     * Bound passes move coefficients that are nonzero on a few neighbouring entries, and the map
+     * then convolves only the window they reach: the same products, on local and on zero batches.
+     */
+    @Test
+    void localAndZeroBatchesMatchPlainLoops() {
+        Random random = new Random(8);
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (int[] c : CASES) {
+                int stride = c[0];
+                int padding = c[1];
+                int dilation = c[2];
+                int groups = c[3];
+                int k = c[4];
+                int[] in = {4, 11, 10};
+                int oh = (in[1] + 2 * padding - dilation * (k - 1) - 1) / stride + 1;
+                int ow = (in[2] + 2 * padding - dilation * (k - 1) - 1) / stride + 1;
+                int[] out = {4, oh, ow};
+                double[] weight = gaussians(random, 4 * (4 / groups) * k * k);
+                ConvMap map = new ConvMap(manager.create(weight, new Shape(4, 4 / groups, k, k)), in, out,
+                        new int[] {stride, stride}, new int[] {padding, padding}, new int[] {dilation, dilation}, groups);
+                double[][] dense = plainMatrix(weight, in, out, k, stride, padding, dilation, groups);
+                for (int trial = 0; trial < 12; trial++) {
+                    int rows = 3;
+                    // trial 0: all zero; then boxes of 1-3 rows and columns anywhere, corners included
+                    double[] v = local(random, rows, in, trial == 0 ? 0 : 1 + random.nextInt(3));
+                    double[] u = local(random, rows, out, trial == 0 ? 0 : 1 + random.nextInt(3));
+                    String where = java.util.Arrays.toString(c) + " trial " + trial;
+                    assertClose(times(dense, v, rows, false),
+                            map.apply(manager.create(v, new Shape(rows, map.inputSize()))).toDoubleArray(), where + " A·v");
+                    assertClose(times(dense, u, rows, true),
+                            map.applyTranspose(manager.create(u, new Shape(rows, map.outputSize()))).toDoubleArray(),
+                            where + " Aᵀ·u");
+                }
+            }
+        }
+    }
+
+    /** Rows of gaussians inside one random box of the given side (0: all zero) of (C, H, W) images. */
+    private static double[] local(Random random, int rows, int[] shape, int side) {
+        double[] v = new double[rows * shape[0] * shape[1] * shape[2]];
+        if (side == 0) {
+            return v;
+        }
+        int y0 = random.nextInt(shape[1]);
+        int x0 = random.nextInt(shape[2]);
+        for (int r = 0; r < rows; r++) {
+            for (int ch = 0; ch < shape[0]; ch++) {
+                for (int y = y0; y < Math.min(shape[1], y0 + side); y++) {
+                    for (int x = x0; x < Math.min(shape[2], x0 + side); x++) {
+                        v[((r * shape[0] + ch) * shape[1] + y) * shape[2] + x] = random.nextGaussian();
+                    }
+                }
+            }
+        }
+        return v;
+    }
+
     /** The (out, in) matrix of a convolution, by the definition. */
     static double[][] plainMatrix(double[] weight, int[] in, int[] out, int k, int stride, int padding, int dilation,
             int groups) {

@@ -94,8 +94,16 @@ public final class ConvTranspose {
         return slice(interleaved.reshape(new Shape(merged)), axis, 0, (length - 1) * s + 1);
     }
 
-    /** Adds zeros (positive counts) or removes entries (negative counts) at both ends of an axis. */
-    static NDArray padOrCrop(NDArray x, int axis, long before, long after) {
+    /**
+     * Adds zeros (positive counts) or removes entries (negative counts) at both ends of an axis.
+     *
+     * @param x the array
+     * @param axis the axis
+     * @param before zeros to add (entries to remove, if negative) at the start
+     * @param after zeros to add (entries to remove, if negative) at the end
+     * @return the padded or cropped array
+     */
+    public static NDArray padOrCrop(NDArray x, int axis, long before, long after) {
         long length = x.getShape().get(axis);
         NDArray y = slice(x, axis, Math.max(0, -before), length - Math.max(0, -after));
         if (before > 0) {
