@@ -1,6 +1,6 @@
 package org.lipreg.certify;
 
-import org.lipreg.certify.graph.Lowering;
+import org.lipreg.certify.ir.LayerShapes;
 import org.lipreg.certify.ir.Layer;
 import org.lipreg.certify.ir.Network;
 import org.lipreg.certify.ir.Tensor;
@@ -134,7 +134,7 @@ public final class RandomNetworks {
                 layers.add(new Layer.MaxPool2d(new int[] {2, 2}, new int[] {stride, stride}, new int[] {0, 0}));
                 int[] shape = {1, 5, 5};
                 for (Layer l : layers) {
-                    shape = org.lipreg.certify.graph.Lowering.outputShape(l, shape);
+                    shape = LayerShapes.outputShape(l, shape);
                 }
                 layers.add(new Layer.Flatten());
                 layers.add(dense(random, shape[0] * shape[1] * shape[2], 3));
@@ -166,7 +166,7 @@ public final class RandomNetworks {
                 layers.add(new Layer.Relu(0));
                 int[] shape = {1, 6, 6};
                 for (Layer l : layers) {
-                    shape = org.lipreg.certify.graph.Lowering.outputShape(l, shape);
+                    shape = LayerShapes.outputShape(l, shape);
                 }
                 layers.add(new Layer.Flatten());
                 layers.add(dense(random, shape[0] * shape[1] * shape[2], 3));
@@ -220,7 +220,7 @@ public final class RandomNetworks {
             if (shape.length == 3 && random.nextInt(3) > 0) {
                 Layer.Conv2d conv = tinyConv(random, shape);
                 block.add(conv);
-                out = Lowering.outputShape(conv, shape);
+                out = LayerShapes.outputShape(conv, shape);
             } else {
                 if (shape.length == 3) {
                     layers.add(new Layer.Flatten());
@@ -242,7 +242,7 @@ public final class RandomNetworks {
             block.add(tinyActivation(random, out));
             int[] after = out;
             for (Layer l : block.subList(block.size() - 1, block.size())) {
-                after = Lowering.outputShape(l, after);
+                after = LayerShapes.outputShape(l, after);
             }
             if (Arrays.equals(after, shape) && random.nextInt(3) == 0) {
                 // A residual around the stage; the shortcut is the identity or a 1×1 map.

@@ -1,6 +1,6 @@
 package org.lipreg.certify;
 
-import org.lipreg.certify.graph.Lowering;
+import org.lipreg.certify.ir.LayerShapes;
 import org.lipreg.certify.ir.Layer;
 import org.lipreg.certify.ir.Network;
 import org.lipreg.certify.lipschitz.GradientOracle;
@@ -32,7 +32,7 @@ public final class ReferenceNetwork implements GradientOracle {
     public ReferenceNetwork(Network network) {
         this.inputs = network.inputSize();
         this.ops = compile(network.layers(), network.inputShape());
-        this.outputs = Arrays.stream(Lowering.outputShape(network)).reduce(1, (a, b) -> a * b);
+        this.outputs = Arrays.stream(LayerShapes.outputShape(network)).reduce(1, (a, b) -> a * b);
     }
 
     @Override
@@ -118,14 +118,14 @@ public final class ReferenceNetwork implements GradientOracle {
             if (op != null) {
                 ops.add(op);
             }
-            shape = Lowering.outputShape(layer, shape);
+            shape = LayerShapes.outputShape(layer, shape);
         }
         return ops;
     }
 
     private static Op op(Layer layer, int[] in) {
         int size = Arrays.stream(in).reduce(1, (a, b) -> a * b);
-        int[] out = Lowering.outputShape(layer, in);
+        int[] out = LayerShapes.outputShape(layer, in);
         if (layer instanceof Layer.Dense d) {
             return new Linear(d.weight().data(), d.bias().data(), d.weight().dim(0), d.weight().dim(1));
         }

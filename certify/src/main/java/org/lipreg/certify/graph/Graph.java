@@ -20,6 +20,31 @@ public final class Graph implements AutoCloseable {
     private final List<List<Integer>> consumers;
     private final boolean piecewiseLinear;
 
+    /**
+     * Lowers an IR network to its graph (the rules are in {@code Lowering}); the graph gets its own
+     * sub-manager of {@code parent}.
+     *
+     * @param network the network
+     * @param parent the parent manager
+     * @return the graph, to be closed by the caller
+     * @throws org.lipreg.certify.ir.UnsupportedLayerException naming a layer without a graph form
+     */
+    public static Graph of(org.lipreg.certify.ir.Network network, NDManager parent) {
+        return Lowering.lower(network, parent);
+    }
+
+    /**
+     * Checks that every layer of a network has a graph form, without building it (the IR holds
+     * some that bound propagation does not handle, such as max pooling with padding).
+     *
+     * @param network the network
+     * @throws org.lipreg.certify.ir.UnsupportedLayerException naming the first layer without one,
+     *     by its position ({@code layers[2].body[0]})
+     */
+    public static void checkSupported(org.lipreg.certify.ir.Network network) {
+        Lowering.check(network);
+    }
+
     Graph(NDManager manager, List<Node> nodes) {
         this.manager = manager;
         this.nodes = List.copyOf(nodes);

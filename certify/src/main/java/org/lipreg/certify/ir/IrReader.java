@@ -17,7 +17,6 @@ import ai.djl.nn.pooling.Pool;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
-import org.lipreg.certify.graph.Lowering;
 import org.lipreg.normalization.activation.GroupSort;
 import org.lipreg.normalization.activation.HouseholderActivation;
 import org.lipreg.normalization.groupnorm.BatchChannelNorm;
@@ -130,7 +129,7 @@ public final class IrReader {
     private int[] append(List<Layer> out, Layer layer, int[] shape, String path) {
         int[] next;
         try {
-            next = Lowering.outputShape(layer, shape);
+            next = LayerShapes.outputShape(layer, shape);
         } catch (IllegalArgumentException e) {
             throw new UnsupportedLayerException(path, e.getMessage());
         }

@@ -12,7 +12,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import org.lipreg.certify.graph.Lowering;
 import org.lipreg.training.internal.AtomicFiles;
 
 import java.io.BufferedInputStream;
@@ -395,7 +394,7 @@ public final class NetworkFiles {
         }
         int[] out;
         try {
-            out = Lowering.outputShape(layer, in);
+            out = LayerShapes.outputShape(layer, in);
         } catch (IllegalArgumentException e) {
             throw new ShapeException(path, e.getMessage(), e);
         }

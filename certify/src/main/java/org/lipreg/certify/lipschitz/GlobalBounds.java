@@ -6,9 +6,9 @@ import ai.djl.ndarray.types.DataType;
 
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.EigenDecomposition;
+import org.lipreg.certify.ir.LayerShapes;
 import org.lipreg.certify.graph.Graph;
 import org.lipreg.certify.graph.Affine;
-import org.lipreg.certify.graph.Lowering;
 import org.lipreg.certify.ir.Layer;
 import org.lipreg.certify.ir.Network;
 
@@ -95,7 +95,7 @@ public final class GlobalBounds {
         int[] current = shape;
         for (Layer layer : layers) {
             product *= linf(layer, current);
-            current = Lowering.outputShape(layer, current);
+            current = LayerShapes.outputShape(layer, current);
         }
         return product;
     }
@@ -160,7 +160,7 @@ public final class GlobalBounds {
         int[] current = shape;
         for (Layer layer : layers) {
             product *= l2(layer, current, manager);
-            current = Lowering.outputShape(layer, current);
+            current = LayerShapes.outputShape(layer, current);
         }
         return product;
     }
@@ -184,7 +184,7 @@ public final class GlobalBounds {
         if (layer instanceof Layer.Dense || layer instanceof Layer.Conv2d || layer instanceof Layer.AvgPool2d) {
             // σ_max from the Gram matrix of Aᵀ = A applied to the identity: exact, and sized
             // inputs × outputs, so only for the global product bound of small layers.
-            try (Graph g = Lowering.lower(new Network(shape, List.of(layer)), manager)) {
+            try (Graph g = Graph.of(new Network(shape, List.of(layer)), manager)) {
                 Affine affine = (Affine) g.node(1);
                 int n = affine.map().inputSize();
                 NDArray transposed = affine.map().apply(g.getManager().eye(n, n, 0, DataType.FLOAT64));

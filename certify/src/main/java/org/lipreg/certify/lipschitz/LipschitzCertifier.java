@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 
 import org.lipreg.certify.graph.Graph;
-import org.lipreg.certify.graph.Lowering;
 import org.lipreg.certify.ir.Network;
 
 import java.util.Collections;
@@ -33,7 +32,7 @@ public final class LipschitzCertifier implements AutoCloseable {
     private LipschitzCertifier(Network network, java.util.function.UnaryOperator<Graph> rewrite) {
         this.network = network;
         this.manager = NDManager.newBaseManager();
-        this.graph = rewrite.apply(Lowering.lower(network, manager));
+        this.graph = rewrite.apply(Graph.of(network, manager));
     }
 
     /**

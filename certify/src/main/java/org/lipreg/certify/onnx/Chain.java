@@ -1,6 +1,6 @@
 package org.lipreg.certify.onnx;
 
-import org.lipreg.certify.graph.Lowering;
+import org.lipreg.certify.ir.LayerShapes;
 import org.lipreg.certify.ir.Layer;
 
 import java.util.ArrayList;
@@ -45,7 +45,7 @@ record Chain(Chain parent, Layer layer, int[] shape, int depth) {
      * @throws IllegalArgumentException if the layer does not fit this value's shape
      */
     Chain then(Layer next) {
-        return new Chain(this, next, Lowering.outputShape(next, shape), depth + 1);
+        return new Chain(this, next, LayerShapes.outputShape(next, shape), depth + 1);
     }
 
     /** @return the number of channels (features, for a flat value) */

@@ -2,7 +2,7 @@ package org.lipreg.certify.onnx;
 
 import com.google.protobuf.ByteString;
 
-import org.lipreg.certify.graph.Lowering;
+import org.lipreg.certify.ir.LayerShapes;
 import org.lipreg.certify.ir.Layer;
 import org.lipreg.certify.ir.Network;
 import org.lipreg.certify.ir.Tensor;
@@ -68,7 +68,7 @@ public final class OnnxWriter {
         writer.graph.addInput(valueInfo("input", network.inputShape()));
         String out = writer.chain(network.layers(), "input", network.inputShape(), "layers");
         writer.graph.addNode(node("Identity", "output", List.of(out), "output"));
-        writer.graph.addOutput(valueInfo("output", Lowering.outputShape(network)));
+        writer.graph.addOutput(valueInfo("output", LayerShapes.outputShape(network)));
         return ModelProto.newBuilder().setIrVersion(8).setProducerName("lipreg").setGraph(writer.graph)
                 .addOpsetImport(OperatorSetIdProto.newBuilder().setDomain("").setVersion(OPSET)).build();
     }
@@ -76,7 +76,7 @@ public final class OnnxWriter {
     private String chain(List<Layer> layers, String x, int[] shape, String prefix) {
         for (int i = 0; i < layers.size(); i++) {
             x = layer(layers.get(i), x, shape, prefix + "." + i);
-            shape = Lowering.outputShape(layers.get(i), shape);
+            shape = LayerShapes.outputShape(layers.get(i), shape);
         }
         return x;
     }

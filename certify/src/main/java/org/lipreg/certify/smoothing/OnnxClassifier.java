@@ -11,8 +11,8 @@ import ai.djl.nn.Block;
 import ai.djl.nn.LambdaBlock;
 import ai.djl.training.ParameterStore;
 
+import org.lipreg.certify.ir.LayerShapes;
 import org.lipreg.certify.graph.Graph;
-import org.lipreg.certify.graph.Lowering;
 import org.lipreg.certify.ir.Network;
 import org.lipreg.certify.onnx.OnnxReader;
 
@@ -78,13 +78,13 @@ public final class OnnxClassifier implements BaseClassifier, AutoCloseable {
      */
     public static OnnxClassifier open(Path file, Network network, Engine engine, int threads, int batchSize,
             NDManager manager) throws IOException {
-        int classes = Arrays.stream(Lowering.outputShape(network)).reduce(1, (a, b) -> a * b);
+        int classes = Arrays.stream(LayerShapes.outputShape(network)).reduce(1, (a, b) -> a * b);
         Shape example = new Shape(Arrays.stream(network.inputShape()).asLongStream().toArray());
         Graph graph = null;
         Model model = null;
         Block block;
         if (engine == Engine.PYTORCH) {
-            graph = Lowering.lower(network, manager);
+            graph = Graph.of(network, manager);
             Graph g = graph;
             block = new LambdaBlock(in -> {
                 NDArray x = in.singletonOrThrow();

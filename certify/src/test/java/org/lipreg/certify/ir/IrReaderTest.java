@@ -26,7 +26,6 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 
 import org.lipreg.certify.graph.Graph;
-import org.lipreg.certify.graph.Lowering;
 import org.lipreg.normalization.activation.GroupSort;
 import org.lipreg.normalization.groupnorm.BatchChannelNorm;
 import org.lipreg.normalization.groupnorm.GroupNorm;
@@ -340,7 +339,7 @@ class IrReaderTest {
         assertEquals(0.7f, ((Layer.Householder) network.layers().get(1)).angle(), 0);
         org.lipreg.certify.ir.UnsupportedLayerException e = assertThrows(
                 org.lipreg.certify.ir.UnsupportedLayerException.class,
-                () -> org.lipreg.certify.graph.Lowering.check(network));
+                () -> org.lipreg.certify.graph.Graph.checkSupported(network));
         assertTrue(e.getMessage().contains("layers[1]") && e.getMessage().contains("Householder"), e.getMessage());
     }
 
@@ -664,7 +663,7 @@ class IrReaderTest {
         NDArray y = model.forward(new ParameterStore(manager, false), new NDList(x), false).singletonOrThrow();
         double[] expected = y.toType(DataType.FLOAT64, false).toDoubleArray();
         Network network = IrReader.read(model, new Shape(example));
-        try (Graph graph = Lowering.lower(network, manager)) {
+        try (Graph graph = Graph.of(network, manager)) {
             NDArray flat = x.toType(DataType.FLOAT64, false).reshape(BATCH, -1);
             NDArray z = graph.evaluate(flat);
             assertEquals(new Shape(BATCH, y.size() / BATCH), z.getShape(), "output shape");

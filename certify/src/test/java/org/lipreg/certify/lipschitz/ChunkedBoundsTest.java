@@ -8,7 +8,6 @@ import ai.djl.ndarray.NDManager;
 import org.junit.jupiter.api.Test;
 import org.lipreg.certify.RandomNetworks;
 import org.lipreg.certify.graph.Graph;
-import org.lipreg.certify.graph.Lowering;
 import org.lipreg.certify.ir.Layer;
 import org.lipreg.certify.ir.Network;
 
@@ -107,7 +106,7 @@ class ChunkedBoundsTest {
             x0[i] = random.nextDouble();
         }
         InputBox box = InputBox.around(x0, 0.1, 0, 1);
-        try (NDManager manager = NDManager.newBaseManager(); Graph graph = Lowering.lower(network, manager)) {
+        try (NDManager manager = NDManager.newBaseManager(); Graph graph = Graph.of(network, manager)) {
             ForwardBounds one = ForwardBounds.compute(graph, box, Collections.emptyMap(), 1, true, manager);
             ForwardBounds all = ForwardBounds.compute(graph, box, Collections.emptyMap(), domains, true, manager);
             for (int node : one.lower.keySet()) {

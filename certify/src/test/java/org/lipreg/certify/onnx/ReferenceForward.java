@@ -1,6 +1,6 @@
 package org.lipreg.certify.onnx;
 
-import org.lipreg.certify.graph.Lowering;
+import org.lipreg.certify.ir.LayerShapes;
 import org.lipreg.certify.ir.Layer;
 import org.lipreg.certify.ir.Network;
 
@@ -23,7 +23,7 @@ final class ReferenceForward {
     private static double[] layers(List<Layer> layers, int[] shape, double[] x) {
         for (Layer layer : layers) {
             x = layer(layer, shape, x);
-            shape = Lowering.outputShape(layer, shape);
+            shape = LayerShapes.outputShape(layer, shape);
         }
         return x;
     }
@@ -120,7 +120,7 @@ final class ReferenceForward {
     }
 
     private static double[] conv(Layer.Conv2d c, int[] in, double[] x) {
-        int[] out = Lowering.outputShape(c, in);
+        int[] out = LayerShapes.outputShape(c, in);
         int cin = c.weight().dim(1);
         int kh = c.weight().dim(2);
         int kw = c.weight().dim(3);

@@ -4,6 +4,7 @@ import ai.djl.Model;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
+import org.lipreg.certify.ir.LayerShapes;
 import org.lipreg.certify.ir.IrReader;
 import org.lipreg.certify.ir.Network;
 import org.lipreg.certify.ir.NetworkFiles;
@@ -11,7 +12,6 @@ import org.lipreg.certify.ir.UnsupportedLayerException;
 import org.lipreg.certify.onnx.OnnxReader;
 import org.lipreg.certify.lipschitz.BlockOracle;
 import org.lipreg.certify.lipschitz.GradientOracle;
-import org.lipreg.certify.graph.Lowering;
 import org.lipreg.experiments.config.ConfigException;
 import org.lipreg.experiments.config.RunConfig;
 import org.lipreg.experiments.data.Datasets;
@@ -126,7 +126,7 @@ public final class CertifyTarget implements AutoCloseable {
         UnsupportedLayerException unsupported = null;
         try {
             network = IrReader.read(model.getBlock(), example);
-            org.lipreg.certify.graph.Lowering.check(network);
+            org.lipreg.certify.graph.Graph.checkSupported(network);
         } catch (UnsupportedLayerException e) {
             unsupported = e;
         }
@@ -187,7 +187,7 @@ public final class CertifyTarget implements AutoCloseable {
     private static CertifyTarget fromNetwork(String name, Network network, int count, long seed, double[] domain)
             throws RunSetupException {
         try {
-            org.lipreg.certify.graph.Lowering.check(network);
+            org.lipreg.certify.graph.Graph.checkSupported(network);
         } catch (UnsupportedLayerException e) {
             throw new RunSetupException(name + ": " + e.getMessage(), e);
         }
@@ -198,7 +198,7 @@ public final class CertifyTarget implements AutoCloseable {
                 p[i] = domain[0] + random.nextDouble() * (domain[1] - domain[0]);
             }
         }
-        int outputs = Arrays.stream(Lowering.outputShape(network)).reduce(1, (a, b) -> a * b);
+        int outputs = Arrays.stream(LayerShapes.outputShape(network)).reduce(1, (a, b) -> a * b);
         int[] labels = new int[count];
         Arrays.fill(labels, -1);
         return new CertifyTarget(name, network, null, null, null, null, points, labels, outputs, domain[0], domain[1],
