@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.lipreg.experiments.cli.LipregCli;
@@ -37,10 +36,9 @@ import java.util.stream.Stream;
  * A standalone Spark cluster on 127.0.0.1, started from the Maven-provided jars (a master and one
  * worker, each a child JVM; the worker starts the executors): a two-run sweep and a small
  * smoothing job run on it, the smoothing rows equal to a single-process run's. Everything started
- * is stopped, even on failure. 90-135 s on 2 cores: it runs in the Maven profile spark-cluster
- * ({@code ./mvnw verify -Pspark-cluster}, which {@code .ci/run} uses), not in a plain build.
+ * is stopped, even on failure. About 20 s on an idle 2-core machine (up to 135 s under heavy load);
+ * it runs in every build.
  */
-@Tag("spark-cluster")
 class SparkStandaloneClusterTest {
 
     /** How long the master and worker get to come up, and the worker to register. */
