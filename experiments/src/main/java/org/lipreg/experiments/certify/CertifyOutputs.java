@@ -108,6 +108,7 @@ public final class CertifyOutputs {
                 .xAxisTitle("method").yAxisTitle("upper / lower").build();
         chart.getStyler().setChartBackgroundColor(Color.WHITE);
         chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisDecimalPattern("0.0##"); // ticks such as 1.2000000000000002 otherwise
         List<Double> epsilons = new ArrayList<>();
         for (int i = 0; i < local.rowCount(); i++) {
             double e = local.doubleColumn("eps").getDouble(i);
