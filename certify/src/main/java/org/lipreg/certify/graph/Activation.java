@@ -2,6 +2,7 @@ package org.lipreg.certify.graph;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.index.NDIndex;
 
 import org.lipreg.normalization.engine.Scalars;
 
@@ -220,13 +221,31 @@ public record Activation(int input, double slope, int size) implements Node {
             // passes over the (rows, coefficients, n) array instead of thirteen; for the input
             // layer's 2·n0 coefficients those passes are most of branch-and-bound's time.
             Factors f = factors();
-            NDArray plus = Scalars.maximum(lambda, 0);
             if (record) {
                 NDArray w = lambda.abs().sum(new int[] {1}).mul(width);
                 weight = weight == null ? w : weight.add(w);
             }
-            NDArray offset = lambda.matMul(f.offset()).add(plus.matMul(f.offsetStep())).squeeze(2);
-            return new Step(new NDArray[] {lambda.mul(f.scale()).add(plus.mul(f.scaleStep()))}, offset);
+            NDArray plus = Scalars.maximum(lambda, 0);
+            // The sum accumulates in place into a product just made (an op's output, which no
+            // backward reads): one temporary instead of two.
+            NDArray coefficient = plus.mul(f.scaleStep()).addi(lambda.mul(f.scale()));
+            return new Step(new NDArray[] {coefficient}, offset(lambda, plus, f));
+        }
+
+        /**
+         * The constant {@code Σ_n λ·offset + λ⁺·offsetStep}. The offsets vanish at every stable
+         * gate, so where few are unstable only their entries of λ are summed: a batched product
+         * over all n, one per row, costs as much as the rest of the step.
+         */
+        private static NDArray offset(NDArray lambda, NDArray plus, Factors f) {
+            if (f.open() == null) {
+                return lambda.matMul(f.offset()).addi(plus.matMul(f.offsetStep())).squeeze(2);
+            }
+            if (f.open().isEmpty()) {
+                return null;
+            }
+            NDArray part = lambda.get(new NDIndex(":, :, {}", f.open()));
+            return part.matMul(f.offset()).addi(Scalars.maximum(part, 0).matMul(f.offsetStep())).squeeze(2);
         }
 
         @Override
@@ -237,9 +256,14 @@ public record Activation(int input, double slope, int size) implements Node {
         /**
          * The factors on a coefficient λ: the new coefficient is {@code λ·scale + λ⁺·scaleStep}
          * (each {@code (B, 1, n)}), the constant gains {@code λ·offset + λ⁺·offsetStep} (each
-         * {@code (B, n, 1)}, summed over n as a product).
+         * {@code (B, n, 1)}, summed over n as a product). Where {@code open} is not null, it holds
+         * the gates unstable in some row (int64 indices) and the offsets are only theirs ({@code n}
+         * read as their count).
          */
-        private record Factors(NDArray scale, NDArray scaleStep, NDArray offset, NDArray offsetStep) {}
+        private record Factors(NDArray scale, NDArray scaleStep, NDArray offset, NDArray offsetStep, NDArray open) {}
+
+        /** The offsets are summed over the unstable gates alone when at most this fraction is. */
+        static final double OPEN_MAX_FRACTION = 0.5;
 
         private Factors factors() {
             if (factors == null) {
@@ -247,8 +271,18 @@ public record Activation(int input, double slope, int size) implements Node {
                 NDArray scaleNegative = fixedSlope.add(width.mul(negative.slope()));
                 NDArray offsetPositive = width.mul(positive.intercept());
                 NDArray offsetNegative = width.mul(negative.intercept()).neg();
-                factors = new Factors(scaleNegative.expandDims(1), scalePositive.sub(scaleNegative).expandDims(1),
-                        offsetNegative.expandDims(2), offsetPositive.sub(offsetNegative).expandDims(2));
+                NDArray scaleStep = scalePositive.sub(scaleNegative);
+                NDArray offsetStep = offsetPositive.sub(offsetNegative);
+                // The gates unstable in some row: the indices are the only read-back, once per bound.
+                NDArray open = width.gt(0).sum(new int[] {0}).nonzero().flatten();
+                if (open.size() > width.getShape().get(1) * OPEN_MAX_FRACTION) {
+                    factors = new Factors(scaleNegative.expandDims(1), scaleStep.expandDims(1),
+                            offsetNegative.expandDims(2), offsetStep.expandDims(2), null);
+                } else {
+                    NDIndex at = new NDIndex(":, {}", open);
+                    factors = new Factors(scaleNegative.expandDims(1), scaleStep.expandDims(1),
+                            offsetNegative.get(at).expandDims(2), offsetStep.get(at).expandDims(2), open);
+                }
             }
             return factors;
         }

@@ -1,6 +1,7 @@
 package org.lipreg.experiments.cli;
 
 import org.lipreg.certify.lipschitz.Method;
+import org.lipreg.experiments.bench.BoundTiming;
 import org.lipreg.experiments.bench.LipschitzBenchmark;
 import org.lipreg.experiments.certify.CertifyOutputs;
 import org.lipreg.experiments.certify.MarkdownTables;
@@ -56,6 +57,10 @@ final class BenchLipschitzCommand implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "60", description = "Branch-and-bound budget per point and eps, s (default 60).")
     double timeout;
 
+    @Option(names = "--run", paramLabel = "DIR",
+            description = "Time the bound alone on this trained run's first --points test points (no training, no lower-bound search): wall and CPU s and the largest bound per point, method and eps.")
+    Path run;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Output directory (default runs/bench-lipschitz-<timestamp>).")
     Path out;
 
@@ -73,6 +78,13 @@ final class BenchLipschitzCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new RunSetupException("--method: " + e.getMessage(), e);
             }
+        }
+        if (run != null) {
+            if (!Files.isRegularFile(run.resolve("config.json"))) {
+                throw new RunSetupException("--run " + run + ": not a run directory (no config.json)", null);
+            }
+            BoundTiming.run(run, points, eps, parsed, System.out);
+            return ExitCodes.OK;
         }
         List<String> dataOverrides = new ArrayList<>();
         if ("synthetic".equals(data)) {
