@@ -57,13 +57,18 @@ public final class GlobalBounds {
             for (int s = 0; s < specs.length; s++) {
                 double norm = 0;
                 for (int j = 0; j < cols; j++) {
-                    double v = 0;
+                    // (c·W)_j between lo and hi whatever the rounding: each product and sum
+                    // stepped one ulp outward.
+                    double lo = 0;
+                    double hi = 0;
                     for (int i = 0; i < rows; i++) {
-                        v += specs[s][i] * w[i * cols + j];
+                        double p = specs[s][i] * w[i * cols + j];
+                        lo = Math.nextDown(lo + Math.nextDown(p));
+                        hi = Math.nextUp(hi + Math.nextUp(p));
                     }
-                    norm += Math.abs(v);
+                    norm = up(norm + Math.max(Math.abs(lo), Math.abs(hi)));
                 }
-                out[s] = norm * rest;
+                out[s] = up(norm * rest);
             }
             return out;
         }
@@ -71,9 +76,9 @@ public final class GlobalBounds {
         for (int s = 0; s < specs.length; s++) {
             double norm = 0;
             for (double c : specs[s]) {
-                norm += Math.abs(c);
+                norm = up(norm + Math.abs(c));
             }
-            out[s] = norm * all;
+            out[s] = up(norm * all);
         }
         return out;
     }
@@ -94,7 +99,7 @@ public final class GlobalBounds {
         double product = 1;
         int[] current = shape;
         for (Layer layer : layers) {
-            product *= linf(layer, current);
+            product = up(product * linf(layer, current));
             current = LayerShapes.outputShape(layer, current);
         }
         return product;
@@ -116,16 +121,16 @@ public final class GlobalBounds {
             return m;
         }
         if (layer instanceof Layer.Residual r) {
-            return linf(r.body(), shape) + linf(r.shortcut(), shape);
+            return up(linf(r.body(), shape) + linf(r.shortcut(), shape));
         }
         if (layer instanceof Layer.GroupNorm g) {
             // Row i of ∂x̂/∂x is r·(e_i − 1/n − x̂_i·x̂/n): ℓ1 norm ≤ r·(2 + |x̂_i|·‖x̂‖₁/n) with
             // |x̂_i| ≤ √(n − 1), ‖x̂‖₁ ≤ √n·‖x̂‖₂ ≤ n, and r ≤ 1/√ε.
             int n = java.util.Arrays.stream(shape).reduce(1, (a, b) -> a * b) / g.groups();
-            return maxAbs(g.scale().data()) * (2 + Math.sqrt(n - 1)) / Math.sqrt(g.epsilon());
+            return up(up(maxAbs(g.scale().data()) * up(2 + up(Math.sqrt(n - 1)))) / Math.nextDown(Math.sqrt(g.epsilon())));
         }
         if (layer instanceof Layer.Householder h) { // continuous, linear pieces I and I − 2uuᵀ
-            return h.linfNorm();
+            return up(up(h.linfNorm())); // cos and sin are within an ulp
         }
         return 1; // ReLU, leaky ReLU, GroupSort, flatten, average and max pooling
     }
@@ -138,6 +143,15 @@ public final class GlobalBounds {
         return m;
     }
 
+    /**
+     * One ulp up: an upper bound on the exact value of a correctly rounded operation on
+     * non-negative upper bounds, so the naive bounds stay above the true products (sound in
+     * floating point, like every other bound).
+     */
+    private static double up(double rounded) {
+        return Math.nextUp(rounded);
+    }
+
     private static int ceilDiv(int a, int b) {
         return (a + b - 1) / b;
     }
@@ -148,7 +162,7 @@ public final class GlobalBounds {
         for (int i = 0; i < rows; i++) {
             double sum = 0;
             for (int j = 0; j < cols; j++) {
-                sum += Math.abs(data[i * cols + j]);
+                sum = up(sum + Math.abs(data[i * cols + j]));
             }
             max = Math.max(max, sum);
         }
