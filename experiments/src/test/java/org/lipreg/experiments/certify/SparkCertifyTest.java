@@ -11,14 +11,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.lipreg.experiments.cli.LipregCli;
 import org.lipreg.experiments.config.ConfigLoader;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -38,13 +34,13 @@ class SparkCertifyTest {
         Path onSpark = TinyRun.copyTo(dir.resolve("spark/run"));
         String[] options = {"--points", "5", "--eps", "0.01,0.5", "--method", "naive,ibp,crown,bab", "--spec", "margin",
             "--seed", "7"};
-        String log = certify(alone, "lipschitz", options);
-        String sparkLog = certify(onSpark, "lipschitz", with(options, "--spark", "--parallel", "2"));
+        String log = CertifyCli.run(alone, "lipschitz", options);
+        String sparkLog = CertifyCli.run(onSpark, "lipschitz", CertifyCli.with(options, "--spark", "--parallel", "2"));
         assertTrue(sparkLog.contains("certifying the points on Spark local[2]"), sparkLog);
         assertTrue(sparkLog.contains("[5/5] point 4 eps 0.01"), sparkLog);
         for (String file : List.of("points.csv", "per_output.csv", "summary.csv")) {
-            List<String> expected = withoutSeconds(alone.resolve("certify").resolve(file));
-            assertEquals(expected, withoutSeconds(onSpark.resolve("certify").resolve(file)), file + "\n" + log);
+            List<String> expected = CertifyCli.withoutSeconds(alone.resolve("certify").resolve(file));
+            assertEquals(expected, CertifyCli.withoutSeconds(onSpark.resolve("certify").resolve(file)), file + "\n" + log);
         }
         assertEquals(5 * 2 * 4 + 1, Files.readAllLines(onSpark.resolve("certify/points.csv")).size());
         assertEquals(figuresWithoutSeconds(alone), figuresWithoutSeconds(onSpark));
@@ -56,12 +52,12 @@ class SparkCertifyTest {
         Path onSpark = TinyRun.copyTo(dir.resolve("spark/run"));
         String[] options = {"--points", "7", "--method", "cohen,soft", "--n0", "20", "--n", "300", "--alpha", "0.01",
             "--sigma", "0.25,0.5", "--seed", "3"};
-        certify(alone, "smooth", options);
-        String sparkLog = certify(onSpark, "smooth", with(options, "--spark", "--parallel", "2"));
+        CertifyCli.run(alone, "smooth", options);
+        String sparkLog = CertifyCli.run(onSpark, "smooth", CertifyCli.with(options, "--spark", "--parallel", "2"));
         assertTrue(sparkLog.contains("certifying the points on Spark local[2]"), sparkLog);
         for (String file : List.of("points.csv", "curve.csv", "summary.csv")) {
-            List<String> expected = withoutSeconds(alone.resolve("smoothing").resolve(file));
-            assertEquals(expected, withoutSeconds(onSpark.resolve("smoothing").resolve(file)), file);
+            List<String> expected = CertifyCli.withoutSeconds(alone.resolve("smoothing").resolve(file));
+            assertEquals(expected, CertifyCli.withoutSeconds(onSpark.resolve("smoothing").resolve(file)), file);
         }
         assertEquals(7 * 2 * 2 + 1, Files.readAllLines(onSpark.resolve("smoothing/points.csv")).size());
         assertEquals(figuresWithoutSeconds(alone), figuresWithoutSeconds(onSpark));
@@ -82,50 +78,6 @@ class SparkCertifyTest {
     }
 
     /** Runs a certify subcommand on a run, returning what it printed; it must succeed. */
-    private static String certify(Path run, String command, String... options) {
-        List<String> args = new ArrayList<>(List.of("certify", command, "--run", run.toString()));
-        args.addAll(List.of(options));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream previous = System.out;
-        StringWriter err = new StringWriter();
-        int code;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            code = LipregCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
-                    args.toArray(String[]::new));
-        } finally {
-            System.setOut(previous);
-        }
-        String printed = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, err + printed);
-        return printed;
-    }
-
-    private static String[] with(String[] options, String... more) {
-        List<String> all = new ArrayList<>(List.of(options));
-        all.addAll(List.of(more));
-        return all.toArray(String[]::new);
-    }
-
-    /** A CSV's lines with the columns whose names hold "seconds" taken out. */
-    private static List<String> withoutSeconds(Path csv) throws Exception {
-        List<String> lines = Files.readAllLines(csv);
-        String[] header = lines.get(0).split(",", -1);
-        List<String> kept = new ArrayList<>();
-        for (String line : lines) {
-            String[] cells = line.split(",", -1);
-            assertEquals(header.length, cells.length, csv + ": " + line);
-            StringBuilder row = new StringBuilder();
-            for (int i = 0; i < header.length; i++) {
-                if (!header[i].contains("seconds")) {
-                    row.append(cells[i]).append(',');
-                }
-            }
-            kept.add(row.toString());
-        }
-        return kept;
-    }
-
     /** The run's certificate figures but the times. */
     private static Map<String, String> figuresWithoutSeconds(Path run) throws Exception {
         JsonNode root = ConfigLoader.json().readTree(run.resolve(CertifyOutputs.CERTIFICATE_FILE).toFile());

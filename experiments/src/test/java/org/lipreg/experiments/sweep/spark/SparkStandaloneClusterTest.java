@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.lipreg.experiments.cli.LipregCli;
+import org.lipreg.experiments.certify.CertifyCli;
 import org.lipreg.experiments.config.ConfigLoader;
 import org.lipreg.experiments.sweep.SweepPlan;
 import org.lipreg.experiments.sweep.SweepRunner;
@@ -15,8 +15,6 @@ import org.lipreg.experiments.sweep.SweepRunner;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -101,14 +99,14 @@ class SparkStandaloneClusterTest {
             Path alone = Files.createDirectories(dir.resolve("alone/seed-1"));
             copyRun(run, alone);
             String[] options = {"--points", "4", "--n0", "20", "--n", "200", "--alpha", "0.01", "--sigma", "0.25"};
-            certifySmooth(alone, options);
-            String clusterLog = certifySmooth(run, with(options, "--spark", "--master", master));
+            CertifyCli.run(alone, "smooth", options);
+            String clusterLog = CertifyCli.run(run, "smooth", CertifyCli.with(options, "--spark", "--master", master));
             assertTrue(clusterLog.contains("certifying the points on Spark " + master), clusterLog);
-            List<String> expected = withoutSeconds(alone.resolve("smoothing/points.csv"));
+            List<String> expected = CertifyCli.withoutSeconds(alone.resolve("smoothing/points.csv"));
             assertEquals(4 + 1, expected.size());
-            assertEquals(expected, withoutSeconds(run.resolve("smoothing/points.csv")), executorLogs());
-            assertEquals(withoutSeconds(alone.resolve("smoothing/summary.csv")),
-                    withoutSeconds(run.resolve("smoothing/summary.csv")));
+            assertEquals(expected, CertifyCli.withoutSeconds(run.resolve("smoothing/points.csv")), executorLogs());
+            assertEquals(CertifyCli.withoutSeconds(alone.resolve("smoothing/summary.csv")),
+                    CertifyCli.withoutSeconds(run.resolve("smoothing/summary.csv")));
         } finally {
             previous.forEach((key, value) -> {
                 if (value == null) {
@@ -230,48 +228,5 @@ class SparkStandaloneClusterTest {
                 Files.copy(f, to.resolve("model").resolve(f.getFileName()));
             }
         }
-    }
-
-    private static String certifySmooth(Path run, String... options) {
-        List<String> args = new ArrayList<>(List.of("certify", "smooth", "--run", run.toString()));
-        args.addAll(List.of(options));
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream previous = System.out;
-        StringWriter err = new StringWriter();
-        int code;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        try {
-            code = LipregCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err, true),
-                    args.toArray(String[]::new));
-        } finally {
-            System.setOut(previous);
-        }
-        String printed = out.toString(StandardCharsets.UTF_8);
-        assertEquals(0, code, err + printed);
-        return printed;
-    }
-
-    private static String[] with(String[] options, String... more) {
-        List<String> all = new ArrayList<>(List.of(options));
-        all.addAll(List.of(more));
-        return all.toArray(String[]::new);
-    }
-
-    /** A CSV's lines without the columns whose names hold "seconds" or "run" (the directory's name). */
-    private static List<String> withoutSeconds(Path csv) throws IOException {
-        List<String> lines = Files.readAllLines(csv);
-        String[] header = lines.get(0).split(",", -1);
-        List<String> kept = new ArrayList<>();
-        for (String line : lines) {
-            String[] cells = line.split(",", -1);
-            StringBuilder row = new StringBuilder();
-            for (int i = 0; i < header.length; i++) {
-                if (!header[i].contains("seconds")) {
-                    row.append(cells[i]).append(',');
-                }
-            }
-            kept.add(row.toString());
-        }
-        return kept;
     }
 }
