@@ -36,9 +36,11 @@ final class AlphaOptimizer {
      *
      * @param start the slopes to start from, per activation node
      * @param steps the number of gradient steps
-     * @param deadline checked before each step; when it passes, the best bounds so far are returned
+     * @param deadline checked before each step (and by the pass between its own steps); when it
+     *     passes, the best bounds of the finished steps are returned
      * @param pass computes {lower, upper} bounds {@code (D, rows)} for given slopes
      * @return {lower, upper}, the largest lower and smallest upper bound over all steps
+     * @throws Deadline.Passed when the deadline passes before any step has finished
      */
     static NDArray[] minimize(Map<Integer, FreeSlopes> start, int steps, Deadline deadline,
             Function<Map<Integer, FreeSlopes>, NDArray[]> pass) {
@@ -53,16 +55,24 @@ final class AlphaOptimizer {
             try (NDScope scope = new NDScope()) {
                 scope.suppressNotUsedWarning();
                 NDArray[] bounds;
-                if (last) { // the final slopes need no gradient
-                    bounds = pass.apply(slopes);
-                } else {
-                    for (FreeSlopes s : slopes.values()) {
-                        s.value().setRequiresGradient(true);
-                    }
-                    try (GradientCollector collector = bounds0(slopes).getManager().getEngine().newGradientCollector()) {
+                try {
+                    if (last) { // the final slopes need no gradient
                         bounds = pass.apply(slopes);
-                        collector.backward(bounds[1].sum().sub(bounds[0].sum()));
+                    } else {
+                        for (FreeSlopes s : slopes.values()) {
+                            s.value().setRequiresGradient(true);
+                        }
+                        try (GradientCollector collector = bounds0(slopes).getManager().getEngine()
+                                .newGradientCollector()) {
+                            bounds = pass.apply(slopes);
+                            collector.backward(bounds[1].sum().sub(bounds[0].sum()));
+                        }
                     }
+                } catch (Deadline.Passed e) {
+                    if (bestLower == null) {
+                        throw e; // no step finished: no bound to return
+                    }
+                    break; // the pass checks the deadline between its steps: keep the best so far
                 }
                 NDArray lower = bestLower == null ? bounds[0].duplicate() : bestLower.maximum(bounds[0]);
                 NDArray upper = bestUpper == null ? bounds[1].duplicate() : bestUpper.minimum(bounds[1]);
@@ -104,7 +114,7 @@ final class AlphaOptimizer {
             }
             kept = keep;
         }
-        if (bestLower == null) { // the deadline passed before the first step
+        if (bestLower == null) { // the deadline had passed before the first step
             return pass.apply(start);
         }
         // The results belong to the caller's scope again; the slopes and moments are done.

@@ -291,6 +291,7 @@ final class ForwardBounds {
                 continue;
             }
             pending[i] = null;
+            deadline.check(); // one pass back through a deep CNN takes seconds: stop between its steps
             if (i == 0) {
                 SplitConstraints constraints = constraintSteps == 0 ? null
                         : SplitConstraints.gather(linear, splitValues, domains, constraintSteps, manager);

@@ -257,6 +257,7 @@ final class GradientBounds {
                 continue;
             }
             pending[i] = null;
+            deadline.check(); // a step on a wide layer's chunk can take a good part of a second
             if (i == graph.output()) {
                 constant = constant.add(lambda.mul(spec.expandDims(1)).sum(new int[] {2}));
                 continue;
