@@ -293,10 +293,12 @@ public final class LipschitzCertifier implements AutoCloseable {
     }
 
     /**
-     * Gradient steps per forward bound for α-CROWN: on the bench's small CNN the bounds stop
-     * improving by more than 1 % after about 20.
+     * Gradient steps per forward bound for α-CROWN. On mnist_cnn_4layer (ε = 0.01) the sum of a
+     * chunk's bound widths after 8 steps at lr 0.5 is within 0.3 % of 20 steps', the per-output
+     * Lipschitz bounds within 0.03 % (largest: equal), at 0.45 of the time; on the bench's small
+     * CNN 8 and 40 steps give the same bounds.
      */
-    static final int ALPHA_STEPS = 20;
+    static final int ALPHA_STEPS = 8;
 
     /** Bounds on the whole box (one domain, no splits); arrays in the caller's scope. */
     private GradientBounds unsplit(InputBox box, double[][] specs, boolean crown, GradientMethod method, int alphaSteps,
