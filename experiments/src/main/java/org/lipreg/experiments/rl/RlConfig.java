@@ -17,7 +17,8 @@ public final class RlConfig {
     public static final List<String> AGENTS = List.of("sac", "mbpo");
 
     /** The allowed values of {@link Critic#regularizer}. */
-    public static final List<String> CRITIC_REGULARIZERS = List.of("none", "spectral-norm", "adversarial");
+    public static final List<String> CRITIC_REGULARIZERS = List.of("none", "spectral-norm", "adversarial",
+            "spectral-norm+adversarial");
 
     /** The allowed values of {@link Model#type}. */
     public static final List<String> MODEL_TYPES = List.of("ensemble", "single");

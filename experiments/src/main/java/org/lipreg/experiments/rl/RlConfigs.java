@@ -83,7 +83,7 @@ public final class RlConfigs {
         if (c.critic != null && (!(c.critic.spectralNormTarget > 0) || Double.isInfinite(c.critic.spectralNormTarget))) {
             p.add("critic.spectralNormTarget: must be positive (got " + c.critic.spectralNormTarget + ")");
         }
-        if (c.critic != null && "adversarial".equals(c.critic.regularizer)) {
+        if (c.critic != null && c.critic.regularizer != null && c.critic.regularizer.endsWith("adversarial")) {
             if (!(c.critic.epsilon > 0) || Double.isInfinite(c.critic.epsilon)) {
                 p.add("critic.epsilon: must be positive (got " + c.critic.epsilon + ")");
             }

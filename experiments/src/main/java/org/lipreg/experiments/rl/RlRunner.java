@@ -140,12 +140,13 @@ public final class RlRunner {
             RowWriter row) throws IOException {
         Environment probe = Environments.create(config.env);
         int[] hidden = config.hidden.stream().mapToInt(Integer::intValue).toArray();
-        boolean spectral = "spectral-norm".equals(config.critic.regularizer);
+        // "spectral-norm+adversarial" is both, as Zheng et al. train their Lipschitz critic.
+        boolean spectral = config.critic.regularizer.startsWith("spectral-norm");
         SacTraining.Settings settings = new SacTraining.Settings(config.steps, config.learningStarts, config.batchSize,
                 config.updatesPerStep, config.evalInterval, config.evalEpisodes, config.seed);
         int obs = probe.observationSize();
         int act = probe.actionSpace().actionSize();
-        AdversarialCriticPenalty penalty = "adversarial".equals(config.critic.regularizer)
+        AdversarialCriticPenalty penalty = config.critic.regularizer.endsWith("adversarial")
                 ? new AdversarialCriticPenalty(config.critic.epsilon, config.critic.lambda, config.critic.steps) : null;
         try (SacAgent agent = SacAgent.builder()
                 .setSizes(obs, act)

@@ -79,6 +79,25 @@ class RlCommandTest {
     }
 
     @Test
+    void aCriticWithBothRegularizersIsSpectrallyNormalizedAndChecksItsAdversarialKeys() throws Exception {
+        Path out = dir.resolve("both");
+        StringWriter err = new StringWriter();
+        assertEquals(0, run(err, "rl", "--set", "critic.regularizer=spectral-norm+adversarial", "--set", "steps=150",
+                "--set", "learningStarts=50", "--set", "batchSize=16", "--set", "hidden=[8]", "--set",
+                "evalInterval=150", "--set", "evalEpisodes=1", "--out", out.toString()), err.toString());
+        JsonNode summary = ConfigLoader.json().readTree(out.resolve("summary.json").toFile());
+        assertEquals("spectral-norm+adversarial", summary.get("critic").asText());
+        Table returns = Table.read().csv(out.resolve("returns.csv").toFile());
+        // σ = 1 per layer (power iteration is an estimate, hence the slack).
+        double product = returns.doubleColumn("critic_lipschitz_product").getDouble(0);
+        assertTrue(product < 1.2, "spectrally normalized critic product " + product);
+        StringWriter bad = new StringWriter();
+        assertEquals(2, run(bad, "rl", "--set", "critic.regularizer=spectral-norm+adversarial", "--set",
+                "critic.epsilon=0", "--out", dir.resolve("w").toString()));
+        assertTrue(bad.toString().contains("critic.epsilon"), bad.toString());
+    }
+
+    @Test
     void badConfigsNameTheKey() throws Exception {
         StringWriter err = new StringWriter();
         assertEquals(2, run(err, "rl", "--set", "env=Pendulum-v9", "--set", "gamma=1.5", "--set",
