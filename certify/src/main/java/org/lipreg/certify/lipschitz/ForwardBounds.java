@@ -370,6 +370,15 @@ final class ForwardBounds {
     }
 
     /**
+     * Returns the network output's bounds, rounded outward like every other node's.
+     *
+     * @return the output interval, {@code (D, outputs)}
+     */
+    Interval output() {
+        return bounds[graph.output()];
+    }
+
+    /**
      * Returns the number of domains.
      *
      * @return D

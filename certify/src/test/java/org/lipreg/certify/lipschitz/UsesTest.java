@@ -91,9 +91,10 @@ class UsesTest {
                     double[] out = certifier.graph().evaluate(manager.create(x0, new Shape(1, 4))).toDoubleArray();
                     int label = argMax(out);
                     double[][] specs = LipschitzCertifier.marginSpecs(3, label);
-                    double[] margins = new double[2];
-                    for (int s = 0; s < 2; s++) {
-                        margins[s] = out[label] - out[s < label ? s : s + 1];
+                    double[] margins = certifier.marginLowerBounds(x0, label);
+                    for (int s = 0; s < 2; s++) { // below the plain float64 margins, and close to them
+                        double plain = out[label] - out[s < label ? s : s + 1];
+                        assertTrue(margins[s] <= plain && margins[s] > plain - 1e-9, margins[s] + " vs " + plain);
                     }
                     InputBox box = InputBox.around(x0, 0.5, 0, 1);
                     double[] constants = certifier.bound(box, specs, Method.CROWN).perSpec();

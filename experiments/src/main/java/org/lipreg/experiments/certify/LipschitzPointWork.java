@@ -174,7 +174,9 @@ final class LipschitzPointWork implements PointWork<LipschitzPointWork.Session, 
         int predicted = argMax(out);
         double[][] specs = spec == LipschitzJob.Spec.MARGIN ? LipschitzCertifier.marginSpecs(out.length, predicted)
                 : LipschitzCertifier.outputSpecs(out.length);
-        double[] margins = margins(out, predicted);
+        // Radii need margins that rounding cannot inflate: the engine's outward-rounded ones when
+        // it has the network (it always does when a radius is computed).
+        double[] margins = certifier != null ? certifier.marginLowerBounds(x0, predicted) : margins(out, predicted);
         StringBuilder line = new StringBuilder();
         // Boxes around one point grow with ε, so a gradient found in a smaller box is a
         // lower bound for every larger one.
