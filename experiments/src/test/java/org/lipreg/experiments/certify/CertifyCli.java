@@ -60,6 +60,14 @@ public final class CertifyCli {
 
     /** A CSV's lines with the columns whose names hold "seconds" taken out. */
     public static List<String> withoutSeconds(Path csv) throws IOException {
+        return withoutColumns(csv, "seconds");
+    }
+
+    /**
+     * A CSV's lines with the columns whose names hold any of the fragments taken out (wall times,
+     * which differ between two runs that should otherwise agree).
+     */
+    public static List<String> withoutColumns(Path csv, String... fragments) throws IOException {
         List<String> lines = Files.readAllLines(csv);
         String[] header = lines.get(0).split(",", -1);
         List<String> kept = new ArrayList<>();
@@ -68,7 +76,8 @@ public final class CertifyCli {
             assertEquals(header.length, cells.length, csv + ": " + line);
             StringBuilder row = new StringBuilder();
             for (int i = 0; i < header.length; i++) {
-                if (!header[i].contains("seconds")) {
+                final String name = header[i];
+                if (java.util.Arrays.stream(fragments).noneMatch(name::contains)) {
                     row.append(cells[i]).append(',');
                 }
             }

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.apache.spark.SparkConf;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.lipreg.experiments.certify.CertifyCli;
 import org.lipreg.experiments.cli.LipregCli;
 import org.lipreg.experiments.config.ConfigLoader;
 import org.lipreg.experiments.run.ChildJvm;
@@ -72,7 +73,8 @@ class SparkSweepTest {
         SweepReport sparkReport = SweepReport.read(onSpark);
         localReport.write(local);
         sparkReport.write(onSpark);
-        assertEquals(withoutTimeColumns(local.resolve("summary.csv")), withoutTimeColumns(onSpark.resolve("summary.csv")));
+        assertEquals(CertifyCli.withoutColumns(local.resolve("summary.csv"), "seconds", "time"),
+                CertifyCli.withoutColumns(onSpark.resolve("summary.csv"), "seconds", "time"));
         assertEquals(withoutTimeColumns(localReport.runs()), withoutTimeColumns(sparkReport.runs()));
 
         // Rerun on Spark: the finished runs are skipped, an interrupted one resumes from its checkpoint.
@@ -162,24 +164,5 @@ class SparkSweepTest {
             }
         }
         return kept.printAll();
-    }
-
-    /** A CSV's lines with the columns that hold wall times (seconds, time) taken out. */
-    private static List<String> withoutTimeColumns(Path csv) throws Exception {
-        List<String> lines = Files.readAllLines(csv);
-        String[] header = lines.get(0).split(",", -1);
-        List<String> kept = new ArrayList<>();
-        for (String line : lines) {
-            String[] cells = line.split(",", -1);
-            assertEquals(header.length, cells.length, csv + ": " + line);
-            StringBuilder row = new StringBuilder();
-            for (int i = 0; i < header.length; i++) {
-                if (!header[i].contains("seconds") && !header[i].contains("time")) {
-                    row.append(cells[i]).append(',');
-                }
-            }
-            kept.add(row.toString());
-        }
-        return kept;
     }
 }
