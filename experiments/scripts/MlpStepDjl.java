@@ -29,8 +29,13 @@ public class MlpStepDjl {
                 for (int i = 0; i < steps; i++) {
                     try (NDManager step = m.newSubManager();
                             GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        // The input in the step's manager: every op's result joins its first
+                        // operand's manager, so with x in m the activations would pile up there and
+                        // each step would write to fresh pages (400 page faults a step).
+                        NDArray input = x.duplicate();
+                        input.attach(step);
                         long t0 = System.nanoTime();
-                        NDArray loss = net.forward(store, new NDList(x), true).singletonOrThrow().square().mean();
+                        NDArray loss = net.forward(store, new NDList(input), true).singletonOrThrow().square().mean();
                         long t1 = System.nanoTime();
                         collector.backward(loss);
                         long t2 = System.nanoTime();

@@ -45,8 +45,9 @@ class SacUpdateOpsTest {
             // Each network's parameters are one flat array, so that is one gradient per network.
             int learned = 1 + agent.learnedParameters().length;
             assertEquals(learned, ops.getOrDefault("torch::autograd::AccumulateGrad", 0), "gradients accumulated: " + ops);
-            // One Adam kernel per flat array and log α, not one per parameter array (19 here).
-            assertEquals(learned, ops.getOrDefault("aten::addcmul_", 0), "Adam steps: " + ops);
+            // One Adam step (its one square root) per flat array and log α, not one per parameter
+            // array (19 here).
+            assertEquals(learned, ops.getOrDefault("aten::sqrt", 0), "Adam steps: " + ops);
             assertEquals(19, 1 + learned(agent.policy().network()) + learned(agent.critics()[0])
                     + learned(agent.critics()[1]), "the networks' parameter arrays");
         }

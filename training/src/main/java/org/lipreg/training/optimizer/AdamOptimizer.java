@@ -8,7 +8,11 @@ import ai.djl.ndarray.NDList;
  *
  * <p>Update at step t: {@code m ← β1 m + (1−β1) g; v ← β2 v + (1−β2) g²;
  * w ← w − η·√(1−β2ᵗ)/(1−β1ᵗ) · m/(√v + ε)}. Weight decay is added to g (Adam) or applied as
- * {@code w ← w − η·wd·w} (AdamW).
+ * {@code w ← w − η·wd·w} (AdamW). A gradient clip c bounds g to [−c, c] (DJL's own Adam bounds it
+ * above only).
+ *
+ * <p>The variance is kept at least (1e-8·ε)², which changes no result but keeps it from becoming
+ * subnormal, where libtorch's sqrt is ~30× slower (see {@link #raiseToFloor}).
  */
 public final class AdamOptimizer extends CheckpointableOptimizer {
 
@@ -17,12 +21,20 @@ public final class AdamOptimizer extends CheckpointableOptimizer {
     private final float epsilon;
     private final boolean decoupledWeightDecay;
 
+    /** Steps between raises of the variance to its floor, at most 100: β2^interval ≥ 1e-3. */
+    private final int floorInterval;
+
+    /** The variance's floor: √floor = 1e-8·ε, and 1,000 times the smallest normal float. */
+    private final float varianceFloor;
+
     private AdamOptimizer(Builder builder) {
         super(builder);
         this.beta1 = builder.beta1;
         this.beta2 = builder.beta2;
         this.epsilon = builder.epsilon;
         this.decoupledWeightDecay = builder.decoupledWeightDecay;
+        this.floorInterval = (int) Math.max(1, Math.min(100, Math.floor(Math.log(1e-3) / Math.log(beta2))));
+        this.varianceFloor = Math.max((float) Math.pow(1e-8 * epsilon, 2), 1e3f * Float.MIN_NORMAL);
     }
 
     /**
@@ -41,21 +53,44 @@ public final class AdamOptimizer extends CheckpointableOptimizer {
 
     @Override
     protected void apply(NDArray weight, NDArray grad, NDArray[] state, int t, float lr) {
+        if ((t - 1) % floorInterval == 0) {
+            raiseToFloor(state[1]);
+        }
         double biasCorrection = Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
-        weight.getNDArrayInternal()
-                .adamUpdate(
-                        new NDList(weight, grad, state[0], state[1]),
-                        new NDList(weight),
-                        lr,
-                        (float) (lr * biasCorrection),
-                        getWeightDecay(),
-                        rescaleGrad,
-                        clipGrad,
-                        beta1,
-                        beta2,
-                        epsilon,
-                        true,
-                        decoupledWeightDecay);
+        // DJL's adamUpdate bounds the rescaled gradient above only; here it is bounded both ways.
+        boolean clip = clipGrad >= 0;
+        NDArray clipped = clip ? grad.mul(rescaleGrad).clip(-clipGrad, clipGrad) : grad;
+        try {
+            weight.getNDArrayInternal()
+                    .adamUpdate(
+                            new NDList(weight, clipped, state[0], state[1]),
+                            new NDList(weight),
+                            lr,
+                            (float) (lr * biasCorrection),
+                            getWeightDecay(),
+                            clip ? 1f : rescaleGrad,
+                            -1f,
+                            beta1,
+                            beta2,
+                            epsilon,
+                            true,
+                            decoupledWeightDecay);
+        } finally {
+            if (clipped != grad) {
+                clipped.close();
+            }
+        }
+    }
+
+    /**
+     * v ← max(v, floor), every {@code floorInterval} steps from the first: between raises v decays
+     * to no less than 1e-3 of the floor, so it never becomes subnormal. libtorch's sqrt (2.7) takes
+     * ~30× as long on subnormal floats, and the variance of a weight whose gradient stays 0 (a dead
+     * unit) or below 1e-19 decays there. √floor = 1e-8·ε is below half an ulp of ε, so no result
+     * changes.
+     */
+    private void raiseToFloor(NDArray variance) {
+        variance.intern(variance.maximum(varianceFloor));
     }
 
     /** Builds an {@link AdamOptimizer}. */

@@ -57,6 +57,60 @@ class OptimizerTest {
         assertArrayEquals(adamReference(true), run(adam(true), GRADS.length), 1e-5);
     }
 
+    /**
+     * Gradients from 1e-20 (g² below the smallest normal float, the variance subnormal) up to 0.1,
+     * and 0: each weight's step relative to the float64 formula, from w = 0 so the step is exact in
+     * float. A variance floor large enough to change a result (√floor near 1e-3·ε) fails here.
+     */
+    @Test
+    void adamOnTinyAndSubnormalVariancesMatchesFormula() {
+        double[] grad = {1e-20, 1e-14, 1e-11, 1e-9, 1e-3, 0.1, 0, -1e-11};
+        double lr = 0.01;
+        double eps = 1e-8;
+        int steps = 3;
+        double[] expected = new double[grad.length];
+        for (int i = 0; i < grad.length; i++) {
+            double m = 0;
+            double v = 0;
+            for (int t = 1; t <= steps; t++) {
+                m = 0.9 * m + 0.1 * grad[i];
+                v = 0.999 * v + 0.001 * grad[i] * grad[i];
+                double stepSize = lr * Math.sqrt(1 - Math.pow(0.999, t)) / (1 - Math.pow(0.9, t));
+                expected[i] -= stepSize * m / (Math.sqrt(v) + eps);
+            }
+        }
+        AdamOptimizer adam = AdamOptimizer.builder().setLearningRateTracker(Tracker.fixed((float) lr)).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray w = manager.zeros(new ai.djl.ndarray.types.Shape(grad.length));
+            for (int t = 0; t < steps; t++) {
+                step(adam, manager, w, grad);
+            }
+            float[] actual = w.toFloatArray();
+            for (int i = 0; i < grad.length; i++) {
+                assertEquals(expected[i], actual[i], 1e-5 * Math.abs(expected[i]), "gradient " + grad[i]);
+            }
+        }
+    }
+
+    @Test
+    void adamClipsTheGradientOnBothSides() {
+        double[] grad = {5, -5, 0.5, -0.5};
+        double clip = 1;
+        double[] expected = new double[grad.length];
+        for (int i = 0; i < grad.length; i++) {
+            double g = Math.max(-clip, Math.min(clip, grad[i]));
+            // One step from 0: m = 0.1 g, v = 0.001 g², step size 0.01 · √0.001 / 0.1.
+            expected[i] = -0.01 * Math.sqrt(0.001) / 0.1 * (0.1 * g) / (Math.sqrt(0.001 * g * g) + 1e-8);
+        }
+        AdamOptimizer adam = AdamOptimizer.builder().setLearningRateTracker(Tracker.fixed(0.01f))
+                .optClipGrad((float) clip).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            NDArray w = manager.zeros(new ai.djl.ndarray.types.Shape(grad.length));
+            step(adam, manager, w, grad);
+            assertArrayEquals(expected, toDouble(w.toFloatArray()), 1e-6);
+        }
+    }
+
     @Test
     void stateRoundTripContinuesExactly() throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
@@ -148,6 +202,14 @@ class OptimizerTest {
 
     private static void step(CheckpointableOptimizer optimizer, NDManager manager, NDArray w, double[] grad) {
         optimizer.update("p", w, manager.create(toFloat(grad)));
+    }
+
+    private static double[] toDouble(float[] values) {
+        double[] d = new double[values.length];
+        for (int i = 0; i < d.length; i++) {
+            d[i] = values[i];
+        }
+        return d;
     }
 
     private static float[] toFloat(double[] values) {
