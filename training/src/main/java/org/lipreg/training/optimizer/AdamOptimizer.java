@@ -3,6 +3,8 @@ package org.lipreg.training.optimizer;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 
+import org.lipreg.normalization.engine.Scalars;
+
 /**
  * Adam (Kingma &amp; Ba) and AdamW (decoupled weight decay), checkpointable.
  *
@@ -59,7 +61,12 @@ public final class AdamOptimizer extends CheckpointableOptimizer {
         double biasCorrection = Math.sqrt(1.0 - Math.pow(beta2, t)) / (1.0 - Math.pow(beta1, t));
         // DJL's adamUpdate bounds the rescaled gradient above only; here it is bounded both ways.
         boolean clip = clipGrad >= 0;
-        NDArray clipped = clip ? grad.mul(rescaleGrad).clip(-clipGrad, clipGrad) : grad;
+        NDArray clipped = grad;
+        if (clip) {
+            try (NDArray rescaled = Scalars.mul(grad, rescaleGrad)) {
+                clipped = rescaled.clip(-clipGrad, clipGrad);
+            }
+        }
         try {
             weight.getNDArrayInternal()
                     .adamUpdate(
@@ -90,7 +97,7 @@ public final class AdamOptimizer extends CheckpointableOptimizer {
      * changes.
      */
     private void raiseToFloor(NDArray variance) {
-        variance.intern(variance.maximum(varianceFloor));
+        variance.intern(Scalars.maximum(variance, varianceFloor));
     }
 
     /** Builds an {@link AdamOptimizer}. */
