@@ -26,7 +26,10 @@ public final class AdamOptimizer extends CheckpointableOptimizer {
     /** Steps between raises of the variance to its floor, at most 100: β2^interval ≥ 1e-3. */
     private final int floorInterval;
 
-    /** The variance's floor: √floor = 1e-8·ε, and 1,000 times the smallest normal float. */
+    /**
+     * The variance's floor: √floor = 1e-8·ε, and at least 1,000 times the smallest normal float
+     * (which takes over only for ε below 4e-10).
+     */
     private final float varianceFloor;
 
     private AdamOptimizer(Builder builder) {
