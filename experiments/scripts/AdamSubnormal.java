@@ -2,8 +2,12 @@
 // against lipreg's AdamOptimizer, when a fraction of the weights get gradients of 1e-20: their g²
 // and variance are subnormal floats, as an unused unit's variance becomes while it decays (0.999^t).
 // libtorch 2.7's sqrt takes ~30x as long on subnormals; lipreg takes it of max(v, (1e-8 eps)^2).
+// With an npz of a checkpoint's Adam state (adam_state_subnormals.py --npz), it times instead one
+// DJL adamUpdate per network on that state (gradients of 1e-3 where v is a normal float, 0 where it
+// is subnormal or 0: those weights had no gradient for ~65,000 steps),
+// as it is and after lipreg's raise of v to its floor (1e-32 for eps 1e-8).
 // Usage (repo root, after ./lipreg --version built experiments/target/lib):
-//   OMP_NUM_THREADS=1 java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -cp "experiments/target/lib/*" experiments/scripts/AdamSubnormal.java
+//   OMP_NUM_THREADS=1 java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=1 -cp "experiments/target/lib/*" experiments/scripts/AdamSubnormal.java [STATE.npz]
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -14,7 +18,11 @@ import ai.djl.training.tracker.Tracker;
 import org.lipreg.training.optimizer.AdamOptimizer;
 
 public class AdamSubnormal {
-    public static void main(String[] args) {
+    public static void main(String[] args) throws java.io.IOException {
+        if (args.length > 0) {
+            timeCheckpointState(java.nio.file.Path.of(args[0]));
+            return;
+        }
         Shape shape = new Shape(67_330);
         for (double fraction : new double[] {0, 0.05, 0.3}) {
             try (NDManager m = NDManager.newBaseManager()) {
@@ -44,6 +52,43 @@ public class AdamSubnormal {
                         System.out.printf("subnormal fraction %.2f: DJL adamUpdate %.1f us, lipreg Adam %.1f us per step%n",
                                 fraction, djl / 1e3 / steps, lipreg / 1e3 / steps);
                     }
+                }
+            }
+        }
+    }
+
+    private static void timeCheckpointState(java.nio.file.Path npz) throws java.io.IOException {
+        try (NDManager m = NDManager.newBaseManager();
+                java.io.InputStream in = java.nio.file.Files.newInputStream(npz)) {
+            NDList state = NDList.decode(m, in);
+            for (int k = 0; state.get("m" + k) != null; k++) {
+                for (boolean floor : new boolean[] {false, true, false, true}) {
+                    long total = 0;
+                    int steps = 0;
+                    for (int round = 0; round < 5; round++) {
+                        // Fresh copies each round: the state decays as it is stepped.
+                        NDArray mean = state.get("m" + k).duplicate();
+                        NDArray variance = state.get("v" + k).duplicate();
+                        if (floor) {
+                            variance.intern(variance.maximum(1e-32f));
+                        }
+                        NDArray grad = m.randomUniform(-1e-3f, 1e-3f, mean.getShape()).mul(state.get("v" + k).gte(Float.MIN_NORMAL));
+                        NDArray weight = m.randomUniform(-1, 1, mean.getShape());
+                        for (int i = 0; i < 40; i++) {
+                            long t0 = System.nanoTime();
+                            weight.getNDArrayInternal().adamUpdate(new NDList(weight, grad, mean, variance),
+                                    new NDList(weight), 3e-4f, 3e-4f, 0f, 1f, -1f, 0.9f, 0.999f, 1e-8f, true, false);
+                            if (round > 0) {
+                                total += System.nanoTime() - t0;
+                                steps++;
+                            }
+                        }
+                        for (NDArray a : new NDArray[] {mean, variance, grad, weight}) {
+                            a.close();
+                        }
+                    }
+                    System.out.printf("network %d (%d floats), v %s: %.1f us per Adam step%n", k, state.get("m" + k).size(),
+                            floor ? "raised to the floor" : "as saved", total / 1e3 / steps);
                 }
             }
         }
