@@ -13,8 +13,8 @@ import org.lipreg.normalization.engine.Scalars;
  * {@code w ← w − η·wd·w} (AdamW). A gradient clip c bounds g to [−c, c] (DJL's own Adam bounds it
  * above only).
  *
- * <p>The variance is kept at least (1e-8·ε)², which changes no result but keeps it from becoming
- * subnormal, where libtorch's sqrt is ~30× slower (see {@link #raiseToFloor}).
+ * <p>The variance is kept at least (1e-8·ε)², which changes no result (beyond a rare last-bit
+ * rounding) but keeps it from becoming subnormal, where libtorch's sqrt is ~30× slower (see {@link #raiseToFloor}).
  */
 public final class AdamOptimizer extends CheckpointableOptimizer {
 
@@ -97,7 +97,7 @@ public final class AdamOptimizer extends CheckpointableOptimizer {
      * to no less than 1e-3 of the floor, so it never becomes subnormal. libtorch's sqrt (2.7) takes
      * ~30× as long on subnormal floats, and the variance of a weight whose gradient stays 0 (a dead
      * unit) or below 1e-19 decays there. √floor = 1e-8·ε is below half an ulp of ε, so no result
-     * changes.
+     * changes beyond a rare last-bit rounding.
      */
     private void raiseToFloor(NDArray variance) {
         variance.intern(Scalars.maximum(variance, varianceFloor));
