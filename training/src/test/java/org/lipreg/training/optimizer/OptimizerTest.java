@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.tracker.Tracker;
 
 import org.junit.jupiter.api.Test;
@@ -81,7 +82,7 @@ class OptimizerTest {
         }
         AdamOptimizer adam = AdamOptimizer.builder().setLearningRateTracker(Tracker.fixed((float) lr)).build();
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray w = manager.zeros(new ai.djl.ndarray.types.Shape(grad.length));
+            NDArray w = manager.zeros(new Shape(grad.length));
             for (int t = 0; t < steps; t++) {
                 step(adam, manager, w, grad);
             }
@@ -105,7 +106,7 @@ class OptimizerTest {
         AdamOptimizer adam = AdamOptimizer.builder().setLearningRateTracker(Tracker.fixed(0.01f))
                 .optClipGrad((float) clip).build();
         try (NDManager manager = NDManager.newBaseManager()) {
-            NDArray w = manager.zeros(new ai.djl.ndarray.types.Shape(grad.length));
+            NDArray w = manager.zeros(new Shape(grad.length));
             step(adam, manager, w, grad);
             assertArrayEquals(expected, toDouble(w.toFloatArray()), 1e-6);
         }
@@ -191,12 +192,7 @@ class OptimizerTest {
             for (int s = 0; s < steps; s++) {
                 step(optimizer, manager, w, GRADS[s]);
             }
-            float[] out = w.toFloatArray();
-            double[] d = new double[out.length];
-            for (int i = 0; i < d.length; i++) {
-                d[i] = out[i];
-            }
-            return d;
+            return toDouble(w.toFloatArray());
         }
     }
 
