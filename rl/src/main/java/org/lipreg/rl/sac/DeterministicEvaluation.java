@@ -3,6 +3,7 @@ package org.lipreg.rl.sac;
 import org.lipreg.rl.env.Environment;
 import org.lipreg.rl.env.Step;
 
+import java.util.function.IntToLongFunction;
 import java.util.function.Supplier;
 
 /**
@@ -19,17 +20,17 @@ final class DeterministicEvaluation {
      * @param agent the agent
      * @param environments makes a fresh environment per episode
      * @param episodes how many episodes
-     * @param seed episode i is reset with seed + i
+     * @param resetSeed episode i is reset with {@code resetSeed.applyAsLong(i)}
      * @return the returns
      */
-    static double[] returns(SacAgent agent, Supplier<Environment> environments, int episodes, long seed) {
+    static double[] returns(SacAgent agent, Supplier<Environment> environments, int episodes, IntToLongFunction resetSeed) {
         Environment[] envs = new Environment[episodes];
         double[][] observations = new double[episodes][];
         boolean[] done = new boolean[episodes];
         double[] returns = new double[episodes];
         for (int e = 0; e < episodes; e++) {
             envs[e] = environments.get();
-            observations[e] = envs[e].reset(seed + e);
+            observations[e] = envs[e].reset(resetSeed.applyAsLong(e));
         }
         ActionScaling scaling = new ActionScaling(envs[0].actionSpace(), envs[0].id());
         int size = envs[0].observationSize();

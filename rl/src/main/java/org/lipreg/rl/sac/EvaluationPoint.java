@@ -34,7 +34,7 @@ public record EvaluationPoint(
      * @param agent the agent
      * @param environments makes one environment per episode
      * @param episodes how many episodes
-     * @param seed the run's seed (evaluation episodes get seeds of their own, far from training's)
+     * @param seed the run's seed (evaluation episodes get seeds of their own: {@link LoopRandom#evaluationSeed})
      * @param buffer replay data for the sampled gradient norm
      * @param probe the generator that samples it
      * @param step environment steps so far
@@ -44,7 +44,8 @@ public record EvaluationPoint(
      */
     public static EvaluationPoint measure(SacAgent agent, Supplier<Environment> environments, int episodes, long seed,
             ReplayBuffer buffer, SplittableRandom probe, long step, long start, double criticLoss) {
-        double[] returns = DeterministicEvaluation.returns(agent, environments, episodes, seed + 1_000_003L * step);
+        double[] returns = DeterministicEvaluation.returns(agent, environments, episodes,
+                episode -> LoopRandom.evaluationSeed(seed, step, episode));
         double mean = 0;
         for (double r : returns) {
             mean += r / returns.length;

@@ -49,6 +49,21 @@ public final class LoopRandom {
     }
 
     /**
+     * Returns the reset seed of an evaluation episode, a pure function of the run's seed, the step
+     * of the evaluation and the episode's number. Mixed, not added: with {@code seed + step·c + i}
+     * the runs of seeds s and s + 1 shared all but one of their evaluation episodes' start states,
+     * so returns compared over seeds varied less than independent runs do.
+     *
+     * @param seed the run's seed
+     * @param step environment steps at the evaluation
+     * @param episode the episode's number, from 0
+     * @return the seed for {@code Environment.reset(long)}
+     */
+    public static long evaluationSeed(long seed, long step, int episode) {
+        return mix(mix(seed, step, 0xE7A1), episode, 0xE7A2);
+    }
+
+    /**
      * Returns the stream of exploration actions and replay batches.
      *
      * @return the training stream
