@@ -78,8 +78,9 @@ public final class RlConfig {
     public static final class Critic {
 
         /**
-         * {@code none}, {@code spectral-norm} (every critic layer spectrally normalized to σ = 1)
-         * or {@code adversarial} (the robust loss under adversarial state perturbations).
+         * {@code none}, {@code spectral-norm} (every critic layer spectrally normalized to σ =
+         * {@link #spectralNormTarget}), {@code adversarial} (the robust loss under adversarial
+         * state perturbations) or {@code spectral-norm+adversarial} (both, as Zheng et al. use).
          */
         public String regularizer = "none";
 

@@ -42,12 +42,18 @@ class LauncherRebuildLockTest {
         Path builds = root.resolve("builds.log");
         executable(root.resolve("mvnw"), "#!/bin/sh\necho built >> \"" + builds + "\"\n");
         Path bin = Files.createDirectories(root.resolve("bin"));
-        executable(bin.resolve("java"), "#!/bin/sh\n[ -n \"$FAKE_SLEEP\" ] && sleep \"$FAKE_SLEEP\"\necho ran\n");
+        Path started = root.resolve("java-started");
+        executable(bin.resolve("java"), "#!/bin/sh\nif [ -n \"$FAKE_SLEEP\" ]; then touch \"" + started
+                + "\"; sleep \"$FAKE_SLEEP\"; fi\necho ran\n");
         Path source = Files.createDirectories(root.resolve("experiments/src/main")).resolve("Changed.java");
 
         // A running process (its jar up to date, so it builds nothing) ...
         Process running = launcher(root, bin, "8").start();
-        Thread.sleep(1500);
+        // Its JVM has started, so the launcher holds its shared lock (a fixed pause raced a busy machine).
+        for (long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30); !Files.exists(started);) {
+            assertTrue(System.nanoTime() < end && running.isAlive(), "the first launch never started java");
+            Thread.sleep(50);
+        }
         // ... and then the sources change: the next launch runs the current jar unchanged.
         Files.writeString(source, "class Changed {}");
         Files.setLastModifiedTime(jar, FileTime.from(Instant.now().minusSeconds(60)));
